@@ -1,0 +1,61 @@
+#pragma once
+
+#include <trove/core/lock.hpp>
+#include <trove/track/repository.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace trove::cli {
+
+namespace fs = std::filesystem;
+
+// Options every command accepts.
+struct Globals
+{
+  std::string directory; // -C
+  bool quiet = false;
+  bool verbose = false;
+  bool no_color = false;
+};
+
+// What a command needs while it runs: the global options, the repository
+// (opened and locked on first use) and the action chosen by parsing.
+class Context
+{
+public:
+  Globals globals;
+  std::string command_line;
+  // Set by the parsed subcommand; returns the exit code.
+  std::function<int()> action;
+
+  // Opens the repository containing the current directory and takes its
+  // lock: exclusive for commands that write, shared for readers.
+  track::Repository& repository(core::RepoLock::Mode mode);
+  track::Repository& reader() { return repository(core::RepoLock::Mode::shared); }
+  track::Repository& writer() { return repository(core::RepoLock::Mode::exclusive); }
+
+  // Prints a warning on stderr unless -q.
+  track::Warn warn() const;
+
+private:
+  std::optional<track::Repository> m_repo;
+};
+
+// Registers a subcommand whose action runs after parsing.
+CLI::App* add_command(CLI::App& app,
+                      Context& context,
+                      const std::string& name,
+                      const std::string& description,
+                      std::function<int()> action);
+
+// Each command group registers its subcommands, one file each.
+void register_repo_commands(CLI::App& app, Context& context);
+void register_data_commands(CLI::App& app, Context& context);
+
+int run(int argc, char** argv);
+
+} // namespace trove::cli

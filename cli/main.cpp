@@ -1,0 +1,7 @@
+#include "app.hpp"
+
+int
+main(int argc, char** argv)
+{
+  return trove::cli::run(argc, argv);
+}

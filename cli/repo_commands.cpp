@@ -1,0 +1,184 @@
+// init, config, cache, doctor: commands about the repository itself.
+#include "app.hpp"
+#include "output.hpp"
+
+#include <trove/core/config.hpp>
+#include <trove/core/error.hpp>
+#include <trove/scm/git_repo.hpp>
+
+#include <CLI/Version.hpp>
+#include <openssl/crypto.h>
+#include <zstd.h>
+
+#include <iostream>
+
+namespace trove::cli {
+
+namespace {
+
+void
+register_init(CLI::App& app, Context& context)
+{
+  struct Options
+  {
+    bool no_scm = false;
+    bool force = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = add_command(app, context, "init", "Create a trove repository in the current git work tree", [&context, options] {
+    auto result = track::Repository::init(".", options->no_scm,
+                                          options->force ? track::Force::yes : track::Force::no);
+    if (!context.globals.quiet) {
+      std::cout << "Initialized trove repository in " << (result.root / ".trove").string()
+                << "/\n";
+      if (result.with_git) {
+        std::cout << "You can now commit it to git:\n"
+                     "    git add .trove && git commit -m \"Initialize trove\"\n";
+      }
+    }
+    return 0;
+  });
+  command->add_flag("--no-scm", options->no_scm, "Allow a repository outside git");
+  command->add_flag("-f,--force", options->force, "Reinitialise an existing repository");
+}
+
+void
+register_config(CLI::App& app, Context& context)
+{
+  struct Options
+  {
+    bool local = false;
+    bool global = false;
+    bool list = false;
+    bool unset = false;
+    std::string key;
+    std::string value;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(app, context, "config", "Get and set repository or user options", [&context, o] {
+    using Level = core::Config::Level;
+    if (o->local && o->global) {
+      throw UsageError("--local and --global exclude each other");
+    }
+    auto& repo = (o->list || (o->value.empty() && !o->unset)) ? context.reader()
+                                                               : context.writer();
+    Level level = o->local ? Level::local : o->global ? Level::global : Level::repo;
+    fs::path file = core::Config::path_of(level, repo.trove_dir());
+    if (o->list) {
+      if (!o->key.empty()) {
+        throw UsageError("--list takes no key");
+      }
+      std::vector<std::pair<std::string, std::string>> entries;
+      if (o->local || o->global) {
+        entries = core::ConfigFile::load(file).entries();
+      } else {
+        auto merged = repo.config().all();
+        entries.assign(merged.begin(), merged.end());
+      }
+      for (const auto& [key, value] : entries) {
+        std::cout << key << '=' << value << '\n';
+      }
+      return 0;
+    }
+    if (o->key.empty()) {
+      throw UsageError("a key is needed (or --list)");
+    }
+    core::Config::check_known_key(o->key);
+    if (o->unset) {
+      auto config = core::ConfigFile::load(file);
+      if (!config.unset(o->key)) {
+        throw Error("'" + o->key + "' is not set in " + file.string());
+      }
+      config.save();
+      return 0;
+    }
+    if (o->value.empty()) {
+      auto value = (o->local || o->global) ? core::ConfigFile::load(file).get(o->key)
+                                           : repo.config().get(o->key);
+      if (!value) {
+        return 1; // unset, as git config says
+      }
+      std::cout << *value << '\n';
+      return 0;
+    }
+    auto config = core::ConfigFile::load(file);
+    config.set(o->key, o->value);
+    config.save();
+    return 0;
+  });
+  command->add_flag("--local", o->local, "Use .trove/config.local (not committed)");
+  command->add_flag("--global", o->global, "Use the user's file ($XDG_CONFIG_HOME/trove/config)");
+  command->add_flag("-l,--list", o->list, "List every option set");
+  command->add_flag("--unset", o->unset, "Remove the option");
+  command->add_option("key", o->key, "Option name, such as cache.type");
+  command->add_option("value", o->value, "New value");
+}
+
+void
+register_cache(CLI::App& app, Context& context)
+{
+  auto* cache = app.add_subcommand("cache", "Manage the cache (object store)");
+  cache->require_subcommand(1);
+  struct Options
+  {
+    std::string path;
+    bool local = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* dir = add_command(*cache, context, "dir", "Show or set the cache directory", [&context, o] {
+    if (o->path.empty()) {
+      std::cout << context.reader().store().dir().string() << '\n';
+      return 0;
+    }
+    auto& repo = context.writer();
+    auto level = o->local ? core::Config::Level::local : core::Config::Level::repo;
+    auto config = core::ConfigFile::load(core::Config::path_of(level, repo.trove_dir()));
+    config.set("cache.dir", fs::absolute(o->path).lexically_normal().string());
+    config.save();
+    return 0;
+  });
+  dir->add_option("path", o->path, "New cache directory");
+  dir->add_flag("--local", o->local, "Set it in .trove/config.local");
+}
+
+void
+register_doctor(CLI::App& app, Context& context)
+{
+  add_command(app, context, "doctor", "Show versions, the cache location and the link type in use", [&context] {
+    std::cout << "trove " << TROVE_VERSION << '\n'
+              << "libgit2 " << scm::libgit2_version() << '\n'
+              << OpenSSL_version(OPENSSL_VERSION) << '\n'
+              << "yaml-cpp " << TROVE_YAML_CPP_VERSION << '\n'
+              << "zstd " << ZSTD_versionString() << '\n'
+              << "CLI11 " << CLI11_VERSION << '\n'
+              << "nlohmann_json " << NLOHMANN_JSON_VERSION_MAJOR << '.'
+              << NLOHMANN_JSON_VERSION_MINOR << '.' << NLOHMANN_JSON_VERSION_PATCH
+              << '\n';
+    try {
+      auto& repo = context.reader();
+      std::cout << "repository: " << repo.root().string()
+                << (repo.git() ? " (git)" : " (no git)") << '\n'
+                << "cache: " << repo.store().dir().string() << '\n'
+                << "cache.type: " << repo.config().get_or("cache.type", "reflink,copy")
+                << '\n'
+                << "link type in use: " << store::to_string(repo.working_link_type())
+                << '\n';
+    } catch (const Error& e) {
+      std::cout << "repository: none (" << e.what() << ")\n";
+    }
+    return 0;
+  });
+}
+
+} // namespace
+
+void
+register_repo_commands(CLI::App& app, Context& context)
+{
+  register_init(app, context);
+  register_config(app, context);
+  register_cache(app, context);
+  register_doctor(app, context);
+}
+
+} // namespace trove::cli

@@ -1,0 +1,333 @@
+#include <trove/core/fs.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/hash.hpp>
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <vector>
+
+namespace trove::core {
+
+Fd&
+Fd::operator=(Fd&& other) noexcept
+{
+  if (this != &other) {
+    close();
+    m_fd = other.release();
+  }
+  return *this;
+}
+
+int
+Fd::release()
+{
+  int fd = m_fd;
+  m_fd = -1;
+  return fd;
+}
+
+void
+Fd::close()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+}
+
+std::string
+errno_message(const fs::path& path, std::string_view what)
+{
+  return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
+}
+
+Fd
+open_read(const fs::path& path)
+{
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    throw Error(errno_message(path, "cannot open"));
+  }
+  return fd;
+}
+
+namespace {
+
+void
+write_all(int fd, const char* data, std::size_t size, const fs::path& name)
+{
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw Error(errno_message(name, "cannot write"));
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void
+fsync_or_throw(int fd, const fs::path& name)
+{
+  if (fsync(fd) != 0) {
+    throw Error(errno_message(name, "cannot sync"));
+  }
+}
+
+Fd
+create_exclusive(const fs::path& path, unsigned mode)
+{
+  Fd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (!fd) {
+    throw Error(errno_message(path, "cannot create"));
+  }
+  return fd;
+}
+
+} // namespace
+
+std::string
+read_file(const fs::path& path)
+{
+  Fd fd = open_read(path);
+  std::string content;
+  char buffer[65536];
+  while (true) {
+    ssize_t n = read(fd.get(), buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw Error(errno_message(path, "cannot read"));
+    }
+    if (n == 0) {
+      return content;
+    }
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+fs::path
+temp_path_in(const fs::path& dir)
+{
+  static std::atomic<unsigned> counter{0};
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return dir
+         / ("tmp." + std::to_string(getpid()) + "." + std::to_string(counter++)
+            + "." + std::to_string(random() % 1000000000));
+}
+
+AtomicFile::AtomicFile(fs::path target, const fs::path& tmp_dir, unsigned mode)
+  : m_target(std::move(target)),
+    m_tmp(temp_path_in(tmp_dir.empty() ? m_target.parent_path() : tmp_dir)),
+    m_fd(create_exclusive(m_tmp, mode))
+{
+}
+
+AtomicFile::~AtomicFile()
+{
+  if (m_fd) {
+    m_fd.close();
+    std::ignore = unlink(m_tmp.c_str()); // best effort; never committed
+  }
+}
+
+void
+AtomicFile::write(std::string_view data)
+{
+  write_all(m_fd.get(), data.data(), data.size(), m_tmp);
+}
+
+void
+AtomicFile::commit()
+{
+  fsync_or_throw(m_fd.get(), m_tmp);
+  m_fd.close();
+  rename_path(m_tmp, m_target);
+  fsync_directory(m_target.parent_path());
+}
+
+void
+write_file_atomic(const fs::path& path, std::string_view data)
+{
+  AtomicFile file(path);
+  file.write(data);
+  file.commit();
+}
+
+void
+fsync_directory(const fs::path& dir)
+{
+  Fd fd(open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) {
+    std::ignore = fsync(fd.get()); // best effort: some file systems refuse
+  }
+}
+
+std::string
+copy_and_hash(const fs::path& src, const fs::path& dst)
+{
+  Fd in = open_read(src);
+  posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  Fd out = create_exclusive(dst, 0444);
+  Sha256 hasher;
+  std::vector<char> buffer(k_io_buffer_size);
+  while (true) {
+    ssize_t n = read(in.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw Error(errno_message(src, "cannot read"));
+    }
+    if (n == 0) {
+      break;
+    }
+    hasher.update(buffer.data(), static_cast<std::size_t>(n));
+    write_all(out.get(), buffer.data(), static_cast<std::size_t>(n), dst);
+  }
+  fsync_or_throw(out.get(), dst);
+  return hasher.finish_hex();
+}
+
+void
+copy_file_contents(const fs::path& src, const fs::path& dst, unsigned mode)
+{
+  Fd in = open_read(src);
+  struct stat st;
+  if (fstat(in.get(), &st) != 0) {
+    throw Error(errno_message(src, "cannot stat"));
+  }
+  Fd out = create_exclusive(dst, mode);
+  off_t remaining = st.st_size;
+  while (remaining > 0) {
+    ssize_t n = copy_file_range(in.get(), nullptr, out.get(), nullptr,
+                                static_cast<std::size_t>(remaining), 0);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break; // fall back to read/write below
+    }
+    remaining -= n;
+  }
+  if (remaining > 0) {
+    std::vector<char> buffer(k_io_buffer_size);
+    while (true) {
+      ssize_t n = read(in.get(), buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        throw Error(errno_message(src, "cannot read"));
+      }
+      if (n == 0) {
+        break;
+      }
+      write_all(out.get(), buffer.data(), static_cast<std::size_t>(n), dst);
+    }
+  }
+  // Mode is set explicitly: the umask must not decide a checkout's permissions.
+  fchmod(out.get(), mode);
+}
+
+bool
+try_reflink(const fs::path& src, const fs::path& dst)
+{
+  Fd in(open(src.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) {
+    return false;
+  }
+  Fd out(open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+  if (!out) {
+    return false;
+  }
+  if (ioctl(out.get(), FICLONE, in.get()) != 0) {
+    out.close();
+    std::ignore = unlink(dst.c_str()); // we created it empty a moment ago
+    return false;
+  }
+  return true;
+}
+
+void
+rename_path(const fs::path& from, const fs::path& to)
+{
+  if (rename(from.c_str(), to.c_str()) != 0) {
+    throw Error("cannot rename " + from.string() + " to " + to.string() + ": "
+                + std::strerror(errno));
+  }
+}
+
+void
+remove_file(const fs::path& path)
+{
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    throw Error(errno_message(path, "cannot remove"));
+  }
+}
+
+bool
+is_within(const fs::path& root, const fs::path& path)
+{
+  auto r = root.begin();
+  auto p = path.begin();
+  for (; r != root.end(); ++r, ++p) {
+    if (r->empty() && std::next(r) == root.end()) {
+      break; // trailing separator
+    }
+    if (p == path.end() || *r != *p) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool
+is_safe_relative_path(std::string_view relative)
+{
+  if (relative.empty() || relative.front() == '/') {
+    return false;
+  }
+  if (relative.find('\0') != std::string_view::npos
+      || relative.find('\n') != std::string_view::npos) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (start <= relative.size()) {
+    std::size_t end = relative.find('/', start);
+    if (end == std::string_view::npos) {
+      end = relative.size();
+    }
+    std::string_view part = relative.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+void
+make_read_only(const fs::path& path)
+{
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    chmod(path.c_str(), st.st_mode & ~static_cast<mode_t>(0222));
+  }
+}
+
+} // namespace trove::core

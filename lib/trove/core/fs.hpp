@@ -1,0 +1,102 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace trove::core {
+
+namespace fs = std::filesystem;
+
+inline constexpr std::size_t k_io_buffer_size = 1024 * 1024;
+
+// An owned file descriptor.
+class Fd
+{
+public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() { close(); }
+  Fd(Fd&& other) noexcept : m_fd(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+
+  int get() const { return m_fd; }
+  explicit operator bool() const { return m_fd >= 0; }
+  int release();
+  void close();
+
+private:
+  int m_fd = -1;
+};
+
+// Opens for reading; throws trove::Error naming the file.
+Fd open_read(const fs::path& path);
+
+// Reads a whole file; throws trove::Error naming the file.
+std::string read_file(const fs::path& path);
+
+// A unique, not yet existing name in `dir` for a temporary file. The name
+// starts with "tmp.<pid>." so a sweep can tell whose it is.
+fs::path temp_path_in(const fs::path& dir);
+
+// Writes a file that readers see either whole or not at all: a temp file in
+// `tmp_dir` (default: beside the target), fsync, rename over the target, fsync
+// of the directory. The destructor removes the temp file unless commit() ran.
+class AtomicFile
+{
+public:
+  explicit AtomicFile(fs::path target,
+                      const fs::path& tmp_dir = {},
+                      unsigned mode = 0666);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view data);
+  void commit();
+
+private:
+  fs::path m_target;
+  fs::path m_tmp;
+  Fd m_fd;
+};
+
+void write_file_atomic(const fs::path& path, std::string_view data);
+
+// fsync of a directory, so that a rename in it is durable.
+void fsync_directory(const fs::path& dir);
+
+// Copies `src` to a new file `dst` (mode 0444) while hashing it, fsyncs it and
+// returns the SHA-256 of the bytes written.
+std::string copy_and_hash(const fs::path& src, const fs::path& dst);
+
+// Copies `src` to a new file `dst` with `mode`, in the kernel where possible.
+void copy_file_contents(const fs::path& src, const fs::path& dst, unsigned mode);
+
+// Shares `src`'s extents with a new file `dst` (FICLONE). False when the file
+// system cannot.
+bool try_reflink(const fs::path& src, const fs::path& dst);
+
+// Renames, and throws trove::Error naming both paths on failure.
+void rename_path(const fs::path& from, const fs::path& to);
+
+// Removes a file, ignoring "does not exist".
+void remove_file(const fs::path& path);
+
+// True when `path` (absolute, lexically normal) is `root` or below it.
+bool is_within(const fs::path& root, const fs::path& path);
+
+// True when `relative` is a safe relative path: not empty, not absolute, no
+// `..` or `.` component, no empty component, no NUL or newline.
+bool is_safe_relative_path(std::string_view relative);
+
+// Strips write permission bits (files in the cache and linked copies of them
+// are read-only so that an edit cannot corrupt the cache).
+void make_read_only(const fs::path& path);
+
+std::string errno_message(const fs::path& path, std::string_view what);
+
+} // namespace trove::core

@@ -1,0 +1,87 @@
+#include <trove/core/hash.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+
+#include <openssl/evp.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace trove::core {
+
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new())
+{
+  if (!m_ctx || EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1) {
+    throw Error("cannot initialise SHA-256 (OpenSSL)");
+  }
+}
+
+Sha256::~Sha256()
+{
+  EVP_MD_CTX_free(m_ctx);
+}
+
+void
+Sha256::update(const void* data, std::size_t size)
+{
+  EVP_DigestUpdate(m_ctx, data, size);
+}
+
+std::string
+Sha256::finish_hex()
+{
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(m_ctx, digest, &length);
+  static const char k_hex[] = "0123456789abcdef";
+  std::string hex(length * 2, '0');
+  for (unsigned i = 0; i < length; ++i) {
+    hex[2 * i] = k_hex[digest[i] >> 4];
+    hex[2 * i + 1] = k_hex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+std::string
+sha256_hex(std::string_view data)
+{
+  Sha256 hasher;
+  hasher.update(data);
+  return hasher.finish_hex();
+}
+
+std::string
+sha256_fd(int fd, const std::filesystem::path& name)
+{
+  Sha256 hasher;
+  std::vector<char> buffer(k_io_buffer_size);
+  while (true) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw Error("cannot read " + name.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) {
+      break;
+    }
+    hasher.update(buffer.data(), static_cast<std::size_t>(n));
+  }
+  return hasher.finish_hex();
+}
+
+std::string
+sha256_file(const std::filesystem::path& path)
+{
+  Fd fd = open_read(path);
+  posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  return sha256_fd(fd.get(), path);
+}
+
+} // namespace trove::core

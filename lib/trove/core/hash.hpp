@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+typedef struct evp_md_ctx_st EVP_MD_CTX;
+
+namespace trove::core {
+
+// Streaming SHA-256 through OpenSSL's EVP API (SHA-NI accelerated where the
+// CPU has it).
+class Sha256
+{
+public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void update(const void* data, std::size_t size);
+  void update(std::string_view data) { update(data.data(), data.size()); }
+  // Returns the digest as 64 lower-case hex digits; the object is spent.
+  std::string finish_hex();
+
+private:
+  EVP_MD_CTX* m_ctx;
+};
+
+std::string sha256_hex(std::string_view data);
+
+// Hashes an open file descriptor from its current position to the end.
+// `name` is used in error messages.
+std::string sha256_fd(int fd, const std::filesystem::path& name);
+
+// Hashes a file's bytes. Throws trove::Error naming the file.
+std::string sha256_file(const std::filesystem::path& path);
+
+} // namespace trove::core

@@ -1,0 +1,261 @@
+#include <trove/scm/git_repo.hpp>
+
+#include <trove/core/error.hpp>
+
+#include <git2.h>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace trove::scm {
+
+namespace {
+
+struct Libgit2
+{
+  Libgit2() { git_libgit2_init(); }
+  ~Libgit2() { git_libgit2_shutdown(); }
+};
+
+void
+ensure_libgit2()
+{
+  static Libgit2 instance;
+}
+
+std::string
+last_error()
+{
+  const git_error* error = git_error_last();
+  return error && error->message ? error->message : "unknown libgit2 error";
+}
+
+// Owns a libgit2 object: libgit2 fills `ptr` through its out-parameter.
+template<typename T, void (*Free)(T*)> struct Owned
+{
+  T* ptr = nullptr;
+  Owned() = default;
+  explicit Owned(T* p) : ptr(p) {}
+  Owned(Owned&& other) noexcept : ptr(std::exchange(other.ptr, nullptr)) {}
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  ~Owned()
+  {
+    if (ptr) {
+      Free(ptr);
+    }
+  }
+};
+
+std::string
+oid_hex(const git_oid* oid)
+{
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof(hex), oid);
+  return hex;
+}
+
+} // namespace
+
+void
+GitRepo::Deleter::operator()(git_repository* repo) const
+{
+  git_repository_free(repo);
+}
+
+std::optional<GitRepo>
+GitRepo::discover(const fs::path& start)
+{
+  ensure_libgit2();
+  git_buf found = GIT_BUF_INIT;
+  if (git_repository_discover(&found, start.c_str(), 0, nullptr) != 0) {
+    return std::nullopt;
+  }
+  git_repository* repo = nullptr;
+  int rc = git_repository_open(&repo, found.ptr);
+  git_buf_dispose(&found);
+  if (rc != 0) {
+    throw Error("cannot open git repository: " + last_error());
+  }
+  if (git_repository_is_bare(repo)) {
+    git_repository_free(repo);
+    return std::nullopt;
+  }
+  return GitRepo(repo);
+}
+
+fs::path
+GitRepo::workdir() const
+{
+  return fs::path(git_repository_workdir(m_repo.get())).lexically_normal().parent_path();
+}
+
+bool
+GitRepo::tracks(const std::string& relative) const
+{
+  Owned<git_index, git_index_free> index;
+  if (git_repository_index(&index.ptr, m_repo.get()) != 0) {
+    return false;
+  }
+  if (git_index_get_bypath(index.ptr, relative.c_str(), 0)) {
+    return true;
+  }
+  size_t position = 0;
+  std::string prefix = relative + "/";
+  return git_index_find_prefix(&position, index.ptr, prefix.c_str()) == 0;
+}
+
+std::string
+GitRepo::resolve_commit(const std::string& revision) const
+{
+  Owned<git_object, git_object_free> object;
+  if (git_revparse_single(&object.ptr, m_repo.get(), revision.c_str()) != 0) {
+    throw Error("unknown revision '" + revision + "'");
+  }
+  Owned<git_object, git_object_free> commit;
+  if (git_object_peel(&commit.ptr, object.ptr, GIT_OBJECT_COMMIT) != 0) {
+    throw Error("revision '" + revision + "' is not a commit");
+  }
+  return oid_hex(git_object_id(commit.ptr));
+}
+
+std::optional<std::string>
+GitRepo::head_commit() const
+{
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, m_repo.get(), "HEAD") != 0) {
+    return std::nullopt;
+  }
+  return oid_hex(&oid);
+}
+
+namespace {
+
+Owned<git_tree, git_tree_free>
+tree_of(git_repository* repo, const std::string& commit_hex)
+{
+  git_oid oid;
+  Owned<git_commit, git_commit_free> commit;
+  Owned<git_tree, git_tree_free> tree;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0
+      || git_commit_lookup(&commit.ptr, repo, &oid) != 0
+      || git_commit_tree(&tree.ptr, commit.ptr) != 0) {
+    throw Error("cannot read commit " + commit_hex + ": " + last_error());
+  }
+  return tree;
+}
+
+std::string
+blob_content(git_repository* repo, const git_oid* oid)
+{
+  Owned<git_blob, git_blob_free> blob;
+  if (git_blob_lookup(&blob.ptr, repo, oid) != 0) {
+    throw Error("cannot read blob " + oid_hex(oid) + ": " + last_error());
+  }
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.ptr)),
+                     static_cast<std::size_t>(git_blob_rawsize(blob.ptr)));
+}
+
+} // namespace
+
+std::optional<std::string>
+GitRepo::read_file(const std::string& commit, const std::string& path) const
+{
+  auto tree = tree_of(m_repo.get(), commit);
+  Owned<git_tree_entry, git_tree_entry_free> entry;
+  if (git_tree_entry_bypath(&entry.ptr, tree.ptr, path.c_str()) != 0
+      || git_tree_entry_type(entry.ptr) != GIT_OBJECT_BLOB) {
+    return std::nullopt;
+  }
+  return blob_content(m_repo.get(), git_tree_entry_id(entry.ptr));
+}
+
+std::vector<GitRepo::File>
+GitRepo::files_with_suffix(const std::string& commit, std::string_view suffix) const
+{
+  auto tree = tree_of(m_repo.get(), commit);
+  struct Walk
+  {
+    git_repository* repo;
+    std::string_view suffix;
+    std::vector<File> files;
+  } walk{m_repo.get(), suffix, {}};
+  auto callback = [](const char* root, const git_tree_entry* entry, void* payload) {
+    auto* w = static_cast<Walk*>(payload);
+    std::string_view name = git_tree_entry_name(entry);
+    if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && name.size() > w->suffix.size()
+        && name.ends_with(w->suffix)) {
+      w->files.push_back({std::string(root) + std::string(name),
+                          blob_content(w->repo, git_tree_entry_id(entry))});
+    }
+    return 0;
+  };
+  if (git_tree_walk(tree.ptr, GIT_TREEWALK_PRE, callback, &walk) != 0) {
+    throw Error("cannot walk commit " + commit + ": " + last_error());
+  }
+  return std::move(walk.files);
+}
+
+namespace {
+
+std::vector<std::string>
+ref_commits(git_repository* repo, const char* glob)
+{
+  std::set<std::string> commits;
+  Owned<git_reference_iterator, git_reference_iterator_free> it;
+  if (git_reference_iterator_glob_new(&it.ptr, repo, glob) != 0) {
+    return {};
+  }
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, it.ptr) == 0) {
+    Owned<git_reference, git_reference_free> owned{ref};
+    Owned<git_object, git_object_free> commit;
+    if (git_reference_peel(&commit.ptr, ref, GIT_OBJECT_COMMIT) == 0) {
+      commits.insert(oid_hex(git_object_id(commit.ptr)));
+    }
+  }
+  return {commits.begin(), commits.end()};
+}
+
+} // namespace
+
+std::vector<std::string>
+GitRepo::branch_commits() const
+{
+  return ref_commits(m_repo.get(), "refs/heads/*");
+}
+
+std::vector<std::string>
+GitRepo::tag_commits() const
+{
+  return ref_commits(m_repo.get(), "refs/tags/*");
+}
+
+std::vector<std::string>
+GitRepo::all_commits() const
+{
+  Owned<git_revwalk, git_revwalk_free> walk;
+  if (git_revwalk_new(&walk.ptr, m_repo.get()) != 0) {
+    throw Error("cannot walk history: " + last_error());
+  }
+  git_revwalk_push_glob(walk.ptr, "refs/*");
+  git_revwalk_push_head(walk.ptr);
+  std::vector<std::string> commits;
+  git_oid oid;
+  while (git_revwalk_next(&oid, walk.ptr) == 0) {
+    commits.push_back(oid_hex(&oid));
+  }
+  return commits;
+}
+
+std::string
+libgit2_version()
+{
+  int major = 0, minor = 0, revision = 0;
+  git_libgit2_version(&major, &minor, &revision);
+  return std::to_string(major) + "." + std::to_string(minor) + "."
+         + std::to_string(revision);
+}
+
+} // namespace trove::scm

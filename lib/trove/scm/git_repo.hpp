@@ -1,0 +1,66 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct git_repository;
+
+namespace trove::scm {
+
+namespace fs = std::filesystem;
+
+// A git repository opened through libgit2. Reading at a revision never
+// touches the work tree or the index.
+class GitRepo
+{
+public:
+  // The git work tree containing `start` (searching upwards, as git does);
+  // nullopt outside one.
+  static std::optional<GitRepo> discover(const fs::path& start);
+
+  fs::path workdir() const;
+
+  // True when git's index tracks `relative` (a file) or a file below it.
+  bool tracks(const std::string& relative) const;
+
+  // The commit a revision names (anything git understands: HEAD~2, a tag, a
+  // branch, a short sha), as 40 hex digits. Throws trove::Error naming it.
+  std::string resolve_commit(const std::string& revision) const;
+  // nullopt when HEAD has no commit yet.
+  std::optional<std::string> head_commit() const;
+
+  struct File
+  {
+    std::string path;
+    std::string content;
+  };
+  // The content of `path` at a commit, nullopt when absent.
+  std::optional<std::string> read_file(const std::string& commit,
+                                       const std::string& path) const;
+  // Every file at a commit whose name ends with `suffix`, with its content.
+  std::vector<File> files_with_suffix(const std::string& commit,
+                                      std::string_view suffix) const;
+
+  // Commits at the tips of branches, of tags, or every reachable commit.
+  std::vector<std::string> branch_commits() const;
+  std::vector<std::string> tag_commits() const;
+  std::vector<std::string> all_commits() const;
+
+private:
+  struct Deleter
+  {
+    void operator()(git_repository* repo) const;
+  };
+  explicit GitRepo(git_repository* repo) : m_repo(repo) {}
+
+  std::unique_ptr<git_repository, Deleter> m_repo;
+};
+
+// The libgit2 version, for `trove doctor`.
+std::string libgit2_version();
+
+} // namespace trove::scm

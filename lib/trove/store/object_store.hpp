@@ -1,0 +1,70 @@
+#pragma once
+
+#include <trove/core/fs.hpp>
+#include <trove/store/link_type.hpp>
+#include <trove/store/object_id.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trove::store {
+
+namespace fs = std::filesystem;
+
+// The content-addressed object store (the cache). An object lives at
+// <cache>/sha256/<2 hex>/<62 hex>[.dir], is read-only, and enters the store
+// only through a temp file in <tmp> that was hashed after it was written and
+// then renamed into place, so a store never holds a half-written or
+// mislabelled object.
+class ObjectStore
+{
+public:
+  ObjectStore(fs::path cache_dir, fs::path tmp_dir);
+
+  const fs::path& dir() const { return m_dir; }
+  const fs::path& tmp_dir() const { return m_tmp_dir; }
+  fs::path path_of(const ObjectId& id) const;
+  bool contains(const ObjectId& id) const;
+
+  // Stores bytes (a manifest) under their hash.
+  ObjectId put_bytes(std::string_view data, bool is_dir);
+  // Reads an object and checks its hash; throws trove::Error naming it when
+  // missing or corrupt.
+  std::string read_verified(const ObjectId& id) const;
+
+  // Stores a workspace file and returns its id. `types` says how: a hardlink
+  // or symlink type stores the file's own inode (made read-only), reflink
+  // shares its extents, copy copies it; the first that works is used. The
+  // object is hashed from the store's temp file, never trusted from outside.
+  ObjectId put_file(const fs::path& source, const std::vector<LinkType>& types);
+
+  // Creates `dest` (which must not exist) from an object, by the first of
+  // `types` that works, and returns the type used. Copies and reflinks are
+  // writable (0644, or 0755 when executable).
+  LinkType link_out(const ObjectId& id,
+                    const fs::path& dest,
+                    const std::vector<LinkType>& types,
+                    bool executable = false) const;
+
+  struct Entry
+  {
+    ObjectId id;
+    std::uint64_t size;
+  };
+  // Every object in the store, in no particular order.
+  std::vector<Entry> list() const;
+  void remove(const ObjectId& id);
+  // Re-hashes an object; false when its bytes do not match its id.
+  bool verify(const ObjectId& id) const;
+
+private:
+  // Renames a hashed temp file into place; when the object is already there
+  // the temp file is dropped.
+  ObjectId install(const fs::path& tmp, std::string hex, bool is_dir);
+
+  fs::path m_dir;
+  fs::path m_tmp_dir;
+};
+
+} // namespace trove::store

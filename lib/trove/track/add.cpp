@@ -1,0 +1,201 @@
+#include <trove/track/add.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/parallel.hpp>
+#include <trove/scm/gitignore_file.hpp>
+#include <trove/store/manifest.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace trove::track {
+
+namespace {
+
+// Makes the workspace file share the cache object when cache.type asks for a
+// hardlink or symlink (its content is already known to equal the object).
+// Returns the workspace file's stamp afterwards.
+store::FileStamp
+link_workspace_file(Repository& repo, const fs::path& path, const store::ObjectId& id)
+{
+  const auto& types = repo.link_types();
+  fs::path object = repo.store().path_of(id);
+  struct stat workspace_st;
+  struct stat object_st;
+  bool linked = true;
+  if (store::shares_cache_bytes(types.front())
+      && lstat(path.c_str(), &workspace_st) == 0
+      && stat(object.c_str(), &object_st) == 0) {
+    if (types.front() == store::LinkType::hardlink) {
+      linked = workspace_st.st_ino == object_st.st_ino;
+    } else {
+      std::error_code ec;
+      linked = S_ISLNK(workspace_st.st_mode)
+               && fs::equivalent(path, object, ec);
+    }
+  }
+  if (!linked) {
+    fs::path tmp = core::temp_path_in(path.parent_path());
+    repo.store().link_out(id, tmp, types);
+    core::rename_path(tmp, path);
+  }
+  auto stamp = stamp_of(path);
+  if (!stamp) {
+    throw Error(core::errno_message(path, "cannot stat"));
+  }
+  return *stamp;
+}
+
+void
+check_addable(Repository& repo, const std::string& path, const fs::path& original)
+{
+  if (path.empty()) {
+    throw Error("cannot track the repository root itself");
+  }
+  if (path == ".trove" || path.rfind(".trove/", 0) == 0 || path == ".git"
+      || path.rfind(".git/", 0) == 0) {
+    throw Error("'" + original.string() + "' is inside .trove or .git");
+  }
+  if (path.ends_with(k_pointer_suffix)) {
+    throw Error("'" + original.string() + "' is a pointer file");
+  }
+  struct stat st;
+  if (lstat(repo.absolute(path).c_str(), &st) != 0) {
+    throw Error(core::errno_message(original, "cannot add"));
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    throw Error("'" + original.string()
+                + "' is neither a regular file nor a directory");
+  }
+  for (fs::path parent = fs::path(path).parent_path(); !parent.empty();
+       parent = parent.parent_path()) {
+    std::error_code ec;
+    std::string pointer = parent.generic_string() + std::string(k_pointer_suffix);
+    if (fs::exists(repo.absolute(pointer), ec)) {
+      throw Error("'" + original.string() + "' is inside tracked data '"
+                  + parent.generic_string() + "' (" + pointer + ")");
+    }
+  }
+  if (const auto* git = repo.git(); git && git->tracks(path)) {
+    throw Error("'" + path + "' is tracked by git; stop tracking it first with "
+                "'git rm -r --cached " + path + "'");
+  }
+}
+
+PointerFile
+store_directory(Repository& repo, const std::string& path, const Warn& warn)
+{
+  auto files = scan_directory(repo, repo.absolute(path), warn);
+  for (const auto& file : files) {
+    if (file.path.ends_with(k_pointer_suffix)) {
+      throw Error("'" + path + "' contains the pointer file '" + path + "/"
+                  + file.path + "': its data is already tracked on its own");
+    }
+  }
+  std::vector<store::ManifestEntry> entries(files.size());
+  core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
+    const auto& file = files[i];
+    std::string key = index_key(path, file.path);
+    entries[i] = {file.path,
+                  store_workspace_file(repo, key, file.absolute, file.stamp),
+                  file.stamp.size, file.executable};
+  });
+  store::Manifest manifest(std::move(entries));
+  PointerFile pointer;
+  pointer.id = repo.store().put_bytes(manifest.serialize(), true);
+  pointer.size = manifest.total_size();
+  pointer.nfiles = manifest.entries().size();
+  return pointer;
+}
+
+AddedOut
+add_one(Repository& repo, const std::string& path, const Warn& warn)
+{
+  fs::path absolute = repo.absolute(path);
+  bool is_dir = false;
+  auto stamp = stamp_of(absolute, &is_dir);
+  PointerFile pointer;
+  if (is_dir) {
+    pointer = store_directory(repo, path, warn);
+  } else {
+    pointer.id = {store_workspace_file(repo, path, absolute, *stamp), false};
+    pointer.size = stamp->size;
+  }
+  pointer.out_path = absolute.filename().string();
+
+  AddedOut added{path, path + std::string(k_pointer_suffix), pointer, true};
+  fs::path pointer_file = repo.absolute(added.pointer_path);
+  std::error_code ec;
+  if (fs::exists(pointer_file, ec)) {
+    try {
+      auto old = PointerFile::load(pointer_file);
+      added.changed = old.id != pointer.id || old.size != pointer.size
+                      || old.nfiles != pointer.nfiles
+                      || old.out_path != pointer.out_path;
+    } catch (const Error&) {
+      // A damaged pointer is replaced by a correct one.
+    }
+  }
+  if (added.changed) {
+    pointer.save(pointer_file);
+  }
+  if (repo.git()) {
+    scm::gitignore_add(absolute.parent_path(), pointer.out_path);
+  }
+  return added;
+}
+
+} // namespace
+
+std::string
+store_workspace_file(Repository& repo,
+                     const std::string& key,
+                     const fs::path& path,
+                     const store::FileStamp& stamp)
+{
+  auto& index = repo.stat_index();
+  store::ObjectId id;
+  if (auto known = index.lookup(key, stamp);
+      known && repo.store().contains({*known, false})) {
+    id = {std::move(*known), false};
+  } else {
+    id = repo.store().put_file(path, repo.link_types());
+  }
+  auto linked_stamp = link_workspace_file(repo, repo.absolute(key), id);
+  index.record(key, linked_stamp, id.hex);
+  return id.hex;
+}
+
+std::vector<AddedOut>
+add(Repository& repo, const std::vector<fs::path>& paths, const Warn& warn)
+{
+  std::vector<std::string> relative;
+  for (const auto& path : paths) {
+    relative.push_back(repo.relative(path));
+    check_addable(repo, relative.back(), path);
+  }
+  std::vector<AddedOut> added;
+  for (const auto& path : relative) {
+    added.push_back(add_one(repo, path, warn));
+  }
+  repo.stat_index().save();
+  return added;
+}
+
+std::vector<AddedOut>
+commit(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn)
+{
+  std::vector<AddedOut> committed;
+  for (const auto& pointer_path : resolve_targets(repo, targets)) {
+    auto out = load_tracked(repo, pointer_path);
+    std::error_code ec;
+    if (!fs::exists(repo.absolute(out.path), ec)) {
+      throw Error("cannot commit '" + out.path + "': it does not exist");
+    }
+    committed.push_back(add_one(repo, out.path, warn));
+  }
+  repo.stat_index().save();
+  return committed;
+}
+
+} // namespace trove::track

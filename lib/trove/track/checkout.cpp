@@ -1,0 +1,259 @@
+#include <trove/track/checkout.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/hash.hpp>
+#include <trove/core/parallel.hpp>
+#include <trove/store/manifest.hpp>
+#include <trove/track/add.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+
+namespace trove::track {
+
+namespace {
+
+class Checkout
+{
+public:
+  Checkout(Repository& repo, Force force, Relink relink, const Warn& warn)
+    : m_repo(repo), m_force(force), m_relink(relink), m_warn(warn)
+  {
+  }
+
+  void run(const TrackedOut& out, CheckoutResult& result)
+  {
+    try {
+      if (out.pointer.id.is_dir) {
+        directory(out, result);
+      } else {
+        file(out, result);
+      }
+    } catch (const Refused& refused) {
+      result.failures.push_back(refused.what());
+    }
+  }
+
+private:
+  // An output that is left alone; the message says why.
+  struct Refused : Error
+  {
+    using Error::Error;
+  };
+
+  // Content about to be overwritten or deleted must be in the cache: with
+  // --force it is saved first, otherwise the output is refused.
+  void preserve(const std::string& key, const fs::path& path, const std::string& hex)
+  {
+    if (m_repo.store().contains({hex, false})) {
+      return;
+    }
+    if (m_force == Force::no) {
+      throw Refused("'" + key + "' has changes that are not in the cache; "
+                    "use 'trove commit' to keep them or -f to save them and "
+                    "check out anyway");
+    }
+    auto id = m_repo.store().put_file(path, {store::LinkType::copy});
+    m_warn("saved '" + key + "' to the cache as " + id.to_string()
+           + " before overwriting it");
+  }
+
+  std::string hash_of(const std::string& key, const fs::path& path,
+                      const store::FileStamp& stamp)
+  {
+    auto& index = m_repo.stat_index();
+    if (auto known = index.lookup(key, stamp)) {
+      return *known;
+    }
+    std::string hex = core::sha256_file(path);
+    index.record(key, stamp, hex);
+    return hex;
+  }
+
+  // Creates or replaces `key` from an object, atomically.
+  void place(const std::string& key, const store::ObjectId& id, bool executable)
+  {
+    fs::path dest = m_repo.absolute(key);
+    fs::path tmp = core::temp_path_in(dest.parent_path());
+    m_repo.store().link_out(id, tmp, m_repo.link_types(), executable);
+    core::rename_path(tmp, dest);
+    if (auto stamp = stamp_of(dest)) {
+      m_repo.stat_index().record_written(key, *stamp, id.hex);
+    }
+  }
+
+  void require_object(const TrackedOut& out)
+  {
+    if (!m_repo.store().contains(out.pointer.id)) {
+      throw Refused("'" + out.path + "': object " + out.pointer.id.to_string()
+                    + " is missing from the cache");
+    }
+  }
+
+  // Saves (or refuses) a whole workspace directory that is in the way.
+  void preserve_tree(const std::string& key)
+  {
+    auto files = scan_directory(m_repo, m_repo.absolute(key), m_warn);
+    auto hexes = hash_files(m_repo, key, files);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      preserve(index_key(key, files[i].path), files[i].absolute, hexes[i]);
+    }
+  }
+
+  void file(const TrackedOut& out, CheckoutResult& result)
+  {
+    fs::path dest = m_repo.absolute(out.path);
+    bool is_dir = false;
+    auto stamp = stamp_of(dest, &is_dir);
+    const auto& id = out.pointer.id;
+    if (stamp && !is_dir) {
+      std::string hex = hash_of(out.path, dest, *stamp);
+      if (hex == id.hex) {
+        if (m_relink == Relink::yes) {
+          require_object(out);
+          place(out.path, id, access(dest.c_str(), X_OK) == 0);
+        }
+        return;
+      }
+      require_object(out);
+      preserve(out.path, dest, hex);
+    } else if (stamp) {
+      require_object(out);
+      preserve_tree(out.path);
+      fs::remove_all(dest);
+    } else {
+      require_object(out);
+      fs::create_directories(dest.parent_path());
+    }
+    place(out.path, id, false);
+    result.changes.push_back({stamp ? 'M' : 'A', out.path});
+    ++(stamp ? result.files_modified : result.files_added);
+  }
+
+  void directory(const TrackedOut& out, CheckoutResult& result)
+  {
+    require_object(out);
+    const auto& id = out.pointer.id;
+    auto manifest = store::Manifest::parse(m_repo.store().read_verified(id),
+                                           "manifest " + id.to_string());
+    fs::path dest = m_repo.absolute(out.path);
+    bool is_dir = false;
+    auto stamp = stamp_of(dest, &is_dir);
+    std::vector<WorkspaceFile> files;
+    std::vector<std::string> hexes;
+    if (stamp && !is_dir) {
+      preserve(out.path, dest, hash_of(out.path, dest, *stamp));
+    } else if (stamp) {
+      files = scan_directory(m_repo, dest, m_warn);
+      hexes = hash_files(m_repo, out.path, files);
+    }
+
+    // Plan first, so that a refusal leaves the output untouched.
+    std::vector<const store::ManifestEntry*> to_place;
+    std::vector<char> kinds; // 'A' new, 'M' replaced, 'R' relinked
+    std::vector<std::string> to_delete;
+    const auto& entries = manifest.entries();
+    std::size_t m = 0;
+    std::size_t w = 0;
+    while (m < entries.size() || w < files.size()) {
+      if (w == files.size() || (m < entries.size() && entries[m].path < files[w].path)) {
+        to_place.push_back(&entries[m++]);
+        kinds.push_back('A');
+        continue;
+      }
+      std::string key = index_key(out.path, files[w].path);
+      if (m == entries.size() || files[w].path < entries[m].path) {
+        preserve(key, files[w].absolute, hexes[w]);
+        to_delete.push_back(key);
+        ++w;
+        continue;
+      }
+      if (entries[m].hex != hexes[w]) {
+        preserve(key, files[w].absolute, hexes[w]);
+        to_place.push_back(&entries[m]);
+        kinds.push_back('M');
+      } else if (m_relink == Relink::yes) {
+        to_place.push_back(&entries[m]);
+        kinds.push_back('R');
+      }
+      ++m;
+      ++w;
+    }
+
+    if (stamp && !is_dir) {
+      core::remove_file(dest);
+    }
+    std::set<fs::path> parents{dest};
+    for (const auto* entry : to_place) {
+      parents.insert((dest / entry->path).parent_path());
+    }
+    for (const auto& parent : parents) {
+      fs::create_directories(parent);
+    }
+    core::parallel_for(to_place.size(), m_repo.jobs(), [&](std::size_t i) {
+      const auto* entry = to_place[i];
+      place(index_key(out.path, entry->path), {entry->hex, false}, entry->executable);
+    });
+    for (const auto& key : to_delete) {
+      core::remove_file(m_repo.absolute(key));
+      m_repo.stat_index().forget(key);
+      remove_empty_parents(fs::path(key).parent_path(), out.path);
+    }
+
+    auto created = static_cast<std::size_t>(std::count(kinds.begin(), kinds.end(), 'A'));
+    auto replaced = static_cast<std::size_t>(std::count(kinds.begin(), kinds.end(), 'M'));
+    result.files_added += created;
+    result.files_modified += replaced;
+    result.files_deleted += to_delete.size();
+    if (!stamp || !is_dir) {
+      result.changes.push_back({stamp ? 'M' : 'A', out.path});
+    } else if (created + replaced + to_delete.size() > 0) {
+      result.changes.push_back({'M', out.path});
+    }
+  }
+
+  void remove_empty_parents(fs::path dir, const std::string& stop)
+  {
+    while (!dir.empty() && dir.generic_string() != stop) {
+      if (rmdir(m_repo.absolute(dir.generic_string()).c_str()) != 0) {
+        return; // not empty: done
+      }
+      dir = dir.parent_path();
+    }
+  }
+
+  Repository& m_repo;
+  Force m_force;
+  Relink m_relink;
+  const Warn& m_warn;
+};
+
+} // namespace
+
+CheckoutResult
+checkout(Repository& repo,
+         const std::vector<fs::path>& targets,
+         Force force,
+         Relink relink,
+         const Warn& warn)
+{
+  CheckoutResult result;
+  Checkout checkout(repo, force, relink, warn);
+  for (const auto& pointer : resolve_targets(repo, targets)) {
+    TrackedOut out;
+    try {
+      out = load_tracked(repo, pointer);
+    } catch (const Error& e) {
+      result.failures.push_back(e.what());
+      continue;
+    }
+    checkout.run(out, result);
+  }
+  repo.stat_index().save();
+  return result;
+}
+
+} // namespace trove::track

@@ -1,0 +1,131 @@
+#include <trove/track/history.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/store/manifest.hpp>
+#include <trove/track/pointer_file.hpp>
+#include <trove/track/workspace.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace trove::track {
+
+namespace {
+
+void
+expand(Repository& repo,
+       const std::string& path,
+       const PointerFile& pointer,
+       std::vector<TrackedFile>& files)
+{
+  const auto& id = pointer.id;
+  if (!id.is_dir) {
+    files.push_back({path, id.to_string(), pointer.size});
+    return;
+  }
+  if (!repo.store().contains(id)) {
+    files.push_back({path, id.to_string(), pointer.size});
+    return;
+  }
+  auto manifest = store::Manifest::parse(repo.store().read_verified(id),
+                                         "manifest " + id.to_string());
+  for (const auto& entry : manifest.entries()) {
+    files.push_back({path + "/" + entry.path, "sha256:" + entry.hex, entry.size});
+  }
+}
+
+std::string
+data_path(const std::string& pointer_path, const PointerFile& pointer)
+{
+  std::string dir = fs::path(pointer_path).parent_path().generic_string();
+  return dir.empty() ? pointer.out_path : dir + "/" + pointer.out_path;
+}
+
+void
+sort_by_path(std::vector<TrackedFile>& files)
+{
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
+}
+
+} // namespace
+
+std::vector<TrackedFile>
+tracked_files(Repository& repo, const std::optional<std::string>& revision)
+{
+  std::vector<TrackedFile> files;
+  if (!revision) {
+    for (const auto& pointer_path : find_pointer_files(repo)) {
+      auto out = load_tracked(repo, pointer_path);
+      expand(repo, out.path, out.pointer, files);
+    }
+  } else {
+    const auto& git = repo.require_git();
+    std::string commit = git.resolve_commit(*revision);
+    for (const auto& file : git.files_with_suffix(commit, k_pointer_suffix)) {
+      auto pointer = PointerFile::parse(file.content, *revision + ":" + file.path);
+      expand(repo, data_path(file.path, pointer), pointer, files);
+    }
+  }
+  sort_by_path(files);
+  return files;
+}
+
+std::vector<TrackedFile>
+workspace_files(Repository& repo)
+{
+  std::vector<TrackedFile> files;
+  Warn quiet = [](const std::string&) {};
+  for (const auto& pointer_path : find_pointer_files(repo)) {
+    auto out = load_tracked(repo, pointer_path);
+    fs::path absolute = repo.absolute(out.path);
+    bool is_dir = false;
+    auto stamp = stamp_of(absolute, &is_dir);
+    if (!stamp) {
+      continue; // deleted from the workspace
+    }
+    std::vector<WorkspaceFile> found;
+    if (is_dir) {
+      found = scan_directory(repo, absolute, quiet);
+    } else {
+      found.push_back({"", absolute, *stamp, false});
+    }
+    auto hexes = hash_files(repo, out.path, found);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      files.push_back({index_key(out.path, found[i].path), "sha256:" + hexes[i],
+                       found[i].stamp.size});
+    }
+  }
+  repo.stat_index().save();
+  sort_by_path(files);
+  return files;
+}
+
+DataDiff
+diff(Repository& repo, const std::string& a, const std::optional<std::string>& b)
+{
+  auto old_files = tracked_files(repo, a);
+  auto new_files = b ? tracked_files(repo, b) : workspace_files(repo);
+  std::map<std::string, std::string> old_ids;
+  for (const auto& file : old_files) {
+    old_ids[file.path] = file.id;
+  }
+  DataDiff result;
+  for (const auto& file : new_files) {
+    auto it = old_ids.find(file.path);
+    if (it == old_ids.end()) {
+      result.added.push_back({file.path, "", file.id});
+    } else {
+      if (it->second != file.id) {
+        result.modified.push_back({file.path, it->second, file.id});
+      }
+      old_ids.erase(it);
+    }
+  }
+  for (const auto& [path, id] : old_ids) {
+    result.deleted.push_back({path, id, ""});
+  }
+  return result;
+}
+
+} // namespace trove::track

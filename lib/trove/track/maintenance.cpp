@@ -1,0 +1,106 @@
+#include <trove/track/maintenance.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/parallel.hpp>
+#include <trove/store/manifest.hpp>
+#include <trove/track/pointer_file.hpp>
+#include <trove/track/workspace.hpp>
+
+#include <mutex>
+#include <set>
+#include <unordered_set>
+
+namespace trove::track {
+
+namespace {
+
+void
+mark_used(const Repository& repo, const PointerFile& pointer,
+          std::unordered_set<store::ObjectId>& used)
+{
+  if (!used.insert(pointer.id).second || !pointer.id.is_dir
+      || !repo.store().contains(pointer.id)) {
+    return;
+  }
+  auto manifest = store::Manifest::parse(repo.store().read_verified(pointer.id),
+                                         "manifest " + pointer.id.to_string());
+  for (const auto& entry : manifest.entries()) {
+    used.insert({entry.hex, false});
+  }
+}
+
+} // namespace
+
+GcResult
+gc(Repository& repo, const GcScope& scope, DryRun dry_run)
+{
+  std::unordered_set<store::ObjectId> used;
+  for (const auto& pointer_path : find_pointer_files(repo)) {
+    mark_used(repo, PointerFile::load(repo.absolute(pointer_path)), used);
+  }
+  std::set<std::string> commits;
+  if (scope.all_branches || scope.all_tags || scope.all_commits) {
+    const auto& git = repo.require_git();
+    auto take = [&](const std::vector<std::string>& list) {
+      commits.insert(list.begin(), list.end());
+    };
+    if (auto head = git.head_commit()) {
+      commits.insert(*head);
+    }
+    if (scope.all_branches) {
+      take(git.branch_commits());
+    }
+    if (scope.all_tags) {
+      take(git.tag_commits());
+    }
+    if (scope.all_commits) {
+      take(git.all_commits());
+    }
+    for (const auto& commit : commits) {
+      for (const auto& file : git.files_with_suffix(commit, k_pointer_suffix)) {
+        mark_used(repo, PointerFile::parse(file.content, commit.substr(0, 7) + ":" + file.path),
+                  used);
+      }
+    }
+  }
+  GcResult result;
+  for (const auto& entry : repo.store().list()) {
+    if (used.count(entry.id)) {
+      ++result.kept;
+      continue;
+    }
+    if (dry_run == DryRun::no) {
+      repo.store().remove(entry.id);
+    }
+    result.bytes += entry.size;
+    result.removed.push_back(entry);
+  }
+  return result;
+}
+
+FsckResult
+fsck(Repository& repo, unsigned jobs)
+{
+  auto objects = repo.store().list();
+  FsckResult result;
+  result.checked = objects.size();
+  std::mutex mutex;
+  core::parallel_for(objects.size(), jobs, [&](std::size_t i) {
+    const auto& id = objects[i].id;
+    bool good = false;
+    try {
+      good = repo.store().verify(id);
+    } catch (const Error&) {
+      good = false; // unreadable counts as corrupt
+    }
+    if (!good) {
+      std::lock_guard lock(mutex);
+      result.corrupt.push_back(id.to_string() + " ("
+                               + repo.store().path_of(id).string() + ")");
+    }
+  });
+  std::sort(result.corrupt.begin(), result.corrupt.end());
+  return result;
+}
+
+} // namespace trove::track

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <trove/track/repository.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trove::track {
+
+struct GcScope
+{
+  bool workspace = false;
+  bool all_branches = false;
+  bool all_tags = false;
+  bool all_commits = false;
+
+  bool empty() const { return !workspace && !all_branches && !all_tags && !all_commits; }
+};
+
+enum class DryRun { no, yes };
+
+struct GcResult
+{
+  std::vector<store::ObjectStore::Entry> removed; // or that would be, dry
+  std::uint64_t bytes = 0;
+  std::size_t kept = 0;
+};
+
+// Deletes cache objects that nothing in the scope uses. The workspace's
+// pointer files are always in scope. A pointer file that cannot be read
+// stops gc before anything is deleted.
+GcResult gc(Repository& repo, const GcScope& scope, DryRun dry_run);
+
+struct FsckResult
+{
+  std::size_t checked = 0;
+  std::vector<std::string> corrupt; // "<id> (<path>)"
+};
+
+// Re-hashes every object in the cache.
+FsckResult fsck(Repository& repo, unsigned jobs);
+
+} // namespace trove::track

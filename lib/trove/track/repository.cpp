@@ -1,0 +1,234 @@
+#include <trove/track/repository.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/parallel.hpp>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace trove::track {
+
+namespace {
+
+constexpr const char* k_gitignore =
+  "/config.local\n"
+  "/cache\n"
+  "/tmp\n"
+  "/state\n";
+
+constexpr const char* k_default_link_types = "reflink,copy";
+
+fs::path
+find_root(fs::path dir)
+{
+  std::error_code ec;
+  while (true) {
+    if (fs::is_directory(dir / ".trove", ec)) {
+      return dir;
+    }
+    if (!dir.has_relative_path()) {
+      return {};
+    }
+    dir = dir.parent_path();
+  }
+}
+
+fs::path
+normal_absolute(const fs::path& path)
+{
+  fs::path result = fs::absolute(path).lexically_normal();
+  if (!result.has_filename() && result.has_relative_path()) {
+    result = result.parent_path(); // "/a/b/" names /a/b
+  }
+  return result;
+}
+
+unsigned
+parse_unsigned(const core::Config& config, const std::string& key, unsigned fallback)
+{
+  auto value = config.get(key);
+  if (!value) {
+    return fallback;
+  }
+  try {
+    std::size_t used = 0;
+    unsigned long n = std::stoul(*value, &used);
+    if (used == value->size()) {
+      return static_cast<unsigned>(n);
+    }
+  } catch (const std::exception&) {
+  }
+  throw Error("configuration " + key + ": expected a number, got '" + *value + "'");
+}
+
+} // namespace
+
+Repository::Repository(fs::path root, std::optional<scm::GitRepo> git)
+  : m_root(std::move(root)),
+    m_config(m_root / ".trove"),
+    m_store(fs::path(), fs::path()),
+    m_git(std::move(git))
+{
+  fs::path cache = m_config.get_or("cache.dir", "");
+  if (cache.empty()) {
+    cache = trove_dir() / "cache";
+  } else if (cache.is_relative()) {
+    cache = trove_dir() / cache; // relative to .trove/, as DVC does
+  }
+  m_store = store::ObjectStore(cache.lexically_normal(), trove_dir() / "tmp");
+  m_link_types =
+    store::parse_link_types(m_config.get_or("cache.type", k_default_link_types));
+  m_jobs = parse_unsigned(m_config, "core.jobs", core::hardware_jobs());
+  if (m_jobs == 0) {
+    m_jobs = core::hardware_jobs();
+  }
+}
+
+Repository
+Repository::open(const fs::path& start)
+{
+  fs::path root = find_root(normal_absolute(start));
+  if (root.empty()) {
+    throw Error("not a trove repository (or any parent directory)");
+  }
+  auto git = scm::GitRepo::discover(root);
+  Repository repo(root, std::move(git));
+  if (repo.m_config.get_or("core.no_scm", "false") == "true") {
+    repo.m_git.reset();
+  }
+  return repo;
+}
+
+Repository::InitResult
+Repository::init(const fs::path& start, bool no_scm, Force force)
+{
+  fs::path dir = normal_absolute(start);
+  auto git = scm::GitRepo::discover(dir);
+  fs::path root;
+  if (git) {
+    root = git->workdir();
+  } else if (no_scm) {
+    root = dir;
+  } else {
+    throw Error(dir.string()
+                + " is not inside a git repository; run 'git init' first, or "
+                  "use 'trove init --no-scm'");
+  }
+  fs::path trove = root / ".trove";
+  std::error_code ec;
+  if (fs::exists(trove, ec) && force == Force::no) {
+    throw Error("'" + trove.string() + "' exists; use -f to reinitialise");
+  }
+  for (const char* sub : {"cache", "tmp", "state"}) {
+    fs::create_directories(trove / sub);
+  }
+  core::write_file_atomic(trove / ".gitignore", k_gitignore);
+  core::ConfigFile config = core::ConfigFile::load(trove / "config");
+  if (!git) {
+    config.set("core.no_scm", "true");
+  }
+  config.save();
+  return {root, git.has_value()};
+}
+
+store::StatIndex&
+Repository::stat_index()
+{
+  if (!m_stat_index) {
+    m_stat_index =
+      std::make_unique<store::StatIndex>(trove_dir() / "state" / "stat-index");
+  }
+  return *m_stat_index;
+}
+
+const scm::GitRepo&
+Repository::require_git() const
+{
+  if (!m_git) {
+    throw Error("this command needs a git repository (this one was made with "
+                "--no-scm)");
+  }
+  return *m_git;
+}
+
+store::LinkType
+Repository::working_link_type()
+{
+  fs::create_directories(m_store.tmp_dir());
+  fs::path probe = core::temp_path_in(m_store.tmp_dir());
+  core::write_file_atomic(probe, "probe");
+  fs::path linked = core::temp_path_in(trove_dir() / "state");
+  // Like link_out from the cache: reflink, hardlink, symlink, copy.
+  store::LinkType used = store::LinkType::copy;
+  for (auto type : m_link_types) {
+    bool works = false;
+    switch (type) {
+    case store::LinkType::reflink:
+      works = core::try_reflink(probe, linked);
+      break;
+    case store::LinkType::hardlink:
+      works = link(probe.c_str(), linked.c_str()) == 0;
+      break;
+    case store::LinkType::symlink:
+      works = symlink(probe.c_str(), linked.c_str()) == 0;
+      break;
+    case store::LinkType::copy:
+      works = true;
+      break;
+    }
+    if (works) {
+      used = type;
+      break;
+    }
+  }
+  core::remove_file(linked);
+  core::remove_file(probe);
+  return used;
+}
+
+void
+Repository::lock(core::RepoLock::Mode mode, const std::string& command)
+{
+  fs::create_directories(trove_dir() / "state");
+  auto timeout_s = parse_unsigned(m_config, "core.lock_timeout", 10);
+  m_lock = std::make_unique<core::RepoLock>(trove_dir() / "state" / "lock", mode,
+                                            command);
+  m_lock->acquire(std::chrono::milliseconds(timeout_s * 1000));
+  if (mode == core::RepoLock::Mode::exclusive) {
+    sweep_temp_files();
+  }
+}
+
+void
+Repository::sweep_temp_files()
+{
+  // Temp names are "tmp.<pid>.…": remove those whose process is gone.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(m_store.tmp_dir(), ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("tmp.", 0) != 0) {
+      continue;
+    }
+    pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + 4));
+    if (pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored; // best effort; the next sweep retries
+      fs::remove(entry.path(), ignored);
+    }
+  }
+}
+
+std::string
+Repository::relative(const fs::path& path) const
+{
+  fs::path absolute = normal_absolute(path);
+  if (!core::is_within(m_root, absolute)) {
+    throw Error("'" + path.string() + "' is outside the repository ("
+                + m_root.string() + ")");
+  }
+  std::string relative = absolute.lexically_relative(m_root).generic_string();
+  return relative == "." ? "" : relative;
+}
+
+} // namespace trove::track

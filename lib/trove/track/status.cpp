@@ -1,0 +1,124 @@
+#include <trove/track/status.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/hash.hpp>
+#include <trove/store/manifest.hpp>
+
+namespace trove::track {
+
+namespace {
+
+// Compares workspace files with a manifest (both sorted by path).
+void
+compare_directory(const store::Manifest& manifest,
+                  const std::vector<WorkspaceFile>& files,
+                  const std::vector<std::string>& hexes,
+                  OutStatus& status)
+{
+  const auto& entries = manifest.entries();
+  std::size_t m = 0;
+  std::size_t w = 0;
+  while (m < entries.size() || w < files.size()) {
+    if (w == files.size()
+        || (m < entries.size() && entries[m].path < files[w].path)) {
+      status.deleted.push_back(entries[m++].path);
+    } else if (m == entries.size() || files[w].path < entries[m].path) {
+      status.added.push_back(files[w++].path);
+    } else {
+      if (entries[m].hex != hexes[w]) {
+        status.modified.push_back(files[w].path);
+      }
+      ++m;
+      ++w;
+    }
+  }
+  if (!status.added.empty() || !status.modified.empty() || !status.deleted.empty()) {
+    status.state = OutStatus::State::modified;
+  }
+}
+
+} // namespace
+
+std::string_view
+to_string(OutStatus::State state)
+{
+  switch (state) {
+  case OutStatus::State::unchanged:
+    return "unchanged";
+  case OutStatus::State::modified:
+    return "modified";
+  case OutStatus::State::deleted:
+    return "deleted";
+  }
+  return "?";
+}
+
+OutStatus
+out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
+{
+  OutStatus status;
+  status.path = out.path;
+  status.pointer_path = out.pointer_path;
+  const auto& id = out.pointer.id;
+  status.in_cache = repo.store().contains(id);
+
+  fs::path absolute = repo.absolute(out.path);
+  bool is_dir = false;
+  auto stamp = stamp_of(absolute, &is_dir);
+  if (!stamp) {
+    status.state = OutStatus::State::deleted;
+    return status;
+  }
+  if (!id.is_dir) {
+    std::string hex;
+    if (is_dir) {
+      status.state = OutStatus::State::modified; // a directory where a file was
+      return status;
+    }
+    if (auto known = repo.stat_index().lookup(out.path, *stamp)) {
+      hex = *known;
+    } else {
+      hex = core::sha256_file(absolute);
+      repo.stat_index().record(out.path, *stamp, hex);
+    }
+    if (hex != id.hex) {
+      status.state = OutStatus::State::modified;
+    }
+    return status;
+  }
+  if (!is_dir) {
+    status.state = OutStatus::State::modified; // a file where a directory was
+    return status;
+  }
+  auto files = scan_directory(repo, absolute, warn);
+  auto hexes = hash_files(repo, out.path, files);
+  if (status.in_cache) {
+    auto manifest = store::Manifest::parse(repo.store().read_verified(id),
+                                           "manifest " + id.to_string());
+    compare_directory(manifest, files, hexes, status);
+  } else {
+    // Without the manifest only the whole directory can be compared.
+    std::vector<store::ManifestEntry> entries;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      entries.push_back({files[i].path, hexes[i], files[i].stamp.size, files[i].executable});
+    }
+    auto text = store::Manifest(std::move(entries)).serialize();
+    if (core::sha256_hex(text) != id.hex) {
+      status.state = OutStatus::State::modified;
+    }
+  }
+  return status;
+}
+
+std::vector<OutStatus>
+status(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn)
+{
+  std::vector<OutStatus> result;
+  for (const auto& pointer : resolve_targets(repo, targets)) {
+    result.push_back(out_status(repo, load_tracked(repo, pointer), warn));
+  }
+  repo.stat_index().save();
+  return result;
+}
+
+} // namespace trove::track

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <trove/track/repository.hpp>
+#include <trove/track/workspace.hpp>
+
+#include <string>
+#include <vector>
+
+namespace trove::track {
+
+// How a tracked output differs from its pointer file.
+struct OutStatus
+{
+  enum class State { unchanged, modified, deleted };
+
+  std::string path;         // relative to the root
+  std::string pointer_path;
+  State state = State::unchanged;
+  bool in_cache = true;     // the pointer's object (or manifest) is cached
+  // For directories: files relative to the output.
+  std::vector<std::string> added;
+  std::vector<std::string> modified;
+  std::vector<std::string> deleted;
+
+  bool clean() const { return state == State::unchanged && in_cache; }
+};
+
+// The status of the tracked outputs that `targets` name (all when empty).
+// Unchanged files are recognised by the stat index without being read.
+std::vector<OutStatus> status(Repository& repo,
+                              const std::vector<fs::path>& targets,
+                              const Warn& warn);
+
+// The status of one tracked output.
+OutStatus out_status(Repository& repo, const TrackedOut& out, const Warn& warn);
+
+std::string_view to_string(OutStatus::State state);
+
+} // namespace trove::track

@@ -1,0 +1,224 @@
+#include <trove/track/workspace.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/hash.hpp>
+#include <trove/core/parallel.hpp>
+#include <trove/scm/ignore_rules.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace trove::track {
+
+namespace {
+
+struct Scanner
+{
+  Repository& repo;
+  const Warn& warn;
+  scm::IgnoreRules ignore;
+  std::string base_key; // the scanned directory relative to the root
+  std::vector<WorkspaceFile> files;
+
+  bool may_follow(const fs::path& link) const
+  {
+    std::error_code ec;
+    fs::path target = fs::canonical(link, ec);
+    return !ec
+           && (core::is_within(repo.root(), target)
+               || core::is_within(fs::weakly_canonical(repo.store().dir(), ec), target));
+  }
+
+  void scan(const fs::path& dir, const std::string& prefix)
+  {
+    core::Fd dir_fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd) {
+      throw Error(core::errno_message(dir, "cannot open directory"));
+    }
+    DIR* stream = fdopendir(dir_fd.get());
+    if (!stream) {
+      throw Error(core::errno_message(dir, "cannot read directory"));
+    }
+    int fd = dir_fd.release(); // now owned by the stream
+    std::vector<std::string> subdirs;
+    while (dirent* entry = readdir(stream)) {
+      std::string name = entry->d_name;
+      if (name == "." || name == "..") {
+        continue;
+      }
+      std::string path = prefix.empty() ? name : prefix + "/" + name;
+      struct stat st;
+      if (fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        continue; // vanished while we looked
+      }
+      fs::path absolute = dir / name;
+      if (S_ISLNK(st.st_mode)) {
+        if (!may_follow(absolute) || stat(absolute.c_str(), &st) != 0) {
+          warn("skipped symlink '" + absolute.string()
+               + "': it points outside the repository");
+          continue;
+        }
+        if (!S_ISREG(st.st_mode)) {
+          warn("skipped symlink '" + absolute.string() + "': not a regular file");
+          continue;
+        }
+        absolute = fs::canonical(absolute);
+      }
+      std::string key = base_key.empty() ? path : base_key + "/" + path;
+      if (S_ISDIR(st.st_mode)) {
+        if (!ignore.is_ignored(key, true)) {
+          subdirs.push_back(name);
+        }
+      } else if (S_ISREG(st.st_mode)) {
+        if (!ignore.is_ignored(key, false)) {
+          files.push_back({path, absolute, store::FileStamp::of(st),
+                           (st.st_mode & S_IXUSR) != 0});
+        }
+      }
+    }
+    closedir(stream);
+    for (const auto& name : subdirs) {
+      scan(dir / name, prefix.empty() ? name : prefix + "/" + name);
+    }
+  }
+};
+
+} // namespace
+
+std::vector<WorkspaceFile>
+scan_directory(Repository& repo, const fs::path& dir, const Warn& warn)
+{
+  Scanner scanner{repo, warn, scm::IgnoreRules::load(repo.root() / ".troveignore"),
+                  repo.relative(dir), {}};
+  scanner.scan(dir, "");
+  std::sort(scanner.files.begin(), scanner.files.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
+  return std::move(scanner.files);
+}
+
+std::string
+index_key(const std::string& out_path, const std::string& file_path)
+{
+  return file_path.empty() ? out_path : out_path + "/" + file_path;
+}
+
+std::vector<std::string>
+hash_files(Repository& repo,
+           const std::string& out_path,
+           const std::vector<WorkspaceFile>& files)
+{
+  auto& index = repo.stat_index();
+  std::vector<std::string> hexes(files.size());
+  core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
+    const auto& file = files[i];
+    std::string key = index_key(out_path, file.path);
+    if (auto known = index.lookup(key, file.stamp)) {
+      hexes[i] = std::move(*known);
+    } else {
+      hexes[i] = core::sha256_file(file.absolute);
+      index.record(key, file.stamp, hexes[i]);
+    }
+  });
+  return hexes;
+}
+
+std::optional<store::FileStamp>
+stamp_of(const fs::path& path, bool* is_dir)
+{
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  if (is_dir) {
+    *is_dir = S_ISDIR(st.st_mode);
+  }
+  return store::FileStamp::of(st);
+}
+
+TrackedOut
+load_tracked(const Repository& repo, const std::string& pointer_path)
+{
+  TrackedOut out;
+  out.pointer_path = pointer_path;
+  out.pointer = PointerFile::load(repo.absolute(pointer_path));
+  std::string dir = fs::path(pointer_path).parent_path().generic_string();
+  out.path = dir.empty() ? out.pointer.out_path : dir + "/" + out.pointer.out_path;
+  return out;
+}
+
+std::vector<std::string>
+find_pointer_files(const Repository& repo)
+{
+  std::vector<std::string> pointers;
+  std::vector<std::string> pending{""};
+  while (!pending.empty()) {
+    std::string prefix = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(repo.absolute(prefix), ec)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      std::string path = prefix.empty() ? name : prefix + "/" + name;
+      fs::path absolute = repo.absolute(path);
+      if (name.size() > k_pointer_suffix.size() && name.ends_with(k_pointer_suffix)
+          && fs::is_regular_file(absolute, ec)) {
+        pointers.push_back(path);
+      } else if ((prefix.empty() && (name == ".git" || name == ".trove"))
+                 || std::binary_search(names.begin(), names.end(),
+                                       name + std::string(k_pointer_suffix))) {
+        continue; // tracked data is not searched for pointers
+      } else if (fs::is_directory(fs::symlink_status(absolute, ec))) {
+        pending.push_back(path);
+      }
+    }
+  }
+  std::sort(pointers.begin(), pointers.end());
+  return pointers;
+}
+
+std::vector<std::string>
+resolve_targets(const Repository& repo, const std::vector<fs::path>& targets)
+{
+  if (targets.empty()) {
+    return find_pointer_files(repo);
+  }
+  std::vector<std::string> pointers;
+  std::vector<std::string> all;
+  for (const auto& target : targets) {
+    std::string path = repo.relative(target);
+    std::error_code ec;
+    if (path.ends_with(k_pointer_suffix) && fs::is_regular_file(repo.absolute(path), ec)) {
+      pointers.push_back(path);
+    } else if (fs::is_regular_file(repo.absolute(path + std::string(k_pointer_suffix)), ec)) {
+      pointers.push_back(path + std::string(k_pointer_suffix));
+    } else if (fs::is_directory(repo.absolute(path), ec)) {
+      if (all.empty()) {
+        all = find_pointer_files(repo);
+      }
+      std::size_t before = pointers.size();
+      for (const auto& pointer : all) {
+        if (path.empty() || pointer.rfind(path + "/", 0) == 0) {
+          pointers.push_back(pointer);
+        }
+      }
+      if (pointers.size() == before) {
+        throw Error("'" + target.string() + "' holds no tracked data");
+      }
+    } else {
+      throw Error("'" + target.string() + "' is not tracked by trove (no "
+                  + path + std::string(k_pointer_suffix) + ")");
+    }
+  }
+  std::sort(pointers.begin(), pointers.end());
+  pointers.erase(std::unique(pointers.begin(), pointers.end()), pointers.end());
+  return pointers;
+}
+
+} // namespace trove::track
