@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -54,6 +55,57 @@ add_globals(CLI::App& app, Globals& globals)
   app.add_flag("--no-color", globals.no_color, "Never colour the output");
 }
 
+std::size_t
+edit_distance(const std::string& a, const std::string& b)
+{
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first word that is not an option must name a command; says so (with
+// the closest command names) when it does not, as git does.
+bool
+check_command_word(CLI::App& app, int argc, char** argv)
+{
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "-C") {
+      ++i;
+      continue;
+    }
+    if (word.empty() || word[0] == '-') {
+      continue;
+    }
+    std::vector<std::string> close;
+    for (const auto* command : app.get_subcommands({})) {
+      if (command->get_name() == word) {
+        return true;
+      }
+      if (edit_distance(command->get_name(), word) <= 2) {
+        close.push_back(command->get_name());
+      }
+    }
+    std::cerr << "trove: '" << word << "' is not a trove command; see 'trove --help'\n";
+    for (const auto& name : close) {
+      std::cerr << (&name == &close.front() ? "did you mean:\n" : "") << "    " << name << '\n';
+    }
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int
@@ -71,6 +123,9 @@ run(int argc, char** argv)
   register_repo_commands(app, context);
   register_data_commands(app, context);
 
+  if (!check_command_word(app, argc, argv)) {
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

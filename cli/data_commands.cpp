@@ -404,7 +404,9 @@ register_gc(CLI::App& app, Context& context)
     if (!o->dry_run && !o->force) {
       auto preview = track::gc(repo, o->scope, track::DryRun::yes);
       if (preview.removed.empty()) {
-        std::cout << "Nothing to delete.\n";
+        if (!context.globals.quiet) {
+          std::cout << "Nothing to delete.\n";
+        }
         return 0;
       }
       if (!isatty(STDIN_FILENO)) {

@@ -25,7 +25,7 @@ register_init(CLI::App& app, Context& context)
     bool force = false;
   };
   auto options = std::make_shared<Options>();
-  auto* command = add_command(app, context, "init", "Create a trove repository in the current git work tree", [&context, options] {
+  auto* command = add_command(app, context, "init", "Create a trove repository at the top of the git work tree", [&context, options] {
     auto result = track::Repository::init(".", options->no_scm,
                                           options->force ? track::Force::yes : track::Force::no);
     if (!context.globals.quiet) {
@@ -53,6 +53,7 @@ register_config(CLI::App& app, Context& context)
     bool unset = false;
     std::string key;
     std::string value;
+    bool has_value = false; // an empty VALUE is a value
   };
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "config", "Get and set repository or user options", [&context, o] {
@@ -60,50 +61,56 @@ register_config(CLI::App& app, Context& context)
     if (o->local && o->global) {
       throw UsageError("--local and --global exclude each other");
     }
-    auto& repo = (o->list || (o->value.empty() && !o->unset)) ? context.reader()
-                                                               : context.writer();
-    Level level = o->local ? Level::local : o->global ? Level::global : Level::repo;
-    fs::path file = core::Config::path_of(level, repo.trove_dir());
+    if (o->list && !o->key.empty()) {
+      throw UsageError("--list takes no key");
+    }
+    if (!o->list && o->key.empty()) {
+      throw UsageError("a key is needed (or --list)");
+    }
+    if (o->unset && o->has_value) {
+      throw UsageError("--unset takes no value");
+    }
+    bool writes = o->unset || o->has_value;
+    // The user's file needs no repository, as with git config --global.
+    fs::path file;
+    const core::Config* merged = nullptr;
+    if (o->global) {
+      file = core::Config::path_of(Level::global, {});
+    } else {
+      auto& repo = writes ? context.writer() : context.reader();
+      file = core::Config::path_of(o->local ? Level::local : Level::repo, repo.trove_dir());
+      merged = o->local ? nullptr : &repo.config();
+    }
     if (o->list) {
-      if (!o->key.empty()) {
-        throw UsageError("--list takes no key");
-      }
       std::vector<std::pair<std::string, std::string>> entries;
-      if (o->local || o->global) {
-        entries = core::ConfigFile::load(file).entries();
+      if (merged) {
+        auto all = merged->all();
+        entries.assign(all.begin(), all.end());
       } else {
-        auto merged = repo.config().all();
-        entries.assign(merged.begin(), merged.end());
+        entries = core::ConfigFile::load(file).entries();
       }
       for (const auto& [key, value] : entries) {
         std::cout << key << '=' << value << '\n';
       }
       return 0;
     }
-    if (o->key.empty()) {
-      throw UsageError("a key is needed (or --list)");
-    }
     core::Config::check_known_key(o->key);
+    auto config = core::ConfigFile::load(file);
     if (o->unset) {
-      auto config = core::ConfigFile::load(file);
       if (!config.unset(o->key)) {
         throw Error("'" + o->key + "' is not set in " + file.string());
       }
       config.save();
-      return 0;
-    }
-    if (o->value.empty()) {
-      auto value = (o->local || o->global) ? core::ConfigFile::load(file).get(o->key)
-                                           : repo.config().get(o->key);
+    } else if (o->has_value) {
+      config.set(o->key, o->value);
+      config.save();
+    } else {
+      auto value = merged ? merged->get(o->key) : config.get(o->key);
       if (!value) {
         return 1; // unset, as git config says
       }
       std::cout << *value << '\n';
-      return 0;
     }
-    auto config = core::ConfigFile::load(file);
-    config.set(o->key, o->value);
-    config.save();
     return 0;
   });
   command->add_flag("--local", o->local, "Use .trove/config.local (not committed)");
@@ -111,7 +118,7 @@ register_config(CLI::App& app, Context& context)
   command->add_flag("-l,--list", o->list, "List every option set");
   command->add_flag("--unset", o->unset, "Remove the option");
   command->add_option("key", o->key, "Option name, such as cache.type");
-  command->add_option("value", o->value, "New value");
+  command->add_option("value", o->value, "New value")->each([o](const std::string&) { o->has_value = true; });
 }
 
 void
@@ -133,7 +140,13 @@ register_cache(CLI::App& app, Context& context)
     auto& repo = context.writer();
     auto level = o->local ? core::Config::Level::local : core::Config::Level::repo;
     auto config = core::ConfigFile::load(core::Config::path_of(level, repo.trove_dir()));
-    config.set("cache.dir", fs::absolute(o->path).lexically_normal().string());
+    // A relative path is stored relative to .trove/, so a committed setting
+    // means the same in every clone.
+    fs::path dir = fs::absolute(o->path).lexically_normal();
+    if (fs::path(o->path).is_relative()) {
+      dir = dir.lexically_relative(repo.trove_dir());
+    }
+    config.set("cache.dir", dir.string());
     config.save();
     return 0;
   });

@@ -82,6 +82,10 @@ move(Repository& repo, const fs::path& source, const fs::path& destination)
   auto out = load_tracked(repo, pointer_for(repo, source));
   std::string dest = repo.relative(destination);
   std::error_code ec;
+  bool into_directory = destination.generic_string().ends_with("/");
+  if (into_directory) {
+    fs::create_directories(repo.absolute(dest));
+  }
   if (fs::is_directory(repo.absolute(dest), ec)) {
     dest = index_key(dest, fs::path(out.path).filename().string());
   }
@@ -93,7 +97,8 @@ move(Repository& repo, const fs::path& source, const fs::path& destination)
   if (fs::exists(new_data, ec) || fs::exists(new_pointer, ec)) {
     throw Error("cannot move to '" + dest + "': it exists");
   }
-  if (dest.rfind(".trove", 0) == 0 || dest.rfind(".git", 0) == 0) {
+  if (dest == ".trove" || dest.rfind(".trove/", 0) == 0 || dest == ".git"
+      || dest.rfind(".git/", 0) == 0) {
     throw Error("cannot move into .trove or .git");
   }
   fs::create_directories(new_data.parent_path());

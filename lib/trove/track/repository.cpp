@@ -105,7 +105,7 @@ Repository::InitResult
 Repository::init(const fs::path& start, bool no_scm, Force force)
 {
   fs::path dir = normal_absolute(start);
-  auto git = scm::GitRepo::discover(dir);
+  auto git = no_scm ? std::nullopt : scm::GitRepo::discover(dir);
   fs::path root;
   if (git) {
     root = git->workdir();

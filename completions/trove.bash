@@ -1,0 +1,164 @@
+# bash completion for trove(1)                             -*- shell-script -*-
+#
+# Install as /usr/share/bash-completion/completions/trove, with a link named
+# git-trove beside it for `git trove ...`, or source this file from ~/.bashrc.
+
+__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck config cache doctor"
+__trove_global_options="-C -q --quiet -v --verbose --no-color --version -h --help"
+__trove_config_keys="cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote"
+__trove_remote_keys="url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level"
+
+# Options of each command; global options (-q, -v, --no-color) may follow too.
+__trove_options()
+{
+    case $1 in
+        init) echo "--no-scm -f --force" ;;
+        add | commit | fsck) echo "-j --jobs" ;;
+        status) echo "--json -j --jobs" ;;
+        checkout) echo "-f --force --relink -j --jobs" ;;
+        remove) echo "--keep-data" ;;
+        diff | ls) echo "--json" ;;
+        gc) echo "-w --workspace -a --all-branches -T --all-tags -A --all-commits --dry-run -f --force" ;;
+        config) echo "--local --global -l --list --unset" ;;
+        "cache dir") echo "--local" ;;
+    esac
+    echo "-h --help -q --quiet -v --verbose --no-color"
+}
+
+__trove_reply()
+{
+    local line
+    while IFS= read -r line; do
+        COMPREPLY+=("$line")
+    done < <(compgen "$@")
+}
+
+__trove_files()
+{
+    if declare -F _filedir >/dev/null; then
+        _filedir "$@"
+    else
+        compopt -o filenames 2>/dev/null
+        if [[ $1 == -d ]]; then
+            __trove_reply -d -- "$cur"
+        else
+            __trove_reply -f -- "$cur"
+        fi
+    fi
+}
+
+__trove_revisions()
+{
+    __trove_reply -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null | tr '\n' ' ')" -- "$cur"
+}
+
+__trove_config_key()
+{
+    local remotes name key keys=$__trove_config_keys
+    remotes=$(trove config --list 2>/dev/null | sed -n 's/^remote\.\([^.]*\)\..*/\1/p' | sort -u)
+    for name in $remotes; do
+        for key in $__trove_remote_keys; do
+            keys+=" remote.$name.$key"
+        done
+    done
+    __trove_reply -W "$keys remote." -- "$cur"
+    [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == remote. ]] && compopt -o nospace 2>/dev/null
+}
+
+# Completes the word COMP_CWORD; $1 is the index in COMP_WORDS of the first
+# word after "trove" (or after "git trove").
+__trove_complete()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+    local i word command="" position=0
+    COMPREPLY=()
+
+    for ((i = $1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            -C | -j | --jobs) ((i++)) ;;
+            -*) ;;
+            *)
+                if [[ -z $command ]]; then
+                    command=$word
+                elif [[ $command == cache && $position -eq 0 ]]; then
+                    command="cache $word"
+                else
+                    ((position++))
+                fi
+                ;;
+        esac
+    done
+
+    case $prev in
+        -C) __trove_files -d; return ;;
+        -j | --jobs) return ;;
+    esac
+
+    if [[ -z $command ]]; then
+        if [[ $cur == -* ]]; then
+            __trove_reply -W "$__trove_global_options" -- "$cur"
+        else
+            __trove_reply -W "$__trove_commands" -- "$cur"
+        fi
+        return
+    fi
+
+    if [[ $cur == -* ]]; then
+        __trove_reply -W "$(__trove_options "$command")" -- "$cur"
+        return
+    fi
+
+    case $command in
+        add | status | checkout | commit | remove | unprotect)
+            __trove_files
+            ;;
+        move)
+            ((position < 2)) && __trove_files
+            ;;
+        diff)
+            ((position < 2)) && __trove_revisions
+            ;;
+        ls)
+            if ((position == 0)); then
+                __trove_revisions
+                __trove_files
+            elif ((position == 1)); then
+                __trove_files
+            fi
+            ;;
+        config)
+            if ((position == 0)); then
+                __trove_config_key
+            elif [[ $prev == cache.type ]]; then
+                __trove_reply -W "reflink,copy reflink,hardlink,copy hardlink,copy symlink,copy copy" -- "$cur"
+            fi
+            ;;
+        cache)
+            __trove_reply -W "dir" -- "$cur"
+            ;;
+        "cache dir")
+            ((position == 0)) && __trove_files -d
+            ;;
+        init | gc | fsck | doctor) ;;
+    esac
+}
+
+_trove()
+{
+    __trove_complete 1
+}
+
+# Called by git's bash completion for `git trove ...`.
+_git_trove()
+{
+    local i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == trove ]]; then
+            __trove_complete $((i + 1))
+            return
+        fi
+    done
+}
+
+complete -F _trove trove git-trove

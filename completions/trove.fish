@@ -1,0 +1,99 @@
+# fish completion for trove(1). Install as
+# ~/.config/fish/completions/trove.fish (or vendor_completions.d); for
+# `git trove ...`, also link it there as git-trove.fish.
+
+# True before the command word; unlike __fish_use_subcommand, it knows that
+# -C takes an argument.
+function __trove_needs_command
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    argparse -s 'C=' q/quiet v/verbose no-color h/help version -- $tokens 2>/dev/null
+    or return 1
+    test (count $argv) -eq 0
+end
+
+function __trove_revisions
+    echo HEAD
+    git for-each-ref --format='%(refname:short)' 2>/dev/null
+end
+
+function __trove_config_keys
+    printf '%s\n' cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote
+    for name in (trove config --list 2>/dev/null | string replace -rf '^remote\.(.*)\.[^.=]*=.*$' '$1' | sort -u)
+        for key in url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level
+            echo remote.$name.$key
+        end
+    end
+end
+
+# Global options
+complete -c trove -s C -x -a '(__fish_complete_directories)' -d 'Run as if started in this directory'
+complete -c trove -s q -l quiet -d 'Print only errors'
+complete -c trove -s v -l verbose -d 'Print more detail'
+complete -c trove -l no-color -d 'Never colour the output'
+complete -c trove -s h -l help -d 'Print help and exit'
+complete -c trove -n __trove_needs_command -l version -d 'Print the version and exit'
+
+# Commands
+complete -c trove -n __trove_needs_command -f -a init -d 'Create a trove repository in the current git work tree'
+complete -c trove -n __trove_needs_command -f -a add -d 'Track files or directories'
+complete -c trove -n __trove_needs_command -f -a status -d 'Show tracked data that changed'
+complete -c trove -n __trove_needs_command -f -a checkout -d 'Make tracked data match its pointer files'
+complete -c trove -n __trove_needs_command -f -a commit -d 'Record current content in pointer files'
+complete -c trove -n __trove_needs_command -f -a remove -d 'Stop tracking data'
+complete -c trove -n __trove_needs_command -f -a move -d 'Move tracked data with its pointer file'
+complete -c trove -n __trove_needs_command -f -a unprotect -d 'Turn linked files into writable copies'
+complete -c trove -n __trove_needs_command -f -a diff -d 'Show tracked files changed between revisions'
+complete -c trove -n __trove_needs_command -f -a ls -d 'List tracked files and sizes at a revision'
+complete -c trove -n __trove_needs_command -f -a gc -d 'Delete unused cache objects'
+complete -c trove -n __trove_needs_command -f -a fsck -d 'Verify every object in the cache'
+complete -c trove -n __trove_needs_command -f -a config -d 'Get and set options'
+complete -c trove -n __trove_needs_command -f -a cache -d 'Manage the cache'
+complete -c trove -n __trove_needs_command -f -a doctor -d 'Show versions, cache location, link type'
+
+# Commands that take no paths
+complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor config cache diff' -f
+
+# -j/--jobs
+complete -c trove -n '__fish_seen_subcommand_from add status checkout commit fsck' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
+
+# init
+complete -c trove -n '__fish_seen_subcommand_from init' -l no-scm -d 'Allow a repository outside git'
+complete -c trove -n '__fish_seen_subcommand_from init' -s f -l force -d 'Reinitialise an existing repository'
+
+# status, diff, ls
+complete -c trove -n '__fish_seen_subcommand_from status diff ls' -l json -d 'Print JSON'
+
+# checkout
+complete -c trove -n '__fish_seen_subcommand_from checkout' -s f -l force -d 'Overwrite changes, saving them to the cache first'
+complete -c trove -n '__fish_seen_subcommand_from checkout' -l relink -d 'Re-create links per cache.type'
+
+# remove
+complete -c trove -n '__fish_seen_subcommand_from remove' -l keep-data -d 'Leave the data in the workspace'
+
+# diff, ls: revisions
+complete -c trove -n '__fish_seen_subcommand_from diff ls' -a '(__trove_revisions)' -d 'Git revision'
+
+# gc
+complete -c trove -n '__fish_seen_subcommand_from gc' -s w -l workspace -d 'Keep what the workspace uses'
+complete -c trove -n '__fish_seen_subcommand_from gc' -s a -l all-branches -d 'Keep what every branch tip uses'
+complete -c trove -n '__fish_seen_subcommand_from gc' -s T -l all-tags -d 'Keep what every tag uses'
+complete -c trove -n '__fish_seen_subcommand_from gc' -s A -l all-commits -d 'Keep what every commit uses'
+complete -c trove -n '__fish_seen_subcommand_from gc' -l dry-run -d 'Only say what would be deleted'
+complete -c trove -n '__fish_seen_subcommand_from gc' -s f -l force -d 'Do not ask for confirmation'
+
+# config
+complete -c trove -n '__fish_seen_subcommand_from config' -l local -d 'Use .trove/config.local'
+complete -c trove -n '__fish_seen_subcommand_from config' -l global -d "Use the user's file"
+complete -c trove -n '__fish_seen_subcommand_from config' -s l -l list -d 'List every option set'
+complete -c trove -n '__fish_seen_subcommand_from config' -l unset -d 'Remove the option'
+complete -c trove -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from (__trove_config_keys)' -a '(__trove_config_keys)' -d 'Key'
+complete -c trove -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from cache.type' -a 'reflink,copy reflink,hardlink,copy hardlink,copy symlink,copy copy' -d 'Link types'
+
+# cache dir
+complete -c trove -n '__fish_seen_subcommand_from cache; and not __fish_seen_subcommand_from dir' -a dir -d 'Show or set the cache directory'
+complete -c trove -n '__fish_seen_subcommand_from cache; and __fish_seen_subcommand_from dir' -l local -d 'Set it in .trove/config.local'
+complete -c trove -n '__fish_seen_subcommand_from cache; and __fish_seen_subcommand_from dir' -x -a '(__fish_complete_directories)'
+
+# git trove ...
+complete -c git-trove -w trove
