@@ -96,6 +96,12 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
     auto manifest = store::Manifest::parse(repo.store().read_verified(id),
                                            "manifest " + id.to_string());
     compare_directory(manifest, files, hexes, status);
+    // What a checkout would need to restore must be in the cache too.
+    for (const auto* changed : {&status.modified, &status.deleted}) {
+      for (const auto& path : *changed) {
+        status.in_cache &= repo.store().contains({manifest.find(path)->hex, false});
+      }
+    }
   } else {
     // Without the manifest only the whole directory can be compared.
     std::vector<store::ManifestEntry> entries;
