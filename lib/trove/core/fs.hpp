@@ -66,11 +66,17 @@ private:
 
 void write_file_atomic(const fs::path& path, std::string_view data);
 
+// Waits until a file's data has reached the device, without forcing a
+// journal commit per file; a later fsync (of the pointer file that refers to
+// the data) makes it durable together with the metadata.
+void flush_file_data(int fd, const fs::path& name);
+
 // fsync of a directory, so that a rename in it is durable.
 void fsync_directory(const fs::path& dir);
 
-// Copies `src` to a new file `dst` (mode 0444) while hashing it, fsyncs it and
-// returns the SHA-256 of the bytes written.
+// Copies `src` to a new file `dst` (mode 0444) while hashing it, waits until
+// its data is written out (see flush_file_data) and returns the SHA-256 of the
+// bytes written.
 std::string copy_and_hash(const fs::path& src, const fs::path& dst);
 
 // Copies `src` to a new file `dst` with `mode`, in the kernel where possible.

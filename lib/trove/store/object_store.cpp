@@ -124,11 +124,30 @@ ObjectStore::link_out(const ObjectId& id,
 {
   fs::path object = path_of(id);
   unsigned mode = executable ? 0755 : 0644;
+  // Links appear whole; copies are made beside `dest` and renamed, so `dest`
+  // never holds part of a file.
+  auto copy_via_temp = [&](LinkType type) {
+    fs::path tmp = core::temp_path_in(dest.parent_path());
+    if (type == LinkType::reflink) {
+      if (!core::try_reflink(object, tmp)) {
+        return false;
+      }
+      chmod(tmp.c_str(), mode);
+    } else {
+      try {
+        core::copy_file_contents(object, tmp, mode);
+      } catch (...) {
+        std::ignore = unlink(tmp.c_str()); // a partial copy of ours
+        throw;
+      }
+    }
+    core::rename_path(tmp, dest);
+    return true;
+  };
   for (auto type : types) {
     switch (type) {
     case LinkType::reflink:
-      if (core::try_reflink(object, dest)) {
-        chmod(dest.c_str(), mode);
+      if (copy_via_temp(type)) {
         return type;
       }
       break;
@@ -143,11 +162,11 @@ ObjectStore::link_out(const ObjectId& id,
       }
       break;
     case LinkType::copy:
-      core::copy_file_contents(object, dest, mode);
+      copy_via_temp(type);
       return type;
     }
   }
-  core::copy_file_contents(object, dest, mode);
+  copy_via_temp(LinkType::copy);
   return LinkType::copy;
 }
 

@@ -41,7 +41,8 @@ public:
 
   // Creates `dest` (which must not exist) from an object, by the first of
   // `types` that works, and returns the type used. Copies and reflinks are
-  // writable (0644, or 0755 when executable).
+  // writable (0644, or 0755 when executable) and written through a temp file
+  // beside `dest`, so `dest` never holds part of a file.
   LinkType link_out(const ObjectId& id,
                     const fs::path& dest,
                     const std::vector<LinkType>& types,

@@ -74,12 +74,17 @@ private:
   }
 
   // Creates or replaces `key` from an object, atomically.
-  void place(const std::string& key, const store::ObjectId& id, bool executable)
+  void place(const std::string& key, const store::ObjectId& id, bool executable,
+             bool replace)
   {
     fs::path dest = m_repo.absolute(key);
-    fs::path tmp = core::temp_path_in(dest.parent_path());
-    m_repo.store().link_out(id, tmp, m_repo.link_types(), executable);
-    core::rename_path(tmp, dest);
+    if (replace) {
+      fs::path tmp = core::temp_path_in(dest.parent_path());
+      m_repo.store().link_out(id, tmp, m_repo.link_types(), executable);
+      core::rename_path(tmp, dest);
+    } else {
+      m_repo.store().link_out(id, dest, m_repo.link_types(), executable);
+    }
     if (auto stamp = stamp_of(dest)) {
       m_repo.stat_index().record_written(key, *stamp, id.hex);
     }
@@ -114,7 +119,7 @@ private:
       if (hex == id.hex) {
         if (m_relink == Relink::yes) {
           require_object(out);
-          place(out.path, id, access(dest.c_str(), X_OK) == 0);
+          place(out.path, id, access(dest.c_str(), X_OK) == 0, true);
         }
         return;
       }
@@ -128,7 +133,7 @@ private:
       require_object(out);
       fs::create_directories(dest.parent_path());
     }
-    place(out.path, id, false);
+    place(out.path, id, false, stamp.has_value());
     result.changes.push_back({stamp ? 'M' : 'A', out.path});
     ++(stamp ? result.files_modified : result.files_added);
   }
@@ -195,7 +200,8 @@ private:
     }
     core::parallel_for(to_place.size(), m_repo.jobs(), [&](std::size_t i) {
       const auto* entry = to_place[i];
-      place(index_key(out.path, entry->path), {entry->hex, false}, entry->executable);
+      place(index_key(out.path, entry->path), {entry->hex, false}, entry->executable,
+            kinds[i] != 'A');
     });
     for (const auto& key : to_delete) {
       core::remove_file(m_repo.absolute(key));
