@@ -126,8 +126,18 @@ temp_path_in(const fs::path& dir)
   static std::atomic<unsigned> counter{0};
   thread_local std::mt19937_64 random{std::random_device{}()};
   return dir
-         / ("tmp." + std::to_string(getpid()) + "." + std::to_string(counter++)
+         / (std::string(k_temp_prefix) + std::to_string(getpid()) + "."
+            + std::to_string(counter++)
             + "." + std::to_string(random() % 1000000000));
+}
+
+int
+temp_owner(std::string_view filename)
+{
+  if (filename.substr(0, k_temp_prefix.size()) != k_temp_prefix) {
+    return 0;
+  }
+  return std::atoi(std::string(filename.substr(k_temp_prefix.size())).c_str());
 }
 
 AtomicFile::AtomicFile(fs::path target, const fs::path& tmp_dir, unsigned mode)

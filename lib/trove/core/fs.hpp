@@ -38,9 +38,16 @@ Fd open_read(const fs::path& path);
 // Reads a whole file; throws trove::Error naming the file.
 std::string read_file(const fs::path& path);
 
-// A unique, not yet existing name in `dir` for a temporary file. The name
-// starts with "tmp.<pid>." so a sweep can tell whose it is.
+// The prefix of every temp file trove makes, in .trove/tmp or beside a
+// workspace file: scans skip such names.
+inline constexpr std::string_view k_temp_prefix = ".trove-tmp.";
+
+// A unique, not yet existing name in `dir` for a temporary file:
+// ".trove-tmp.<pid>.<n>.<random>", so a sweep can tell whose it is.
 fs::path temp_path_in(const fs::path& dir);
+
+// The pid in a temp file's name, or 0 when the name is not one of ours.
+int temp_owner(std::string_view filename);
 
 // Writes a file that readers see either whole or not at all: a temp file in
 // `tmp_dir` (default: beside the target), fsync, rename over the target, fsync

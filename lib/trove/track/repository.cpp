@@ -204,14 +204,10 @@ Repository::lock(core::RepoLock::Mode mode, const std::string& command)
 void
 Repository::sweep_temp_files()
 {
-  // Temp names are "tmp.<pid>.…": remove those whose process is gone.
+  // Remove temp files whose process is gone.
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(m_store.tmp_dir(), ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind("tmp.", 0) != 0) {
-      continue;
-    }
-    pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + 4));
+    pid_t pid = core::temp_owner(entry.path().filename().string());
     if (pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) {
       std::error_code ignored; // best effort; the next sweep retries
       fs::remove(entry.path(), ignored);

@@ -47,7 +47,7 @@ struct Scanner
     std::vector<std::string> subdirs;
     while (dirent* entry = readdir(stream)) {
       std::string name = entry->d_name;
-      if (name == "." || name == "..") {
+      if (name == "." || name == ".." || core::temp_owner(name) != 0) {
         continue;
       }
       std::string path = prefix.empty() ? name : prefix + "/" + name;
