@@ -15,6 +15,9 @@ Context::repository(core::RepoLock::Mode mode)
 {
   if (!m_repo) {
     m_repo.emplace(track::Repository::open("."));
+    if (!tolerate_bad_config) {
+      m_repo->link_types(); // reports a bad cache.type or core.jobs now
+    }
     m_repo->lock(mode, command_line);
   }
   return *m_repo;

@@ -35,6 +35,8 @@ public:
   // Opens the repository containing the current directory and takes its
   // lock: exclusive for commands that write, shared for readers.
   track::Repository& repository(core::RepoLock::Mode mode);
+  // Set by `trove config`, which must work with a bad setting to repair it.
+  bool tolerate_bad_config = false;
   track::Repository& reader() { return repository(core::RepoLock::Mode::shared); }
   track::Repository& writer() { return repository(core::RepoLock::Mode::exclusive); }
 

@@ -42,14 +42,25 @@ apply_jobs(track::Repository& repo, unsigned jobs)
   }
 }
 
+// The `git add` line to run from the current directory.
 void
-print_git_hint(const Context& context, const std::vector<track::AddedOut>& outs)
+print_git_hint(const Context& context,
+               const track::Repository& repo,
+               const std::vector<track::AddedOut>& outs)
 {
+  if (!repo.git()) {
+    return;
+  }
+  auto here = fs::current_path();
+  auto from_here = [&](const std::string& path) {
+    return repo.absolute(path).lexically_relative(here).generic_string();
+  };
   std::vector<std::string> paths;
   for (const auto& out : outs) {
     if (out.changed) {
-      paths.push_back(out.pointer_path);
-      paths.push_back((fs::path(out.path).parent_path() / ".gitignore").generic_string());
+      paths.push_back(from_here(out.pointer_path));
+      paths.push_back(
+        from_here((fs::path(out.path).parent_path() / ".gitignore").generic_string()));
     }
   }
   std::sort(paths.begin(), paths.end());
@@ -76,9 +87,7 @@ register_add(CLI::App& app, Context& context)
     auto& repo = context.writer();
     apply_jobs(repo, o->jobs);
     auto added = track::add(repo, to_paths(o->paths), context.warn());
-    if (repo.git()) {
-      print_git_hint(context, added);
-    }
+    print_git_hint(context, repo, added);
     return 0;
   });
   command->add_option("paths", o->paths, "Files or directories to track")->required();
@@ -98,9 +107,7 @@ register_commit(CLI::App& app, Context& context)
     auto& repo = context.writer();
     apply_jobs(repo, o->jobs);
     auto committed = track::commit(repo, to_paths(o->targets), context.warn());
-    if (repo.git()) {
-      print_git_hint(context, committed);
-    }
+    print_git_hint(context, repo, committed);
     return 0;
   });
   command->add_option("targets", o->targets, "Tracked paths or pointer files (default: all)");

@@ -71,6 +71,7 @@ register_config(CLI::App& app, Context& context)
       throw UsageError("--unset takes no value");
     }
     bool writes = o->unset || o->has_value;
+    context.tolerate_bad_config = true;
     // The user's file needs no repository, as with git config --global.
     fs::path file;
     const core::Config* merged = nullptr;
@@ -102,6 +103,7 @@ register_config(CLI::App& app, Context& context)
       }
       config.save();
     } else if (o->has_value) {
+      track::Repository::check_setting(o->key, o->value);
       config.set(o->key, o->value);
       config.save();
     } else {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 
 namespace trove::store {
 
@@ -107,6 +108,7 @@ StatIndex::StatIndex(const fs::path& path) : m_path(path), m_opened_ns(now_ns())
 std::optional<std::string>
 StatIndex::lookup(const std::string& path, const FileStamp& stamp) const
 {
+  std::shared_lock lock(m_mutex);
   auto it = m_entries.find(path);
   if (it == m_entries.end() || !(it->second.stamp == stamp)) {
     return std::nullopt;
@@ -130,7 +132,7 @@ StatIndex::record_written(const std::string& path,
                           const FileStamp& stamp,
                           std::string hex)
 {
-  std::lock_guard lock(m_mutex);
+  std::unique_lock lock(m_mutex);
   auto& entry = m_entries[path];
   if (entry.stamp == stamp && entry.hex == hex) {
     return;
@@ -142,14 +144,14 @@ StatIndex::record_written(const std::string& path,
 void
 StatIndex::forget(const std::string& path)
 {
-  std::lock_guard lock(m_mutex);
+  std::unique_lock lock(m_mutex);
   m_dirty |= m_entries.erase(path) > 0;
 }
 
 void
 StatIndex::save()
 {
-  std::lock_guard lock(m_mutex);
+  std::unique_lock lock(m_mutex);
   if (!m_dirty) {
     return;
   }

@@ -3,7 +3,7 @@
 #include <trove/core/fs.hpp>
 
 #include <cstdint>
-#include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -46,7 +46,7 @@ public:
   StatIndex(const StatIndex&) = delete;
   StatIndex& operator=(const StatIndex&) = delete;
 
-  // The hash recorded for `path` if its stamp still matches.
+  // The hash recorded for `path` if its stamp still matches. Thread-safe.
   std::optional<std::string> lookup(const std::string& path,
                                     const FileStamp& stamp) const;
   // Thread-safe. Skips racy stamps (see above).
@@ -71,7 +71,7 @@ private:
   std::int64_t m_opened_ns = 0;
   std::unordered_map<std::string, Entry> m_entries;
   bool m_dirty = false;
-  std::mutex m_mutex;
+  mutable std::shared_mutex m_mutex;
 };
 
 } // namespace trove::store

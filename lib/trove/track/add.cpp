@@ -3,6 +3,7 @@
 #include <trove/core/error.hpp>
 #include <trove/core/parallel.hpp>
 #include <trove/scm/gitignore_file.hpp>
+#include <trove/scm/ignore_rules.hpp>
 #include <trove/store/manifest.hpp>
 
 #include <sys/stat.h>
@@ -52,10 +53,7 @@ check_addable(Repository& repo, const std::string& path, const fs::path& origina
   if (path.empty()) {
     throw Error("cannot track the repository root itself");
   }
-  if (path == ".trove" || path.rfind(".trove/", 0) == 0 || path == ".git"
-      || path.rfind(".git/", 0) == 0) {
-    throw Error("'" + original.string() + "' is inside .trove or .git");
-  }
+  check_data_path(repo, path, "cannot add '" + original.string() + "'");
   if (path.ends_with(k_pointer_suffix)) {
     throw Error("'" + original.string() + "' is a pointer file");
   }
@@ -67,13 +65,14 @@ check_addable(Repository& repo, const std::string& path, const fs::path& origina
     throw Error("'" + original.string()
                 + "' is neither a regular file nor a directory");
   }
-  for (fs::path parent = fs::path(path).parent_path(); !parent.empty();
-       parent = parent.parent_path()) {
-    std::error_code ec;
-    std::string pointer = parent.generic_string() + std::string(k_pointer_suffix);
-    if (fs::exists(repo.absolute(pointer), ec)) {
-      throw Error("'" + original.string() + "' is inside tracked data '"
-                  + parent.generic_string() + "' (" + pointer + ")");
+  if (auto parent = tracked_parent(repo, path)) {
+    throw Error("'" + original.string() + "' is inside tracked data '" + *parent + "' ("
+                + *parent + std::string(k_pointer_suffix) + ")");
+  }
+  auto ignore = scm::IgnoreRules::load(repo.root() / ".troveignore");
+  for (fs::path part = path; !part.empty(); part = part.parent_path()) {
+    if (ignore.is_ignored(part.generic_string(), part != fs::path(path) || S_ISDIR(st.st_mode))) {
+      throw Error("'" + original.string() + "' is ignored by .troveignore");
     }
   }
   if (const auto* git = repo.git(); git && git->tracks(path)) {

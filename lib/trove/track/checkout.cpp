@@ -32,18 +32,13 @@ public:
       } else {
         file(out, result);
       }
-    } catch (const Refused& refused) {
-      result.failures.push_back(refused.what());
+    } catch (const Error& error) {
+      // This output stays as it was; the others are still checked out.
+      result.failures.push_back(error.what());
     }
   }
 
 private:
-  // An output that is left alone; the message says why.
-  struct Refused : Error
-  {
-    using Error::Error;
-  };
-
   // Content about to be overwritten or deleted must be in the cache: with
   // --force it is saved first, otherwise the output is refused.
   void preserve(const std::string& key, const fs::path& path, const std::string& hex)
@@ -52,7 +47,7 @@ private:
       return;
     }
     if (m_force == Force::no) {
-      throw Refused("'" + key + "' has changes that are not in the cache; "
+      throw Error("'" + key + "' has changes that are not in the cache; "
                     "use 'trove commit' to keep them or -f to save them and "
                     "check out anyway");
     }
@@ -93,7 +88,7 @@ private:
   void require_object(const TrackedOut& out)
   {
     if (!m_repo.store().contains(out.pointer.id)) {
-      throw Refused("'" + out.path + "': object " + out.pointer.id.to_string()
+      throw Error("'" + out.path + "': object " + out.pointer.id.to_string()
                     + " is missing from the cache");
     }
   }
@@ -152,8 +147,12 @@ private:
     if (stamp && !is_dir) {
       preserve(out.path, dest, hash_of(out.path, dest, *stamp));
     } else if (stamp) {
-      files = scan_directory(m_repo, dest, m_warn);
+      std::vector<fs::path> stale_temps;
+      files = scan_directory(m_repo, dest, m_warn, &stale_temps);
       hexes = hash_files(m_repo, out.path, files);
+      for (const auto& temp : stale_temps) {
+        core::remove_file(temp); // left by a killed trove; never data
+      }
     }
 
     // Plan first, so that a refusal leaves the output untouched.
@@ -188,15 +187,40 @@ private:
       ++w;
     }
 
+    std::set<std::string> parents{out.path};
+    std::vector<const store::ManifestEntry*> missing; // in manifest order
+    for (const auto* entry : to_place) {
+      auto parent = fs::path(index_key(out.path, entry->path)).parent_path();
+      parents.insert(parent.generic_string());
+      if (("/" + entry->path + "/").find("/.git/") != std::string::npos) {
+        throw Error("manifest " + id.to_string() + ": unsafe path '" + entry->path
+                      + "' (inside .git)");
+      }
+      if (!m_repo.store().contains({entry->hex, false})) {
+        missing.push_back(entry);
+      }
+    }
+    // What the cache lacks is named; the rest is still checked out.
+    report_missing(out.path, missing, result);
+    std::vector<char> available_kinds;
+    std::vector<const store::ManifestEntry*> available;
+    for (std::size_t i = 0; i < to_place.size(); ++i) {
+      if (!std::binary_search(missing.begin(), missing.end(), to_place[i])) {
+        available.push_back(to_place[i]);
+        available_kinds.push_back(kinds[i]);
+      }
+    }
+    to_place = std::move(available);
+    kinds = std::move(available_kinds);
+    for (const auto& parent : parents) {
+      check_data_path(m_repo, index_key(parent, "-"), out.pointer_path);
+    }
+
     if (stamp && !is_dir) {
       core::remove_file(dest);
     }
-    std::set<fs::path> parents{dest};
-    for (const auto* entry : to_place) {
-      parents.insert((dest / entry->path).parent_path());
-    }
     for (const auto& parent : parents) {
-      fs::create_directories(parent);
+      fs::create_directories(m_repo.absolute(parent));
     }
     core::parallel_for(to_place.size(), m_repo.jobs(), [&](std::size_t i) {
       const auto* entry = to_place[i];
@@ -218,6 +242,22 @@ private:
       result.changes.push_back({stamp ? 'M' : 'A', out.path});
     } else if (created + replaced + to_delete.size() > 0) {
       result.changes.push_back({'M', out.path});
+    }
+  }
+
+  void report_missing(const std::string& out_path,
+                      const std::vector<const store::ManifestEntry*>& missing,
+                      CheckoutResult& result)
+  {
+    constexpr std::size_t k_named = 10;
+    for (std::size_t i = 0; i < missing.size() && i < k_named; ++i) {
+      result.failures.push_back("'" + index_key(out_path, missing[i]->path) + "': object sha256:"
+                                + missing[i]->hex + " is missing from the cache");
+    }
+    if (missing.size() > k_named) {
+      result.failures.push_back("'" + out_path + "': "
+                                + std::to_string(missing.size() - k_named)
+                                + " more files are missing from the cache");
     }
   }
 

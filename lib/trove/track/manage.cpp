@@ -82,24 +82,22 @@ move(Repository& repo, const fs::path& source, const fs::path& destination)
   auto out = load_tracked(repo, pointer_for(repo, source));
   std::string dest = repo.relative(destination);
   std::error_code ec;
-  bool into_directory = destination.generic_string().ends_with("/");
+  bool into_directory = destination.generic_string().ends_with("/")
+                        || fs::is_directory(repo.absolute(dest), ec);
   if (into_directory) {
-    fs::create_directories(repo.absolute(dest));
-  }
-  if (fs::is_directory(repo.absolute(dest), ec)) {
     dest = index_key(dest, fs::path(out.path).filename().string());
   }
   if (dest.ends_with(k_pointer_suffix)) {
     dest.resize(dest.size() - k_pointer_suffix.size());
   }
+  check_data_path(repo, dest, "cannot move '" + out.path + "'");
+  if (auto parent = tracked_parent(repo, dest)) {
+    throw Error("cannot move '" + out.path + "' into tracked data '" + *parent + "'");
+  }
   fs::path new_data = repo.absolute(dest);
   fs::path new_pointer = repo.absolute(dest + std::string(k_pointer_suffix));
   if (fs::exists(new_data, ec) || fs::exists(new_pointer, ec)) {
     throw Error("cannot move to '" + dest + "': it exists");
-  }
-  if (dest == ".trove" || dest.rfind(".trove/", 0) == 0 || dest == ".git"
-      || dest.rfind(".git/", 0) == 0) {
-    throw Error("cannot move into .trove or .git");
   }
   fs::create_directories(new_data.parent_path());
   if (fs::exists(repo.absolute(out.path), ec)) {

@@ -78,12 +78,35 @@ Repository::Repository(fs::path root, std::optional<scm::GitRepo> git)
     cache = trove_dir() / cache; // relative to .trove/, as DVC does
   }
   m_store = store::ObjectStore(cache.lexically_normal(), trove_dir() / "tmp");
-  m_link_types =
-    store::parse_link_types(m_config.get_or("cache.type", k_default_link_types));
-  m_jobs = parse_unsigned(m_config, "core.jobs", core::hardware_jobs());
-  if (m_jobs == 0) {
-    m_jobs = core::hardware_jobs();
+  try {
+    m_link_types =
+      store::parse_link_types(m_config.get_or("cache.type", k_default_link_types));
+    m_jobs = parse_unsigned(m_config, "core.jobs", core::hardware_jobs());
+    m_lock_timeout_s = parse_unsigned(m_config, "core.lock_timeout", m_lock_timeout_s);
+    if (m_jobs == 0) {
+      m_jobs = core::hardware_jobs();
+    }
+  } catch (const Error& e) {
+    m_config_error = e.what();
   }
+}
+
+const std::vector<store::LinkType>&
+Repository::link_types() const
+{
+  if (!m_config_error.empty()) {
+    throw Error(m_config_error);
+  }
+  return m_link_types;
+}
+
+unsigned
+Repository::jobs() const
+{
+  if (!m_config_error.empty()) {
+    throw Error(m_config_error);
+  }
+  return m_jobs;
 }
 
 Repository
@@ -136,10 +159,10 @@ Repository::init(const fs::path& start, bool no_scm, Force force)
 store::StatIndex&
 Repository::stat_index()
 {
-  if (!m_stat_index) {
+  std::call_once(*m_stat_index_once, [this] {
     m_stat_index =
       std::make_unique<store::StatIndex>(trove_dir() / "state" / "stat-index");
-  }
+  });
   return *m_stat_index;
 }
 
@@ -162,7 +185,7 @@ Repository::working_link_type()
   fs::path linked = core::temp_path_in(trove_dir() / "state");
   // Like link_out from the cache: reflink, hardlink, symlink, copy.
   store::LinkType used = store::LinkType::copy;
-  for (auto type : m_link_types) {
+  for (auto type : link_types()) {
     bool works = false;
     switch (type) {
     case store::LinkType::reflink:
@@ -192,10 +215,9 @@ void
 Repository::lock(core::RepoLock::Mode mode, const std::string& command)
 {
   fs::create_directories(trove_dir() / "state");
-  auto timeout_s = parse_unsigned(m_config, "core.lock_timeout", 10);
   m_lock = std::make_unique<core::RepoLock>(trove_dir() / "state" / "lock", mode,
                                             command);
-  m_lock->acquire(std::chrono::milliseconds(timeout_s * 1000));
+  m_lock->acquire(std::chrono::milliseconds(m_lock_timeout_s * 1000));
   if (mode == core::RepoLock::Mode::exclusive) {
     sweep_temp_files();
   }
@@ -213,6 +235,44 @@ Repository::sweep_temp_files()
       fs::remove(entry.path(), ignored);
     }
   }
+}
+
+void
+Repository::check_setting(const std::string& key, const std::string& value)
+{
+  auto name = key.substr(key.rfind('.') + 1);
+  auto is_one_of = [&](std::initializer_list<const char*> allowed) {
+    for (const char* one : allowed) {
+      if (value == one) {
+        return;
+      }
+    }
+    std::string list;
+    for (const char* one : allowed) {
+      list += (list.empty() ? "" : ", ") + std::string(one);
+    }
+    throw Error(key + ": expected one of " + list + ", got '" + value + "'");
+  };
+  if (key == "cache.type") {
+    store::parse_link_types(value);
+  } else if (name == "jobs" || name == "lock_timeout" || name == "compression_level") {
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
+      throw Error(key + ": expected a number, got '" + value + "'");
+    }
+  } else if (name == "no_scm" || name == "use_path_style") {
+    is_one_of({"true", "false"});
+  } else if (name == "compression") {
+    is_one_of({"none", "zstd"});
+  }
+}
+
+fs::path
+Repository::absolute(const std::string& relative) const
+{
+  if (!relative.empty() && relative.front() == '/') {
+    throw Error("internal error: absolute path '" + relative + "' used as relative");
+  }
+  return m_root / relative;
 }
 
 std::string

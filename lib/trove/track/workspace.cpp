@@ -7,9 +7,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace trove::track {
@@ -22,6 +24,7 @@ struct Scanner
   const Warn& warn;
   scm::IgnoreRules ignore;
   std::string base_key; // the scanned directory relative to the root
+  std::vector<fs::path>* stale_temps;
   std::vector<WorkspaceFile> files;
 
   bool may_follow(const fs::path& link) const
@@ -47,7 +50,13 @@ struct Scanner
     std::vector<std::string> subdirs;
     while (dirent* entry = readdir(stream)) {
       std::string name = entry->d_name;
-      if (name == "." || name == ".." || core::temp_owner(name) != 0) {
+      if (name == "." || name == "..") {
+        continue;
+      }
+      if (pid_t owner = core::temp_owner(name)) {
+        if (stale_temps && kill(owner, 0) != 0 && errno == ESRCH) {
+          stale_temps->push_back(dir / name);
+        }
         continue;
       }
       std::string path = prefix.empty() ? name : prefix + "/" + name;
@@ -90,10 +99,13 @@ struct Scanner
 } // namespace
 
 std::vector<WorkspaceFile>
-scan_directory(Repository& repo, const fs::path& dir, const Warn& warn)
+scan_directory(Repository& repo,
+               const fs::path& dir,
+               const Warn& warn,
+               std::vector<fs::path>* stale_temps)
 {
   Scanner scanner{repo, warn, scm::IgnoreRules::load(repo.root() / ".troveignore"),
-                  repo.relative(dir), {}};
+                  repo.relative(dir), stale_temps, {}};
   scanner.scan(dir, "");
   std::sort(scanner.files.begin(), scanner.files.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -103,6 +115,9 @@ scan_directory(Repository& repo, const fs::path& dir, const Warn& warn)
 std::string
 index_key(const std::string& out_path, const std::string& file_path)
 {
+  if (out_path.empty()) {
+    return file_path;
+  }
   return file_path.empty() ? out_path : out_path + "/" + file_path;
 }
 
@@ -146,8 +161,44 @@ load_tracked(const Repository& repo, const std::string& pointer_path)
   out.pointer_path = pointer_path;
   out.pointer = PointerFile::load(repo.absolute(pointer_path));
   std::string dir = fs::path(pointer_path).parent_path().generic_string();
-  out.path = dir.empty() ? out.pointer.out_path : dir + "/" + out.pointer.out_path;
+  out.path = index_key(dir, out.pointer.out_path);
+  check_data_path(repo, out.path, pointer_path);
   return out;
+}
+
+void
+check_data_path(const Repository& repo, const std::string& path, const std::string& source)
+{
+  fs::path ancestor = repo.root();
+  for (const auto& part : fs::path(path)) {
+    if (part == ".git" || part == ".trove") {
+      throw Error(source + ": unsafe path '" + path + "' (inside .git or .trove)");
+    }
+  }
+  for (const auto& part : fs::path(path).parent_path()) {
+    ancestor /= part;
+    struct stat st;
+    if (lstat(ancestor.c_str(), &st) != 0) {
+      return; // does not exist yet: checkout creates real directories
+    }
+    if (S_ISLNK(st.st_mode)) {
+      throw Error(source + ": unsafe path '" + path + "' (it goes through the symlink '"
+                  + ancestor.lexically_relative(repo.root()).generic_string() + "')");
+    }
+  }
+}
+
+std::optional<std::string>
+tracked_parent(const Repository& repo, const std::string& path)
+{
+  for (fs::path parent = fs::path(path).parent_path(); !parent.empty();
+       parent = parent.parent_path()) {
+    std::error_code ec;
+    if (fs::exists(repo.absolute(parent.generic_string() + std::string(k_pointer_suffix)), ec)) {
+      return parent.generic_string();
+    }
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string>

@@ -22,9 +22,12 @@ struct WorkspaceFile
 // .troveignore. A symlink is followed only when its target is inside the
 // repository or the cache (symlink checkouts point there); others are skipped
 // and named through `warn`, so nothing outside the repository is ever read.
+// Temp files of trove processes that died are skipped, and listed in
+// `stale_temps` when given.
 std::vector<WorkspaceFile> scan_directory(Repository& repo,
                                           const fs::path& dir,
-                                          const Warn& warn);
+                                          const Warn& warn,
+                                          std::vector<fs::path>* stale_temps = nullptr);
 
 // The stat-index key of a file: its path relative to the repository root.
 std::string index_key(const std::string& out_path, const std::string& file_path);
@@ -47,7 +50,19 @@ struct TrackedOut
   PointerFile pointer;
 };
 
+// Loads a pointer file and checks where its data would go (check_data_path).
 TrackedOut load_tracked(const Repository& repo, const std::string& pointer_path);
+
+// Refuses a data path (relative to the root) that lies in .git or .trove or
+// passes through a symlink, so no pointer or manifest can make trove write
+// outside the work tree or into git's or trove's own files. `source` names
+// the file that asked for the path.
+void check_data_path(const Repository& repo,
+                     const std::string& path,
+                     const std::string& source);
+
+// The tracked output that contains `path` (a parent with a pointer file).
+std::optional<std::string> tracked_parent(const Repository& repo, const std::string& path);
 
 // Every pointer file in the workspace, relative to the root, sorted. Tracked
 // data directories, .git and .trove are not descended into.
