@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/core/hash.hpp>
 
 #include <unistd.h>
 
@@ -147,7 +148,13 @@ run(int argc, char** argv)
         && chdir(context.globals.directory.c_str()) != 0) {
       throw Error("cannot change to directory '" + context.globals.directory + "'");
     }
-    return context.action();
+    int status = context.action();
+    if (context.globals.verbose) {
+      auto hashed = core::hash_statistics();
+      std::cerr << "trove: read " << hashed.files << " files (" << hashed.bytes
+                << " bytes) to hash them\n";
+    }
+    return status;
   } catch (const UsageError& e) {
     std::cerr << "trove: usage: " << e.what() << '\n';
     return 2;

@@ -247,6 +247,31 @@ usage_errors() {
     expect_output_contains "Usage:"
 }
 
+git_trove_link() {
+    # `git trove ...` runs trove through the git-trove link next to it.
+    new_repo r
+    echo data >f
+    PATH="$(dirname "$TROVE"):$PATH" expect_ok git trove add f
+    expect_true test -f f.trove
+    PATH="$(dirname "$TROVE"):$PATH" expect_ok git trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+}
+
+install_puts_everything_in_place() {
+    # cmake --install: trove, the git-trove link, man pages, completions.
+    local build
+    build=$(dirname "$(dirname "$TROVE")")
+    [ -f "$build/cmake_install.cmake" ] || return 0
+    expect_ok cmake --install "$build" --prefix "$PWD/prefix"
+    expect_true test -x prefix/bin/trove
+    expect_true test -L prefix/bin/git-trove
+    expect_true test -f prefix/share/man/man1/trove-add.1
+    expect_true test -f prefix/share/bash-completion/completions/trove
+    expect_true test -f prefix/share/zsh/vendor-completions/_trove
+    expect_true test -f prefix/share/fish/vendor_completions.d/trove.fish
+    expect_ok prefix/bin/trove --version
+}
+
 test_case init_in_git_repo
 test_case init_from_subdirectory
 test_case init_outside_git
@@ -265,4 +290,6 @@ test_case cache_dir
 test_case doctor
 test_case version
 test_case usage_errors
+test_case git_trove_link
+test_case install_puts_everything_in_place
 finish

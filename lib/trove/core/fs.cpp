@@ -234,6 +234,7 @@ copy_and_hash(const fs::path& src, const fs::path& dst)
     }
   }
   flush_file_data(out.get(), dst);
+  count_hashed_file(static_cast<std::size_t>(written));
   return hasher.finish_hex();
 }
 

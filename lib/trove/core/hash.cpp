@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -55,10 +56,29 @@ sha256_hex(std::string_view data)
   return hasher.finish_hex();
 }
 
+namespace {
+std::atomic<std::size_t> g_files_hashed{0};
+std::atomic<std::size_t> g_bytes_hashed{0};
+} // namespace
+
+HashStatistics
+hash_statistics()
+{
+  return {g_files_hashed, g_bytes_hashed};
+}
+
+void
+count_hashed_file(std::size_t bytes)
+{
+  ++g_files_hashed;
+  g_bytes_hashed += bytes;
+}
+
 std::string
 sha256_fd(int fd, const std::filesystem::path& name)
 {
   Sha256 hasher;
+  std::size_t total = 0;
   std::vector<char> buffer(k_io_buffer_size);
   while (true) {
     ssize_t n = read(fd, buffer.data(), buffer.size());
@@ -72,7 +92,9 @@ sha256_fd(int fd, const std::filesystem::path& name)
       break;
     }
     hasher.update(buffer.data(), static_cast<std::size_t>(n));
+    total += static_cast<std::size_t>(n);
   }
+  count_hashed_file(total);
   return hasher.finish_hex();
 }
 

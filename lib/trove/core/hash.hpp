@@ -37,4 +37,15 @@ std::string sha256_fd(int fd, const std::filesystem::path& name);
 // Hashes a file's bytes. Throws trove::Error naming the file.
 std::string sha256_file(const std::filesystem::path& path);
 
+// How many files and bytes this process has read to hash them (sha256_fd,
+// sha256_file, copy_and_hash): shown by -v, and how tests see that an
+// unchanged file was not read.
+struct HashStatistics
+{
+  std::size_t files = 0;
+  std::size_t bytes = 0;
+};
+HashStatistics hash_statistics();
+void count_hashed_file(std::size_t bytes);
+
 } // namespace trove::core
