@@ -42,6 +42,19 @@ TEST_CASE("copy_and_hash makes a read-only copy and returns its hash")
   CHECK((st.st_mode & 0777) == 0444);
 }
 
+TEST_CASE("copy_and_hash of a large file: kernel copy and parallel hash")
+{
+  ScratchDir dir;
+  std::string data(65 * 1024 * 1024 + 3, '\0');
+  for (std::size_t i = 0; i < data.size(); i += 4093) {
+    data[i] = static_cast<char>(i / 4093);
+  }
+  write_file_atomic(dir / "src", data);
+  CHECK(copy_and_hash(dir / "src", dir / "dst") == sha256_hex(data));
+  wait_for_writeback(dir / "dst");
+  CHECK(read_file(dir / "dst") == data);
+}
+
 TEST_CASE("copy_file_contents sets the requested mode")
 {
   ScratchDir dir;

@@ -81,10 +81,15 @@ void flush_file_data(int fd, const fs::path& name);
 // fsync of a directory, so that a rename in it is durable.
 void fsync_directory(const fs::path& dir);
 
-// Copies `src` to a new file `dst` (mode 0444) while hashing it, waits until
-// its data is written out (see flush_file_data) and returns the SHA-256 of the
-// bytes written.
+// Copies `src` to a new file `dst` (mode 0444) and returns the SHA-256 of
+// the bytes copied. Write-back to the device is started, not awaited: call
+// wait_for_writeback(dst) before the copy may be relied on. Large files are
+// copied in the kernel while another thread hashes the source, and the source
+// must keep its stamp throughout (else trove::Error: it changed while read).
 std::string copy_and_hash(const fs::path& src, const fs::path& dst);
+
+// Waits until a file's data has reached the device (see flush_file_data).
+void wait_for_writeback(const fs::path& path);
 
 // Copies `src` to a new file `dst` with `mode`, in the kernel where possible.
 void copy_file_contents(const fs::path& src, const fs::path& dst, unsigned mode);

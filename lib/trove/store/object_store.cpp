@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/hash.hpp>
+#include <trove/core/parallel.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,42 +79,53 @@ ObjectStore::read_verified(const ObjectId& id) const
   return data;
 }
 
+ObjectStore::Staged
+ObjectStore::stage_file(const fs::path& source, const std::vector<LinkType>& types)
+{
+  fs::path tmp = core::temp_path_in(m_tmp_dir);
+  auto staged = [&](std::string hex, bool written) {
+    return Staged{tmp, {std::move(hex), false}, written};
+  };
+  try {
+    for (auto type : types) {
+      if (type == LinkType::reflink && core::try_reflink(source, tmp)) {
+        return staged(core::sha256_file(tmp), false);
+      }
+      if (shares_cache_bytes(type) && link(source.c_str(), tmp.c_str()) == 0) {
+        // The store keeps the file's own inode, made read-only before it is
+        // hashed, so what is hashed is what stays.
+        core::make_read_only(tmp);
+        return staged(core::sha256_file(tmp), false);
+      }
+      if (type == LinkType::copy) {
+        break;
+      }
+    }
+    // copy, or nothing else worked (a hardlink across file systems)
+    return staged(core::copy_and_hash(source, tmp), true);
+  } catch (...) {
+    std::ignore = unlink(tmp.c_str()); // ours; the source is untouched
+    throw;
+  }
+}
+
+void
+ObjectStore::commit(const std::vector<Staged>& staged, unsigned jobs)
+{
+  core::parallel_for(staged.size(), jobs, [&](std::size_t i) {
+    if (staged[i].written) {
+      core::wait_for_writeback(staged[i].tmp);
+    }
+    install(staged[i].tmp, staged[i].id.hex, staged[i].id.is_dir);
+  });
+}
+
 ObjectId
 ObjectStore::put_file(const fs::path& source, const std::vector<LinkType>& types)
 {
-  fs::path tmp = core::temp_path_in(m_tmp_dir);
-  for (auto type : types) {
-    switch (type) {
-    case LinkType::reflink:
-      if (core::try_reflink(source, tmp)) {
-        return install(tmp, core::sha256_file(tmp), false);
-      }
-      break;
-    case LinkType::hardlink:
-    case LinkType::symlink:
-      // The store keeps the file's own inode; it is made read-only before it
-      // is hashed, so what is hashed is what stays.
-      if (link(source.c_str(), tmp.c_str()) == 0) {
-        core::make_read_only(tmp);
-        try {
-          return install(tmp, core::sha256_file(tmp), false);
-        } catch (...) {
-          std::ignore = unlink(tmp.c_str()); // the workspace keeps the data
-          throw;
-        }
-      }
-      break;
-    case LinkType::copy:
-      try {
-        return install(tmp, core::copy_and_hash(source, tmp), false);
-      } catch (...) {
-        std::ignore = unlink(tmp.c_str()); // a partial copy; source untouched
-        throw;
-      }
-    }
-  }
-  // None worked (e.g. hardlink only, across file systems): copy.
-  return install(tmp, core::copy_and_hash(source, tmp), false);
+  auto staged = stage_file(source, types);
+  commit({staged}, 1);
+  return staged.id;
 }
 
 LinkType

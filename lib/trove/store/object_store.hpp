@@ -33,10 +33,27 @@ public:
   // missing or corrupt.
   std::string read_verified(const ObjectId& id) const;
 
-  // Stores a workspace file and returns its id. `types` says how: a hardlink
-  // or symlink type stores the file's own inode (made read-only), reflink
-  // shares its extents, copy copies it; the first that works is used. The
-  // object is hashed from the store's temp file, never trusted from outside.
+  // A file placed in the store's temp directory and hashed, not yet in the
+  // store: commit() puts it there.
+  struct Staged
+  {
+    fs::path tmp;
+    ObjectId id;
+    bool written = false; // trove wrote the bytes: wait for write-back
+  };
+
+  // Stages a workspace file. `types` says how: a hardlink or symlink type
+  // takes the file's own inode (made read-only before it is hashed), reflink
+  // shares its extents, copy copies it; the first that works is used. The id
+  // is computed here, never trusted from outside.
+  Staged stage_file(const fs::path& source, const std::vector<LinkType>& types);
+
+  // Waits until the staged bytes are on the device, then renames each into
+  // place (dropping those the store already has). One wait for many files
+  // instead of a flush per file, as git's core.fsyncMethod=batch.
+  void commit(const std::vector<Staged>& staged, unsigned jobs);
+
+  // stage_file and commit for one file.
   ObjectId put_file(const fs::path& source, const std::vector<LinkType>& types);
 
   // Creates `dest` (which must not exist) from an object, by the first of

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
+
 namespace trove::track {
 
 namespace {
@@ -91,14 +93,12 @@ store_directory(Repository& repo, const std::string& path, const Warn& warn)
                   + file.path + "': its data is already tracked on its own");
     }
   }
+  auto hexes = store_workspace_files(repo, path, files);
   std::vector<store::ManifestEntry> entries(files.size());
-  core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
-    const auto& file = files[i];
-    std::string key = index_key(path, file.path);
-    entries[i] = {file.path,
-                  store_workspace_file(repo, key, file.absolute, file.stamp),
-                  file.stamp.size, file.executable};
-  });
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    entries[i] = {files[i].path, std::move(hexes[i]), files[i].stamp.size,
+                  files[i].executable};
+  }
   store::Manifest manifest(std::move(entries));
   PointerFile pointer;
   pointer.id = repo.store().put_bytes(manifest.serialize(), true);
@@ -117,7 +117,8 @@ add_one(Repository& repo, const std::string& path, const Warn& warn)
   if (is_dir) {
     pointer = store_directory(repo, path, warn);
   } else {
-    pointer.id = {store_workspace_file(repo, path, absolute, *stamp), false};
+    auto hexes = store_workspace_files(repo, path, {{"", absolute, *stamp, false}});
+    pointer.id = {hexes.front(), false};
     pointer.size = stamp->size;
   }
   pointer.out_path = absolute.filename().string();
@@ -146,23 +147,38 @@ add_one(Repository& repo, const std::string& path, const Warn& warn)
 
 } // namespace
 
-std::string
-store_workspace_file(Repository& repo,
-                     const std::string& key,
-                     const fs::path& path,
-                     const store::FileStamp& stamp)
+std::vector<std::string>
+store_workspace_files(Repository& repo,
+                      const std::string& out_path,
+                      const std::vector<WorkspaceFile>& files)
 {
   auto& index = repo.stat_index();
-  store::ObjectId id;
-  if (auto known = index.lookup(key, stamp);
-      known && repo.store().contains({*known, false})) {
-    id = {std::move(*known), false};
-  } else {
-    id = repo.store().put_file(path, repo.link_types());
+  auto& store = repo.store();
+  std::vector<std::string> hexes(files.size());
+  std::vector<std::optional<store::ObjectStore::Staged>> staged(files.size());
+  core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
+    const auto& file = files[i];
+    if (auto known = index.lookup(index_key(out_path, file.path), file.stamp);
+        known && store.contains({*known, false})) {
+      hexes[i] = std::move(*known);
+    } else {
+      staged[i] = store.stage_file(file.absolute, repo.link_types());
+      hexes[i] = staged[i]->id.hex;
+    }
+  });
+  std::vector<store::ObjectStore::Staged> to_commit;
+  for (auto& one : staged) {
+    if (one) {
+      to_commit.push_back(std::move(*one));
+    }
   }
-  auto linked_stamp = link_workspace_file(repo, repo.absolute(key), id);
-  index.record(key, linked_stamp, id.hex);
-  return id.hex;
+  store.commit(to_commit, repo.jobs());
+  core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
+    std::string key = index_key(out_path, files[i].path);
+    auto stamp = link_workspace_file(repo, repo.absolute(key), {hexes[i], false});
+    index.record(key, stamp, hexes[i]);
+  });
+  return hexes;
 }
 
 std::vector<AddedOut>

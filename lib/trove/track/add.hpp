@@ -30,12 +30,12 @@ std::vector<AddedOut> commit(Repository& repo,
                              const std::vector<fs::path>& targets,
                              const Warn& warn);
 
-// Stores one workspace file in the cache (unless the stat index already knows
-// it and the cache has it), links the workspace file per cache.type, and
-// records its stamp. `key` is its path relative to the root.
-std::string store_workspace_file(Repository& repo,
-                                 const std::string& key,
-                                 const fs::path& path,
-                                 const store::FileStamp& stamp);
+// Stores workspace files in the cache (except those the stat index knows and
+// the cache has), links them back per cache.type and records their stamps.
+// `out_path` is the output they belong to, relative to the root (the file
+// itself, or the directory they are listed in). Returns their ids in order.
+std::vector<std::string> store_workspace_files(Repository& repo,
+                                               const std::string& out_path,
+                                               const std::vector<WorkspaceFile>& files);
 
 } // namespace trove::track
