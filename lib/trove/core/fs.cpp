@@ -105,10 +105,33 @@ std::string
 read_file(const fs::path& path)
 {
   Fd fd = open_read(path);
+  struct stat st;
   std::string content;
+  if (fstat(fd.get(), &st) == 0 && st.st_size > 0) {
+    content.reserve(static_cast<std::size_t>(st.st_size)); // one allocation
+  }
   char buffer[65536];
   while (true) {
-    ssize_t n = read(fd.get(), buffer, sizeof(buffer));
+    std::size_t room = content.capacity() - content.size();
+    if (room == 0) {
+      ssize_t n = read(fd.get(), buffer, sizeof(buffer));
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        throw Error(errno_message(path, "cannot read"));
+      }
+      if (n == 0) {
+        return content;
+      }
+      content.append(buffer, static_cast<std::size_t>(n));
+      continue;
+    }
+    // Read straight into the reserved space.
+    std::size_t used = content.size();
+    content.resize(used + room);
+    ssize_t n = read(fd.get(), content.data() + used, room);
+    content.resize(used + (n > 0 ? static_cast<std::size_t>(n) : 0));
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -118,7 +141,6 @@ read_file(const fs::path& path)
     if (n == 0) {
       return content;
     }
-    content.append(buffer, static_cast<std::size_t>(n));
   }
 }
 

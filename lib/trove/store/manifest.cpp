@@ -100,21 +100,33 @@ Manifest::parse(std::string_view text, std::string_view source)
   return manifest;
 }
 
+Manifest::Writer::Writer() : m_text(k_header)
+{
+  m_text += '\n';
+}
+
+void
+Manifest::Writer::append(std::string_view hex,
+                         std::uint64_t size,
+                         bool executable,
+                         std::string_view path)
+{
+  m_text += hex;
+  m_text += ' ';
+  m_text += std::to_string(size);
+  m_text += executable ? " 755 " : " 644 ";
+  m_text += path;
+  m_text += '\n';
+}
+
 std::string
 Manifest::serialize() const
 {
-  std::string text(k_header);
-  text += '\n';
-  text.reserve(m_entries.size() * 100);
+  Writer writer;
   for (const auto& entry : m_entries) {
-    text += entry.hex;
-    text += ' ';
-    text += std::to_string(entry.size);
-    text += entry.executable ? " 755 " : " 644 ";
-    text += entry.path;
-    text += '\n';
+    writer.append(entry.hex, entry.size, entry.executable, entry.path);
   }
-  return text;
+  return writer.text();
 }
 
 std::uint64_t

@@ -30,6 +30,20 @@ struct ManifestEntry
 class Manifest
 {
 public:
+  // Builds the canonical text entry by entry, for callers that have the
+  // files in path order and need only the id (a no-op status).
+  class Writer
+  {
+  public:
+    Writer();
+    void append(std::string_view hex, std::uint64_t size, bool executable,
+                std::string_view path);
+    const std::string& text() const { return m_text; }
+
+  private:
+    std::string m_text;
+  };
+
   Manifest() = default;
   // Sorts the entries; throws trove::Error on an unsafe or duplicate path.
   explicit Manifest(std::vector<ManifestEntry> entries);

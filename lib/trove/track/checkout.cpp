@@ -109,23 +109,23 @@ private:
     bool is_dir = false;
     auto stamp = stamp_of(dest, &is_dir);
     const auto& id = out.pointer.id;
-    if (stamp && !is_dir) {
-      std::string hex = hash_of(out.path, dest, *stamp);
-      if (hex == id.hex) {
-        if (m_relink == Relink::yes) {
-          require_object(out);
-          place(out.path, id, access(dest.c_str(), X_OK) == 0, true);
-        }
-        return;
-      }
-      require_object(out);
+    bool is_file = stamp && !is_dir;
+    std::string hex = is_file ? hash_of(out.path, dest, *stamp) : "";
+    bool up_to_date = is_file && hex == id.hex;
+    if (up_to_date && m_relink == Relink::no) {
+      return;
+    }
+    require_object(out);
+    if (up_to_date) {
+      place(out.path, id, access(dest.c_str(), X_OK) == 0, true);
+      return;
+    }
+    if (is_file) {
       preserve(out.path, dest, hex);
     } else if (stamp) {
-      require_object(out);
-      preserve_tree(out.path);
+      preserve_tree(out.path); // a directory where the file belongs
       fs::remove_all(dest);
     } else {
-      require_object(out);
       fs::create_directories(dest.parent_path());
     }
     place(out.path, id, false, stamp.has_value());

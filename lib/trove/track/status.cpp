@@ -92,6 +92,15 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
   }
   auto files = scan_directory(repo, absolute, warn);
   auto hexes = hash_files(repo, out.path, files);
+  // The workspace's own manifest id: when it is the recorded one, nothing
+  // changed and the cached manifest need not be read.
+  store::Manifest::Writer writer;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    writer.append(hexes[i], files[i].stamp.size, files[i].executable, files[i].path);
+  }
+  if (core::sha256_hex(writer.text()) == id.hex) {
+    return status;
+  }
   if (status.in_cache) {
     auto manifest = store::Manifest::parse(repo.store().read_verified(id),
                                            "manifest " + id.to_string());
@@ -103,15 +112,7 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
       }
     }
   } else {
-    // Without the manifest only the whole directory can be compared.
-    std::vector<store::ManifestEntry> entries;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      entries.push_back({files[i].path, hexes[i], files[i].stamp.size, files[i].executable});
-    }
-    auto text = store::Manifest(std::move(entries)).serialize();
-    if (core::sha256_hex(text) != id.hex) {
-      status.state = OutStatus::State::modified;
-    }
+    status.state = OutStatus::State::modified; // no manifest to say what changed
   }
   return status;
 }

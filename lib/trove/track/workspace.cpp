@@ -18,14 +18,21 @@ namespace trove::track {
 
 namespace {
 
+// What one directory holds; directories are read in parallel.
+struct DirectoryListing
+{
+  std::vector<WorkspaceFile> files;
+  std::vector<std::string> subdirs; // prefixes, relative to the scanned root
+  std::vector<fs::path> stale_temps;
+  std::vector<std::string> warnings;
+};
+
 struct Scanner
 {
   Repository& repo;
-  const Warn& warn;
   scm::IgnoreRules ignore;
   std::string base_key; // the scanned directory relative to the root
-  std::vector<fs::path>* stale_temps;
-  std::vector<WorkspaceFile> files;
+  fs::path root;        // the scanned directory
 
   bool may_follow(const fs::path& link) const
   {
@@ -36,8 +43,10 @@ struct Scanner
                || core::is_within(fs::weakly_canonical(repo.store().dir(), ec), target));
   }
 
-  void scan(const fs::path& dir, const std::string& prefix)
+  DirectoryListing list(const std::string& prefix) const
   {
+    DirectoryListing listing;
+    fs::path dir = prefix.empty() ? root : root / prefix;
     core::Fd dir_fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir_fd) {
       throw Error(core::errno_message(dir, "cannot open directory"));
@@ -47,15 +56,14 @@ struct Scanner
       throw Error(core::errno_message(dir, "cannot read directory"));
     }
     int fd = dir_fd.release(); // now owned by the stream
-    std::vector<std::string> subdirs;
     while (dirent* entry = readdir(stream)) {
       std::string name = entry->d_name;
       if (name == "." || name == "..") {
         continue;
       }
       if (pid_t owner = core::temp_owner(name)) {
-        if (stale_temps && kill(owner, 0) != 0 && errno == ESRCH) {
-          stale_temps->push_back(dir / name);
+        if (kill(owner, 0) != 0 && errno == ESRCH) {
+          listing.stale_temps.push_back(dir / name);
         }
         continue;
       }
@@ -64,35 +72,34 @@ struct Scanner
       if (fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         continue; // vanished while we looked
       }
-      fs::path absolute = dir / name;
+      std::string absolute = dir.native() + "/" + name;
       if (S_ISLNK(st.st_mode)) {
         if (!may_follow(absolute) || stat(absolute.c_str(), &st) != 0) {
-          warn("skipped symlink '" + absolute.string()
-               + "': it points outside the repository");
+          listing.warnings.push_back("skipped symlink '" + absolute
+                                     + "': it points outside the repository");
           continue;
         }
         if (!S_ISREG(st.st_mode)) {
-          warn("skipped symlink '" + absolute.string() + "': not a regular file");
+          listing.warnings.push_back("skipped symlink '" + absolute
+                                     + "': not a regular file");
           continue;
         }
-        absolute = fs::canonical(absolute);
+        absolute = fs::canonical(absolute).native();
       }
       std::string key = base_key.empty() ? path : base_key + "/" + path;
       if (S_ISDIR(st.st_mode)) {
         if (!ignore.is_ignored(key, true)) {
-          subdirs.push_back(name);
+          listing.subdirs.push_back(std::move(path));
         }
       } else if (S_ISREG(st.st_mode)) {
         if (!ignore.is_ignored(key, false)) {
-          files.push_back({path, absolute, store::FileStamp::of(st),
-                           (st.st_mode & S_IXUSR) != 0});
+          listing.files.push_back({std::move(path), std::move(absolute),
+                                   store::FileStamp::of(st), (st.st_mode & S_IXUSR) != 0});
         }
       }
     }
     closedir(stream);
-    for (const auto& name : subdirs) {
-      scan(dir / name, prefix.empty() ? name : prefix + "/" + name);
-    }
+    return listing;
   }
 };
 
@@ -104,12 +111,32 @@ scan_directory(Repository& repo,
                const Warn& warn,
                std::vector<fs::path>* stale_temps)
 {
-  Scanner scanner{repo, warn, scm::IgnoreRules::load(repo.root() / ".troveignore"),
-                  repo.relative(dir), stale_temps, {}};
-  scanner.scan(dir, "");
-  std::sort(scanner.files.begin(), scanner.files.end(),
+  Scanner scanner{repo, scm::IgnoreRules::load(repo.root() / ".troveignore"),
+                  repo.relative(dir), dir};
+  std::vector<WorkspaceFile> files;
+  // Level by level, the directories of a level in parallel: stat(2) of many
+  // files is what a no-op status spends its time on.
+  std::vector<std::string> level{""};
+  while (!level.empty()) {
+    std::vector<DirectoryListing> listings(level.size());
+    core::parallel_for(level.size(), repo.jobs(),
+                       [&](std::size_t i) { listings[i] = scanner.list(level[i]); });
+    level.clear();
+    for (auto& listing : listings) {
+      std::move(listing.files.begin(), listing.files.end(), std::back_inserter(files));
+      std::move(listing.subdirs.begin(), listing.subdirs.end(), std::back_inserter(level));
+      for (const auto& warning : listing.warnings) {
+        warn(warning);
+      }
+      if (stale_temps) {
+        stale_temps->insert(stale_temps->end(), listing.stale_temps.begin(),
+                            listing.stale_temps.end());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
-  return std::move(scanner.files);
+  return files;
 }
 
 std::string

@@ -13,7 +13,8 @@ namespace trove::track {
 struct WorkspaceFile
 {
   std::string path;   // relative to the scanned directory, '/'-separated
-  fs::path absolute;  // what to read (a followed symlink's target)
+  std::string absolute; // what to read (a followed symlink's target); a
+                        // string, as a path per file costs a no-op status
   store::FileStamp stamp;
   bool executable = false;
 };
