@@ -12,9 +12,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -51,6 +54,13 @@ std::string
 errno_message(const fs::path& path, std::string_view what)
 {
   return std::string(what) + " " + path.string() + ": " + std::strerror(errno);
+}
+
+char*
+io_buffer()
+{
+  thread_local std::unique_ptr<char[]> buffer(new char[k_io_buffer_size]);
+  return buffer.get();
 }
 
 Fd
@@ -148,9 +158,10 @@ fs::path
 temp_path_in(const fs::path& dir)
 {
   static std::atomic<unsigned> counter{0};
+  static const std::string pid = std::to_string(getpid());
   thread_local std::mt19937_64 random{std::random_device{}()};
   return dir
-         / (std::string(k_temp_prefix) + std::to_string(getpid()) + "."
+         / (std::string(k_temp_prefix) + pid + "."
             + std::to_string(counter++)
             + "." + std::to_string(random() % 1000000000));
 }
@@ -238,10 +249,10 @@ std::string
 copy_and_hash_serially(int in, int out, const fs::path& src, const fs::path& dst)
 {
   Sha256 hasher;
-  std::vector<char> buffer(k_io_buffer_size);
+  char* buffer = io_buffer();
   std::size_t total = 0;
   while (true) {
-    ssize_t n = read(in, buffer.data(), buffer.size());
+    ssize_t n = read(in, buffer, k_io_buffer_size);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -251,8 +262,8 @@ copy_and_hash_serially(int in, int out, const fs::path& src, const fs::path& dst
     if (n == 0) {
       break;
     }
-    hasher.update(buffer.data(), static_cast<std::size_t>(n));
-    write_all(out, buffer.data(), static_cast<std::size_t>(n), dst);
+    hasher.update(buffer, static_cast<std::size_t>(n));
+    write_all(out, buffer, static_cast<std::size_t>(n), dst);
     total += static_cast<std::size_t>(n);
   }
   count_hashed_file(total);
@@ -293,7 +304,6 @@ std::string
 copy_and_hash(const fs::path& src, const fs::path& dst)
 {
   Fd in = open_read(src);
-  posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   struct stat before;
   if (fstat(in.get(), &before) != 0) {
     throw Error(errno_message(src, "cannot stat"));
@@ -361,9 +371,9 @@ copy_file_contents(const fs::path& src, const fs::path& dst, unsigned mode)
     remaining -= n;
   }
   if (remaining > 0) {
-    std::vector<char> buffer(k_io_buffer_size);
+    char* buffer = io_buffer();
     while (true) {
-      ssize_t n = read(in.get(), buffer.data(), buffer.size());
+      ssize_t n = read(in.get(), buffer, k_io_buffer_size);
       if (n < 0 && errno == EINTR) {
         continue;
       }
@@ -373,16 +383,36 @@ copy_file_contents(const fs::path& src, const fs::path& dst, unsigned mode)
       if (n == 0) {
         break;
       }
-      write_all(out.get(), buffer.data(), static_cast<std::size_t>(n), dst);
+      write_all(out.get(), buffer, static_cast<std::size_t>(n), dst);
     }
   }
   // Mode is set explicitly: the umask must not decide a checkout's permissions.
   fchmod(out.get(), mode);
 }
 
+namespace {
+
+// File systems (by device) that refused a reflink: not asked again, so that
+// "reflink,copy" on ext4 costs nothing per file after the first.
+std::mutex g_no_reflink_mutex;
+std::set<dev_t> g_no_reflink_devices;
+
+bool
+reflink_refused(dev_t device)
+{
+  std::lock_guard lock(g_no_reflink_mutex);
+  return g_no_reflink_devices.count(device) > 0;
+}
+
+} // namespace
+
 bool
 try_reflink(const fs::path& src, const fs::path& dst)
 {
+  struct stat st;
+  if (stat(src.c_str(), &st) != 0 || reflink_refused(st.st_dev)) {
+    return false;
+  }
   Fd in(open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in) {
     return false;
@@ -392,6 +422,10 @@ try_reflink(const fs::path& src, const fs::path& dst)
     return false;
   }
   if (ioctl(out.get(), FICLONE, in.get()) != 0) {
+    if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL || errno == EXDEV) {
+      std::lock_guard lock(g_no_reflink_mutex);
+      g_no_reflink_devices.insert(st.st_dev);
+    }
     out.close();
     std::ignore = unlink(dst.c_str()); // we created it empty a moment ago
     return false;

@@ -11,6 +11,11 @@ namespace fs = std::filesystem;
 
 inline constexpr std::size_t k_io_buffer_size = 1024 * 1024;
 
+// This thread's I/O buffer of k_io_buffer_size bytes: allocated once, as a
+// fresh megabyte per file (zeroed, page-faulted) costs more than a small
+// file's whole copy.
+char* io_buffer();
+
 // An owned file descriptor.
 class Fd
 {

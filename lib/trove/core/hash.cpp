@@ -79,9 +79,9 @@ sha256_fd(int fd, const std::filesystem::path& name)
 {
   Sha256 hasher;
   std::size_t total = 0;
-  std::vector<char> buffer(k_io_buffer_size);
+  char* buffer = io_buffer();
   while (true) {
-    ssize_t n = read(fd, buffer.data(), buffer.size());
+    ssize_t n = read(fd, buffer, k_io_buffer_size);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -91,7 +91,7 @@ sha256_fd(int fd, const std::filesystem::path& name)
     if (n == 0) {
       break;
     }
-    hasher.update(buffer.data(), static_cast<std::size_t>(n));
+    hasher.update(buffer, static_cast<std::size_t>(n));
     total += static_cast<std::size_t>(n);
   }
   count_hashed_file(total);
