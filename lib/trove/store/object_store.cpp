@@ -4,6 +4,7 @@
 #include <trove/core/hash.hpp>
 #include <trove/core/parallel.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,6 +181,24 @@ ObjectStore::link_out(const ObjectId& id,
   }
   copy_via_temp(LinkType::copy);
   return LinkType::copy;
+}
+
+ObjectStore::Hardlinker::Hardlinker(const ObjectStore& store) : m_prefix_dirs(256)
+{
+  static const char k_hex[] = "0123456789abcdef";
+  for (int i = 0; i < 256; ++i) {
+    char prefix[3] = {k_hex[i >> 4], k_hex[i & 15], '\0'};
+    fs::path dir = store.dir() / "sha256" / prefix;
+    m_prefix_dirs[i] = core::Fd(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  }
+}
+
+bool
+ObjectStore::Hardlinker::link(const ObjectId& id, int dir_fd, const char* name) const
+{
+  int prefix = std::stoi(id.hex.substr(0, 2), nullptr, 16);
+  std::string rest = id.hex.substr(2) + (id.is_dir ? ".dir" : "");
+  return linkat(m_prefix_dirs[prefix].get(), rest.c_str(), dir_fd, name, 0) == 0;
 }
 
 std::vector<ObjectStore::Entry>

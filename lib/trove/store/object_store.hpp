@@ -65,6 +65,21 @@ public:
                     const std::vector<LinkType>& types,
                     bool executable = false) const;
 
+  // Hardlinks objects by names relative to open directories: the cache's
+  // 256 prefix directories are opened once, so a checkout of many files does
+  // no path lookup per file (as `cp -al` does not).
+  class Hardlinker
+  {
+  public:
+    explicit Hardlinker(const ObjectStore& store);
+    // Creates `name` in the open directory `dir_fd` as a hardlink of the
+    // object; false (errno set) when that fails.
+    bool link(const ObjectId& id, int dir_fd, const char* name) const;
+
+  private:
+    std::vector<core::Fd> m_prefix_dirs; // by the first two hex digits
+  };
+
   struct Entry
   {
     ObjectId id;

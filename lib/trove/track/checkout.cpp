@@ -6,10 +6,13 @@
 #include <trove/store/manifest.hpp>
 #include <trove/track/add.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace trove::track {
@@ -83,6 +86,58 @@ private:
     if (auto stamp = stamp_of(dest)) {
       m_repo.stat_index().record_written(key, *stamp, id.hex);
     }
+  }
+
+  // Places a directory's files. New files under a hardlink cache.type are
+  // linked directory by directory, relative to open directories; the rest go
+  // through place().
+  void place_all(const std::string& out_path,
+                 const std::vector<const store::ManifestEntry*>& entries,
+                 const std::vector<char>& kinds)
+  {
+    std::map<std::string, std::vector<std::size_t>> by_directory;
+    std::vector<std::size_t> others;
+    bool hardlinks = m_repo.link_types().front() == store::LinkType::hardlink;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (hardlinks && kinds[i] == 'A') {
+        auto slash = entries[i]->path.rfind('/');
+        by_directory[slash == std::string::npos ? "" : entries[i]->path.substr(0, slash)]
+          .push_back(i);
+      } else {
+        others.push_back(i);
+      }
+    }
+    std::vector<const std::vector<std::size_t>*> groups;
+    std::vector<std::string> group_dirs;
+    for (const auto& [dir, indices] : by_directory) {
+      group_dirs.push_back(index_key(out_path, dir));
+      groups.push_back(&indices);
+    }
+    std::optional<store::ObjectStore::Hardlinker> linker;
+    if (!groups.empty()) {
+      linker.emplace(m_repo.store());
+    }
+    core::parallel_for(groups.size(), m_repo.jobs(), [&](std::size_t g) {
+      fs::path dir = m_repo.absolute(group_dirs[g]);
+      core::Fd dir_fd(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      for (std::size_t i : *groups[g]) {
+        const auto* entry = entries[i];
+        std::string name = entry->path.substr(entry->path.rfind('/') + 1);
+        std::string key = index_key(out_path, entry->path);
+        struct stat st;
+        if (dir_fd && linker->link({entry->hex, false}, dir_fd.get(), name.c_str())
+            && fstatat(dir_fd.get(), name.c_str(), &st, 0) == 0) {
+          m_repo.stat_index().record_written(key, store::FileStamp::of(st), entry->hex);
+        } else {
+          place(key, {entry->hex, false}, entry->executable, false); // the usual way
+        }
+      }
+    });
+    core::parallel_for(others.size(), m_repo.jobs(), [&](std::size_t k) {
+      const auto* entry = entries[others[k]];
+      place(index_key(out_path, entry->path), {entry->hex, false}, entry->executable,
+            kinds[others[k]] != 'A');
+    });
   }
 
   void require_object(const TrackedOut& out)
@@ -222,11 +277,7 @@ private:
     for (const auto& parent : parents) {
       fs::create_directories(m_repo.absolute(parent));
     }
-    core::parallel_for(to_place.size(), m_repo.jobs(), [&](std::size_t i) {
-      const auto* entry = to_place[i];
-      place(index_key(out.path, entry->path), {entry->hex, false}, entry->executable,
-            kinds[i] != 'A');
-    });
+    place_all(out.path, to_place, kinds);
     for (const auto& key : to_delete) {
       core::remove_file(m_repo.absolute(key));
       m_repo.stat_index().forget(key);
