@@ -116,32 +116,16 @@ read_file(const fs::path& path)
 {
   Fd fd = open_read(path);
   struct stat st;
-  std::string content;
-  if (fstat(fd.get(), &st) == 0 && st.st_size > 0) {
-    content.reserve(static_cast<std::size_t>(st.st_size)); // one allocation
-  }
-  char buffer[65536];
+  // One allocation for a file whose size we know (+1 to see the end).
+  std::size_t expected =
+    fstat(fd.get(), &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  std::string content(expected + 1, '\0');
+  std::size_t used = 0;
   while (true) {
-    std::size_t room = content.capacity() - content.size();
-    if (room == 0) {
-      ssize_t n = read(fd.get(), buffer, sizeof(buffer));
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n < 0) {
-        throw Error(errno_message(path, "cannot read"));
-      }
-      if (n == 0) {
-        return content;
-      }
-      content.append(buffer, static_cast<std::size_t>(n));
-      continue;
+    if (used == content.size()) {
+      content.resize(content.size() * 2);
     }
-    // Read straight into the reserved space.
-    std::size_t used = content.size();
-    content.resize(used + room);
-    ssize_t n = read(fd.get(), content.data() + used, room);
-    content.resize(used + (n > 0 ? static_cast<std::size_t>(n) : 0));
+    ssize_t n = read(fd.get(), content.data() + used, content.size() - used);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -149,8 +133,10 @@ read_file(const fs::path& path)
       throw Error(errno_message(path, "cannot read"));
     }
     if (n == 0) {
+      content.resize(used);
       return content;
     }
+    used += static_cast<std::size_t>(n);
   }
 }
 
