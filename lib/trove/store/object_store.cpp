@@ -130,25 +130,24 @@ ObjectStore::put_file(const fs::path& source, const std::vector<LinkType>& types
 }
 
 LinkType
-ObjectStore::link_out(const ObjectId& id,
-                      const fs::path& dest,
-                      const std::vector<LinkType>& types,
-                      bool executable) const
+link_file(const fs::path& source,
+          const fs::path& dest,
+          const std::vector<LinkType>& types,
+          bool executable)
 {
-  fs::path object = path_of(id);
   unsigned mode = executable ? 0755 : 0644;
   // Links appear whole; copies are made beside `dest` and renamed, so `dest`
   // never holds part of a file.
   auto copy_via_temp = [&](LinkType type) {
     fs::path tmp = core::temp_path_in(dest.parent_path());
     if (type == LinkType::reflink) {
-      if (!core::try_reflink(object, tmp)) {
+      if (!core::try_reflink(source, tmp)) {
         return false;
       }
       chmod(tmp.c_str(), mode);
     } else {
       try {
-        core::copy_file_contents(object, tmp, mode);
+        core::copy_file_contents(source, tmp, mode);
       } catch (...) {
         std::ignore = unlink(tmp.c_str()); // a partial copy of ours
         throw;
@@ -165,12 +164,12 @@ ObjectStore::link_out(const ObjectId& id,
       }
       break;
     case LinkType::hardlink:
-      if (link(object.c_str(), dest.c_str()) == 0) {
+      if (link(source.c_str(), dest.c_str()) == 0) {
         return type;
       }
       break;
     case LinkType::symlink:
-      if (symlink(fs::absolute(object).c_str(), dest.c_str()) == 0) {
+      if (symlink(fs::absolute(source).c_str(), dest.c_str()) == 0) {
         return type;
       }
       break;
@@ -181,6 +180,15 @@ ObjectStore::link_out(const ObjectId& id,
   }
   copy_via_temp(LinkType::copy);
   return LinkType::copy;
+}
+
+LinkType
+ObjectStore::link_out(const ObjectId& id,
+                      const fs::path& dest,
+                      const std::vector<LinkType>& types,
+                      bool executable) const
+{
+  return link_file(path_of(id), dest, types, executable);
 }
 
 ObjectStore::Hardlinker::Hardlinker(const ObjectStore& store) : m_prefix_dirs(256)

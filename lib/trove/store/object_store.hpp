@@ -12,6 +12,15 @@ namespace trove::store {
 
 namespace fs = std::filesystem;
 
+// Creates `dest` (which must not exist) from `source` by the first of
+// `types` that works, and returns the type used. Copies and reflinks are
+// writable (0644, or 0755 when executable) and written through a temp file
+// beside `dest`, so `dest` never holds part of a file.
+LinkType link_file(const fs::path& source,
+                   const fs::path& dest,
+                   const std::vector<LinkType>& types,
+                   bool executable = false);
+
 // The content-addressed object store (the cache). An object lives at
 // <cache>/sha256/<2 hex>/<62 hex>[.dir], is read-only, and enters the store
 // only through a temp file in <tmp> that was hashed after it was written and
@@ -56,10 +65,7 @@ public:
   // stage_file and commit for one file.
   ObjectId put_file(const fs::path& source, const std::vector<LinkType>& types);
 
-  // Creates `dest` (which must not exist) from an object, by the first of
-  // `types` that works, and returns the type used. Copies and reflinks are
-  // writable (0644, or 0755 when executable) and written through a temp file
-  // beside `dest`, so `dest` never holds part of a file.
+  // link_file from an object.
   LinkType link_out(const ObjectId& id,
                     const fs::path& dest,
                     const std::vector<LinkType>& types,

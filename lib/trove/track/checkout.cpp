@@ -59,18 +59,6 @@ private:
            + " before overwriting it");
   }
 
-  std::string hash_of(const std::string& key, const fs::path& path,
-                      const store::FileStamp& stamp)
-  {
-    auto& index = m_repo.stat_index();
-    if (auto known = index.lookup(key, stamp)) {
-      return *known;
-    }
-    std::string hex = core::sha256_file(path);
-    index.record(key, stamp, hex);
-    return hex;
-  }
-
   // Creates or replaces `key` from an object, atomically.
   void place(const std::string& key, const store::ObjectId& id, bool executable,
              bool replace)
@@ -165,7 +153,7 @@ private:
     auto stamp = stamp_of(dest, &is_dir);
     const auto& id = out.pointer.id;
     bool is_file = stamp && !is_dir;
-    std::string hex = is_file ? hash_of(out.path, dest, *stamp) : "";
+    std::string hex = is_file ? hash_workspace_file(m_repo, out.path, dest, *stamp) : "";
     bool up_to_date = is_file && hex == id.hex;
     if (up_to_date && m_relink == Relink::no) {
       return;
@@ -200,7 +188,7 @@ private:
     std::vector<WorkspaceFile> files;
     std::vector<std::string> hexes;
     if (stamp && !is_dir) {
-      preserve(out.path, dest, hash_of(out.path, dest, *stamp));
+      preserve(out.path, dest, hash_workspace_file(m_repo, out.path, dest, *stamp));
     } else if (stamp) {
       std::vector<fs::path> stale_temps;
       files = scan_directory(m_repo, dest, m_warn, &stale_temps);

@@ -179,32 +179,18 @@ Repository::require_git() const
 store::LinkType
 Repository::working_link_type()
 {
+  // From the store's temp directory into .trove/state, as a checkout links
+  // from the cache into the work tree.
   fs::create_directories(m_store.tmp_dir());
   fs::path probe = core::temp_path_in(m_store.tmp_dir());
   core::write_file_atomic(probe, "probe");
   fs::path linked = core::temp_path_in(trove_dir() / "state");
-  // Like link_out from the cache: reflink, hardlink, symlink, copy.
   store::LinkType used = store::LinkType::copy;
-  for (auto type : link_types()) {
-    bool works = false;
-    switch (type) {
-    case store::LinkType::reflink:
-      works = core::try_reflink(probe, linked);
-      break;
-    case store::LinkType::hardlink:
-      works = link(probe.c_str(), linked.c_str()) == 0;
-      break;
-    case store::LinkType::symlink:
-      works = symlink(probe.c_str(), linked.c_str()) == 0;
-      break;
-    case store::LinkType::copy:
-      works = true;
-      break;
-    }
-    if (works) {
-      used = type;
-      break;
-    }
+  try {
+    used = store::link_file(probe, linked, link_types());
+  } catch (...) {
+    core::remove_file(probe);
+    throw;
   }
   core::remove_file(linked);
   core::remove_file(probe);

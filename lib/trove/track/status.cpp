@@ -70,18 +70,11 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
     return status;
   }
   if (!id.is_dir) {
-    std::string hex;
     if (is_dir) {
       status.state = OutStatus::State::modified; // a directory where a file was
       return status;
     }
-    if (auto known = repo.stat_index().lookup(out.path, *stamp)) {
-      hex = *known;
-    } else {
-      hex = core::sha256_file(absolute);
-      repo.stat_index().record(out.path, *stamp, hex);
-    }
-    if (hex != id.hex) {
+    if (hash_workspace_file(repo, out.path, absolute, *stamp) != id.hex) {
       status.state = OutStatus::State::modified;
     }
     return status;

@@ -148,22 +148,31 @@ index_key(const std::string& out_path, const std::string& file_path)
   return file_path.empty() ? out_path : out_path + "/" + file_path;
 }
 
+std::string
+hash_workspace_file(Repository& repo,
+                    const std::string& key,
+                    const fs::path& path,
+                    const store::FileStamp& stamp)
+{
+  auto& index = repo.stat_index();
+  if (auto known = index.lookup(key, stamp)) {
+    return std::move(*known);
+  }
+  std::string hex = core::sha256_file(path);
+  index.record(key, stamp, hex);
+  return hex;
+}
+
 std::vector<std::string>
 hash_files(Repository& repo,
            const std::string& out_path,
            const std::vector<WorkspaceFile>& files)
 {
-  auto& index = repo.stat_index();
   std::vector<std::string> hexes(files.size());
   core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
     const auto& file = files[i];
-    std::string key = index_key(out_path, file.path);
-    if (auto known = index.lookup(key, file.stamp)) {
-      hexes[i] = std::move(*known);
-    } else {
-      hexes[i] = core::sha256_file(file.absolute);
-      index.record(key, file.stamp, hexes[i]);
-    }
+    hexes[i] = hash_workspace_file(repo, index_key(out_path, file.path), file.absolute,
+                                   file.stamp);
   });
   return hexes;
 }

@@ -33,6 +33,14 @@ std::vector<WorkspaceFile> scan_directory(Repository& repo,
 // The stat-index key of a file: its path relative to the repository root.
 std::string index_key(const std::string& out_path, const std::string& file_path);
 
+// The id of a workspace file's content: from the stat index when its stamp
+// is known, else read, hashed and recorded. `key` is its path relative to
+// the root. Thread-safe.
+std::string hash_workspace_file(Repository& repo,
+                                const std::string& key,
+                                const fs::path& path,
+                                const store::FileStamp& stamp);
+
 // Hashes files (in parallel, with the stat index: unchanged files are not
 // read) and returns their ids in the same order. `out_path` is the scanned
 // directory relative to the root.
