@@ -126,6 +126,7 @@ run(int argc, char** argv)
   add_globals(app, context.globals);
   register_repo_commands(app, context);
   register_data_commands(app, context);
+  register_pipeline_commands(app, context);
 
   if (!check_command_word(app, argc, argv)) {
     return 2;

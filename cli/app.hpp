@@ -57,6 +57,7 @@ CLI::App* add_command(CLI::App& app,
 // Each command group registers its subcommands, one file each.
 void register_repo_commands(CLI::App& app, Context& context);
 void register_data_commands(CLI::App& app, Context& context);
+void register_pipeline_commands(CLI::App& app, Context& context);
 
 int run(int argc, char** argv);
 

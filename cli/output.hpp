@@ -12,8 +12,9 @@ namespace trove::cli {
 std::string human_size(std::uint64_t bytes);
 
 // Prints JSON for scripts: two-space indented, one document per command.
-inline void
-print_json(const nlohmann::json& json)
+template <typename Json>
+void
+print_json(const Json& json)
 {
   std::cout << json.dump(2) << '\n';
 }

@@ -240,7 +240,13 @@ tracked_parent(const Repository& repo, const std::string& path)
 std::vector<std::string>
 find_pointer_files(const Repository& repo)
 {
-  std::vector<std::string> pointers;
+  return find_metadata_files(repo).pointers;
+}
+
+MetadataFiles
+find_metadata_files(const Repository& repo)
+{
+  MetadataFiles found;
   std::vector<std::string> pending{""};
   while (!pending.empty()) {
     std::string prefix = std::move(pending.back());
@@ -256,7 +262,9 @@ find_pointer_files(const Repository& repo)
       fs::path absolute = repo.absolute(path);
       if (name.size() > k_pointer_suffix.size() && name.ends_with(k_pointer_suffix)
           && fs::is_regular_file(absolute, ec)) {
-        pointers.push_back(path);
+        found.pointers.push_back(path);
+      } else if (name == k_pipeline_file_name && fs::is_regular_file(absolute, ec)) {
+        found.pipelines.push_back(path);
       } else if ((prefix.empty() && (name == ".git" || name == ".trove"))
                  || std::binary_search(names.begin(), names.end(),
                                        name + std::string(k_pointer_suffix))) {
@@ -266,8 +274,9 @@ find_pointer_files(const Repository& repo)
       }
     }
   }
-  std::sort(pointers.begin(), pointers.end());
-  return pointers;
+  std::sort(found.pointers.begin(), found.pointers.end());
+  std::sort(found.pipelines.begin(), found.pipelines.end());
+  return found;
 }
 
 std::vector<std::string>

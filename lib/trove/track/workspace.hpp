@@ -73,8 +73,20 @@ void check_data_path(const Repository& repo,
 // The tracked output that contains `path` (a parent with a pointer file).
 std::optional<std::string> tracked_parent(const Repository& repo, const std::string& path);
 
-// Every pointer file in the workspace, relative to the root, sorted. Tracked
-// data directories, .git and .trove are not descended into.
+inline constexpr std::string_view k_pipeline_file_name = "trove.yaml";
+
+// The files trove reads its state from, relative to the root, sorted.
+struct MetadataFiles
+{
+  std::vector<std::string> pointers;  // X.trove
+  std::vector<std::string> pipelines; // trove.yaml
+};
+
+// Finds every pointer and pipeline file in the workspace in one walk.
+// Tracked data directories, .git and .trove are not descended into.
+MetadataFiles find_metadata_files(const Repository& repo);
+
+// Every pointer file in the workspace (find_metadata_files().pointers).
 std::vector<std::string> find_pointer_files(const Repository& repo);
 
 // The pointer files that command-line targets name: X.trove, X (when X.trove

@@ -1,0 +1,210 @@
+// stage, repro, dag, freeze, unfreeze: commands about pipelines.
+#include "app.hpp"
+#include "output.hpp"
+
+#include <trove/core/error.hpp>
+#include <trove/pipeline/project.hpp>
+
+#include <iostream>
+
+namespace trove::cli {
+
+namespace {
+
+// Stages keep the pipeline's order in JSON output.
+using json = nlohmann::ordered_json;
+using pipeline::Output;
+using pipeline::Stage;
+
+void
+add_file_option(CLI::App* command, std::string& file)
+{
+  command->add_option("--file", file, "Read this pipeline file instead of every trove.yaml")
+    ->type_name("FILE");
+}
+
+json
+paths_of_kind(const Stage& stage, Output::Kind kind)
+{
+  json paths = json::array();
+  for (const auto& out : stage.outs) {
+    if (out.kind == kind) {
+      paths.push_back(out.path);
+    }
+  }
+  return paths;
+}
+
+json
+stage_json(const Stage& stage)
+{
+  json params = json::object();
+  for (const auto& entry : stage.params) {
+    params[entry.file] = entry.keys;
+  }
+  return {
+    {"cmd", stage.cmd_is_list ? json(stage.cmd) : json(stage.cmd.front())},
+    {"wdir", stage.wdir.empty() ? "." : stage.wdir},
+    {"deps", stage.deps},
+    {"outs", paths_of_kind(stage, Output::Kind::out)},
+    {"params", params},
+    {"metrics", paths_of_kind(stage, Output::Kind::metric)},
+    {"plots", paths_of_kind(stage, Output::Kind::plot)},
+  };
+}
+
+// The targets and their upstream, in order; all stages without targets.
+std::vector<std::size_t>
+chosen_with_upstream(const pipeline::Project& project,
+                     const track::Repository& repo,
+                     const std::vector<std::string>& targets)
+{
+  if (targets.empty()) {
+    return project.graph.topological_order();
+  }
+  return project.graph.with_upstream(project.resolve(repo, targets, false));
+}
+
+void
+print_dag(const pipeline::Graph& graph, const std::vector<std::size_t>& chosen,
+          const std::string& format)
+{
+  const auto& stages = graph.stages();
+  std::vector<bool> shown(stages.size(), false);
+  for (auto i : chosen) {
+    shown[i] = true;
+  }
+  std::vector<std::size_t> in_file_order = chosen;
+  std::sort(in_file_order.begin(), in_file_order.end());
+  if (format == "json") {
+    json out = {{"stages", json::object()}, {"edges", json::array()}};
+    for (auto i : in_file_order) {
+      out["stages"][stages[i].address] = stage_json(stages[i]);
+    }
+    for (const auto& [up, down] : graph.edges()) {
+      if (shown[up] && shown[down]) {
+        out["edges"].push_back({stages[up].address, stages[down].address});
+      }
+    }
+    print_json(out);
+  } else if (format == "dot") {
+    std::cout << "strict digraph {\n";
+    for (auto i : chosen) {
+      std::cout << "\t" << json(stages[i].address).dump() << ";\n";
+    }
+    for (const auto& [up, down] : graph.edges()) {
+      if (shown[up] && shown[down]) {
+        std::cout << "\t" << json(stages[up].address).dump() << " -> "
+                  << json(stages[down].address).dump() << ";\n";
+      }
+    }
+    std::cout << "}\n";
+  } else if (format == "mermaid") {
+    std::cout << "flowchart TD\n";
+    for (auto i : chosen) {
+      std::cout << "\tnode" << i << "[" << json(stages[i].address).dump() << "]\n";
+    }
+    for (const auto& [up, down] : graph.edges()) {
+      if (shown[up] && shown[down]) {
+        std::cout << "\tnode" << up << "-->node" << down << "\n";
+      }
+    }
+  } else {
+    // One line per stage in run order, each naming what it waits for.
+    std::size_t width = 0;
+    for (auto i : chosen) {
+      width = std::max(width, stages[i].address.size());
+    }
+    for (auto i : chosen) {
+      std::string line = stages[i].address;
+      std::string from;
+      for (auto up : graph.upstream(i)) {
+        from += (from.empty() ? "" : ", ") + stages[up].address;
+      }
+      if (!from.empty()) {
+        line += std::string(width - line.size(), ' ') + "  <- " + from;
+      }
+      std::cout << line << '\n';
+    }
+  }
+}
+
+void
+register_dag(CLI::App& app, Context& context)
+{
+  struct Options
+  {
+    std::vector<std::string> targets;
+    std::string file;
+    bool dot = false;
+    bool mermaid = false;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(app, context, "dag", "Show the stages of the pipeline and how they depend on each other", [&context, o] {
+    auto& repo = context.reader();
+    auto project = pipeline::load_project(repo, o->file);
+    auto chosen = chosen_with_upstream(project, repo, o->targets);
+    print_dag(project.graph, chosen,
+              o->json ? "json" : o->dot ? "dot" : o->mermaid ? "mermaid" : "ascii");
+    return 0;
+  });
+  command->add_option("target", o->targets, "Show only these stages and their upstream");
+  add_file_option(command, o->file);
+  auto* dot = command->add_flag("--dot", o->dot, "Print the graph in Graphviz DOT");
+  auto* mermaid = command->add_flag("--mermaid", o->mermaid, "Print a Mermaid flowchart");
+  auto* as_json = command->add_flag("--json", o->json, "Print stages and edges as JSON");
+  dot->excludes(mermaid)->excludes(as_json);
+  mermaid->excludes(as_json);
+}
+
+void
+register_stage(CLI::App& app, Context& context)
+{
+  auto* stage = app.add_subcommand("stage", "Add and list pipeline stages");
+  stage->require_subcommand(1);
+  struct ListOptions
+  {
+    std::vector<std::string> targets;
+    std::string file;
+    bool name_only = false;
+  };
+  auto l = std::make_shared<ListOptions>();
+  auto* list = add_command(*stage, context, "list", "List the stages of the pipeline", [&context, l] {
+    auto& repo = context.reader();
+    auto project = pipeline::load_project(repo, l->file);
+    const auto& stages = project.graph.stages();
+    std::size_t width = 0;
+    for (const auto& s : stages) {
+      width = std::max(width, s.address.size());
+    }
+    for (auto i : project.resolve(repo, l->targets, true)) {
+      const auto& s = stages[i];
+      if (l->name_only) {
+        std::cout << s.address << '\n';
+        continue;
+      }
+      std::string outs;
+      for (const auto& out : s.outs) {
+        outs += (outs.empty() ? "Outputs " : ", ") + out.path;
+      }
+      std::string about = s.desc.empty() ? outs : s.desc;
+      std::cout << s.address << std::string(width - s.address.size() + 2, ' ') << about << '\n';
+    }
+    return 0;
+  });
+  list->add_option("target", l->targets, "Stages, pipeline files or directories");
+  list->add_flag("--name-only", l->name_only, "Print only the stage names");
+  add_file_option(list, l->file);
+}
+
+} // namespace
+
+void
+register_pipeline_commands(CLI::App& app, Context& context)
+{
+  register_stage(app, context);
+  register_dag(app, context);
+}
+
+} // namespace trove::cli

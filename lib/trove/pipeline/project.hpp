@@ -1,0 +1,29 @@
+#pragma once
+
+#include <trove/pipeline/graph.hpp>
+#include <trove/track/repository.hpp>
+
+#include <string>
+#include <vector>
+
+namespace trove::pipeline {
+
+// The pipeline a command works on: the file given with --file, or every
+// trove.yaml in the repository (the one at the root names its stages
+// without a prefix).
+struct Project
+{
+  std::vector<PipelineFile> files;
+  Graph graph;
+
+  // Stage indices that command-line targets name: a stage name or address,
+  // a pipeline file, FILE:STAGE, or with `recursive` a directory holding
+  // pipeline files. No targets means every stage.
+  std::vector<std::size_t> resolve(const track::Repository& repo,
+                                   const std::vector<std::string>& targets,
+                                   bool recursive) const;
+};
+
+Project load_project(const track::Repository& repo, const std::string& file);
+
+} // namespace trove::pipeline

@@ -1,0 +1,294 @@
+#include <trove/pipeline/value.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/yaml_error.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <regex>
+#include <set>
+
+namespace trove::pipeline {
+
+namespace {
+
+void
+merge_into(std::vector<std::pair<YAML::Node, YAML::Node>>& entries,
+           std::set<std::string>& seen,
+           const YAML::Node& source)
+{
+  if (source.IsSequence()) {
+    for (const auto& item : source) {
+      merge_into(entries, seen, item);
+    }
+    return;
+  }
+  if (!source.IsMap()) {
+    throw Error("a merge key (<<) needs a mapping or a list of mappings");
+  }
+  for (auto& [key, value] : map_entries(source)) {
+    if (seen.insert(key.Scalar()).second) {
+      entries.emplace_back(key, value);
+    }
+  }
+}
+
+bool
+matches(const std::string& text, const std::regex& pattern)
+{
+  return std::regex_match(text, pattern);
+}
+
+// YAML 1.2 core schema scalars.
+const std::regex k_int("[-+]?[0-9]+");
+const std::regex k_hex("0x[0-9a-fA-F]+");
+const std::regex k_octal("0o[0-7]+");
+const std::regex k_float("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+const std::regex k_infinity("[-+]?\\.(inf|Inf|INF)");
+const std::regex k_nan("\\.(nan|NaN|NAN)");
+
+// Python's repr() of a float: shortest round-trip digits, scientific
+// notation below 1e-4 and from 1e16, always a '.0' on whole numbers.
+std::string
+python_float(double value)
+{
+  if (std::isnan(value)) {
+    return "nan";
+  }
+  if (std::isinf(value)) {
+    return value < 0 ? "-inf" : "inf";
+  }
+  char buffer[64];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value,
+                           std::chars_format::scientific).ptr;
+  std::string scientific(buffer, end); // d.ddde[+-]XX
+  auto e = scientific.find('e');
+  int exponent = std::stoi(scientific.substr(e + 1));
+  std::string sign = scientific[0] == '-' ? "-" : "";
+  std::string digits = scientific.substr(sign.size(), e - sign.size());
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  if (exponent < -4 || exponent >= 16) {
+    std::string mantissa = digits.substr(0, 1);
+    if (digits.size() > 1) {
+      mantissa += "." + digits.substr(1);
+    }
+    std::string exp = std::to_string(std::abs(exponent));
+    if (exp.size() < 2) {
+      exp = "0" + exp;
+    }
+    return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
+  }
+  if (exponent < 0) {
+    return sign + "0." + std::string(-exponent - 1, '0') + digits;
+  }
+  if (digits.size() <= std::size_t(exponent) + 1) {
+    return sign + digits + std::string(exponent + 1 - digits.size(), '0') + ".0";
+  }
+  return sign + digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
+}
+
+std::string
+python_repr(const Value& value)
+{
+  if (value.is_string()) {
+    return "'" + value.get<std::string>() + "'";
+  }
+  return to_display_string(value);
+}
+
+} // namespace
+
+std::vector<std::pair<YAML::Node, YAML::Node>>
+map_entries(const YAML::Node& map)
+{
+  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  std::set<std::string> seen;
+  std::vector<YAML::Node> merges;
+  for (const auto& item : map) {
+    if (item.first.Scalar() == "<<" && item.first.Tag() != "!") {
+      merges.push_back(item.second);
+    } else if (seen.insert(item.first.Scalar()).second) {
+      entries.emplace_back(item.first, item.second);
+    }
+  }
+  for (const auto& merge : merges) {
+    merge_into(entries, seen, merge);
+  }
+  return entries;
+}
+
+Value
+scalar_value(const YAML::Node& node)
+{
+  if (node.IsNull()) {
+    return nullptr;
+  }
+  const std::string& text = node.Scalar();
+  if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") {
+    return text;
+  }
+  if (text == "true" || text == "True" || text == "TRUE") {
+    return true;
+  }
+  if (text == "false" || text == "False" || text == "FALSE") {
+    return false;
+  }
+  if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
+    return nullptr;
+  }
+  if (text.empty() || std::string_view("0123456789+-.").find(text[0]) == std::string_view::npos) {
+    return text;
+  }
+  if (matches(text, k_int)) {
+    std::int64_t number = 0;
+    const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
+    auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), number);
+    if (ec == std::errc()) {
+      return number;
+    }
+  }
+  if (matches(text, k_hex)) {
+    return std::int64_t(std::stoll(text.substr(2), nullptr, 16));
+  }
+  if (matches(text, k_octal)) {
+    return std::int64_t(std::stoll(text.substr(2), nullptr, 8));
+  }
+  if (matches(text, k_float)) {
+    return std::stod(text);
+  }
+  if (matches(text, k_infinity)) {
+    return text[0] == '-' ? -INFINITY : INFINITY;
+  }
+  if (matches(text, k_nan)) {
+    return NAN;
+  }
+  return text;
+}
+
+Value
+to_value(const YAML::Node& node)
+{
+  switch (node.Type()) {
+  case YAML::NodeType::Map: {
+    Value object = Value::object();
+    for (const auto& [key, value] : map_entries(node)) {
+      object[key.Scalar()] = to_value(value);
+    }
+    return object;
+  }
+  case YAML::NodeType::Sequence: {
+    Value array = Value::array();
+    for (const auto& item : node) {
+      array.push_back(to_value(item));
+    }
+    return array;
+  }
+  case YAML::NodeType::Scalar:
+    return scalar_value(node);
+  default:
+    return nullptr;
+  }
+}
+
+Value
+load_value_file(const fs::path& path, const std::string& source)
+{
+  std::string text = core::read_file(path);
+  auto extension = path.extension().string();
+  if (extension == ".json") {
+    try {
+      return Value::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw Error(source + ": not valid JSON: " + e.what());
+    }
+  }
+  if (extension != ".yaml" && extension != ".yml") {
+    throw Error(source + ": unsupported file type '" + extension
+                + "' (YAML and JSON are read)");
+  }
+  auto root = core::parse_yaml(text, source);
+  try {
+    return to_value(root);
+  } catch (const Error& e) {
+    throw Error(source + ": " + e.what());
+  }
+}
+
+const Value*
+select(const Value& root, const std::string& path)
+{
+  // "a[0].b" is read as "a.0.b".
+  std::string dotted;
+  for (char c : path) {
+    if (c == '[') {
+      dotted += '.';
+    } else if (c != ']') {
+      dotted += c;
+    }
+  }
+  const Value* current = &root;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = dotted.find('.', start);
+    std::string part = dotted.substr(start, end == std::string::npos ? end : end - start);
+    if (current->is_object()) {
+      auto it = current->find(part);
+      if (it == current->end()) {
+        return nullptr;
+      }
+      current = &*it;
+    } else if (current->is_array() && !part.empty()
+               && part.find_first_not_of("0123456789") == std::string::npos) {
+      std::size_t index = std::stoul(part);
+      if (index >= current->size()) {
+        return nullptr;
+      }
+      current = &(*current)[index];
+    } else {
+      return nullptr;
+    }
+    if (end == std::string::npos) {
+      return current;
+    }
+    start = end + 1;
+  }
+}
+
+std::string
+to_display_string(const Value& value)
+{
+  switch (value.type()) {
+  case Value::value_t::null:
+    return "None";
+  case Value::value_t::boolean:
+    return value.get<bool>() ? "true" : "false";
+  case Value::value_t::string:
+    return value.get<std::string>();
+  case Value::value_t::number_float:
+    return python_float(value.get<double>());
+  case Value::value_t::number_integer:
+  case Value::value_t::number_unsigned:
+    return value.dump();
+  case Value::value_t::array: {
+    std::string text = "[";
+    for (const auto& item : value) {
+      text += (text.size() > 1 ? ", " : "") + python_repr(item);
+    }
+    return text + "]";
+  }
+  case Value::value_t::object: {
+    std::string text = "{";
+    for (const auto& [key, item] : value.items()) {
+      text += (text.size() > 1 ? ", " : "") + python_repr(key) + ": " + python_repr(item);
+    }
+    return text + "}";
+  }
+  default:
+    return value.dump();
+  }
+}
+
+} // namespace trove::pipeline
