@@ -4,6 +4,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/pipeline/project.hpp>
+#include <trove/pipeline/repro.hpp>
 
 #include <iostream>
 
@@ -198,12 +199,66 @@ register_stage(CLI::App& app, Context& context)
   add_file_option(list, l->file);
 }
 
+void
+register_repro(CLI::App& app, Context& context)
+{
+  struct Options
+  {
+    pipeline::ReproOptions repro;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(app, context, "repro", "Run the stages whose command, dependencies or parameters changed", [&context, o] {
+    auto& repo = context.writer();
+    o->repro.quiet = context.globals.quiet;
+    o->repro.stdout_for_json = o->json;
+    auto result = pipeline::repro(repo, o->repro, context.warn());
+    if (o->json) {
+      json stages = json::array();
+      for (const auto& stage : result.stages) {
+        stages.push_back({{"name", stage.name},
+                          {"status", pipeline::to_string(stage.status)},
+                          {"reason", stage.reason}});
+      }
+      print_json(json{{"stages", stages}});
+    }
+    if (result.interrupted) {
+      std::cerr << "trove: interrupted; trove.lock keeps the stages that completed\n";
+      return 130;
+    }
+    if (result.failed()) {
+      for (const auto& stage : result.stages) {
+        if (stage.status == pipeline::StageOutcome::Status::failed) {
+          std::cerr << "trove: error: " << stage.reason << '\n';
+        }
+      }
+      return 1;
+    }
+    return 0;
+  });
+  auto& r = o->repro;
+  command->add_option("target", r.targets, "Stages (NAME or FILE:NAME), pipeline files, or directories with -R");
+  add_file_option(command, r.file);
+  command->add_flag("-f,--force", r.force, "Run the stages even if nothing changed");
+  command->add_flag("-s,--single-item", r.single_item, "Only the targets, not their upstream");
+  command->add_flag("--downstream", r.downstream, "The targets and every stage that depends on them");
+  command->add_flag("--dry", r.dry, "Print what would run and why; run nothing");
+  command->add_flag("--no-run-cache", r.no_run_cache, "Never restore outputs from the run cache");
+  command->add_flag("--allow-missing", r.allow_missing, "Skip stages whose only change is missing data");
+  command->add_flag("-R,--recursive", r.recursive, "Targets may be directories: every stage below them");
+  command->add_flag("-k,--keep-going", r.keep_going, "Continue with stages that do not depend on a failed one");
+  command->add_option("-j,--jobs", r.jobs, "Run up to N independent stages at once (default 1)")
+    ->check(CLI::PositiveNumber);
+  command->add_flag("--json", o->json, "Print a summary of each stage as JSON");
+}
+
 } // namespace
 
 void
 register_pipeline_commands(CLI::App& app, Context& context)
 {
   register_stage(app, context);
+  register_repro(app, context);
   register_dag(app, context);
 }
 

@@ -111,16 +111,7 @@ AddedOut
 add_one(Repository& repo, const std::string& path, const Warn& warn)
 {
   fs::path absolute = repo.absolute(path);
-  bool is_dir = false;
-  auto stamp = stamp_of(absolute, &is_dir);
-  PointerFile pointer;
-  if (is_dir) {
-    pointer = store_directory(repo, path, warn);
-  } else {
-    auto hexes = store_workspace_files(repo, path, {{"", absolute, *stamp, false}});
-    pointer.id = {hexes.front(), false};
-    pointer.size = stamp->size;
-  }
+  PointerFile pointer = store_path(repo, path, warn);
   pointer.out_path = absolute.filename().string();
 
   AddedOut added{path, path + std::string(k_pointer_suffix), pointer, true};
@@ -179,6 +170,25 @@ store_workspace_files(Repository& repo,
     index.record(key, stamp, hexes[i]);
   });
   return hexes;
+}
+
+PointerFile
+store_path(Repository& repo, const std::string& path, const Warn& warn)
+{
+  fs::path absolute = repo.absolute(path);
+  bool is_dir = false;
+  auto stamp = stamp_of(absolute, &is_dir);
+  if (!stamp) {
+    throw Error("'" + path + "' does not exist");
+  }
+  if (is_dir) {
+    return store_directory(repo, path, warn);
+  }
+  PointerFile pointer;
+  auto hexes = store_workspace_files(repo, path, {{"", absolute, *stamp, false}});
+  pointer.id = {hexes.front(), false};
+  pointer.size = stamp->size;
+  return pointer;
 }
 
 std::vector<AddedOut>

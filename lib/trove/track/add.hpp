@@ -30,6 +30,11 @@ std::vector<AddedOut> commit(Repository& repo,
                              const std::vector<fs::path>& targets,
                              const Warn& warn);
 
+// Stores a file or directory (relative to the root) in the cache and links
+// it back per cache.type; returns its id, size and file count (out_path is
+// left empty). Used by add and commit, and for stage outputs by repro.
+PointerFile store_path(Repository& repo, const std::string& path, const Warn& warn);
+
 // Stores workspace files in the cache (except those the stat index knows and
 // the cache has), links them back per cache.type and records their stamps.
 // `out_path` is the output they belong to, relative to the root (the file

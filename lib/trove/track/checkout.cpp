@@ -325,16 +325,30 @@ checkout(Repository& repo,
          Relink relink,
          const Warn& warn)
 {
+  std::vector<TrackedOut> outs;
+  std::vector<std::string> failures;
+  for (const auto& pointer : resolve_targets(repo, targets)) {
+    try {
+      outs.push_back(load_tracked(repo, pointer));
+    } catch (const Error& e) {
+      failures.push_back(e.what());
+    }
+  }
+  auto result = checkout_outs(repo, outs, force, relink, warn);
+  result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
+  return result;
+}
+
+CheckoutResult
+checkout_outs(Repository& repo,
+              const std::vector<TrackedOut>& outs,
+              Force force,
+              Relink relink,
+              const Warn& warn)
+{
   CheckoutResult result;
   Checkout checkout(repo, force, relink, warn);
-  for (const auto& pointer : resolve_targets(repo, targets)) {
-    TrackedOut out;
-    try {
-      out = load_tracked(repo, pointer);
-    } catch (const Error& e) {
-      result.failures.push_back(e.what());
-      continue;
-    }
+  for (const auto& out : outs) {
     checkout.run(out, result);
   }
   repo.stat_index().save();

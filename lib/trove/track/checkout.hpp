@@ -39,4 +39,11 @@ CheckoutResult checkout(Repository& repo,
                         Relink relink,
                         const Warn& warn);
 
+// The same for outputs given directly (stage outputs from trove.lock).
+CheckoutResult checkout_outs(Repository& repo,
+                             const std::vector<TrackedOut>& outs,
+                             Force force,
+                             Relink relink,
+                             const Warn& warn);
+
 } // namespace trove::track

@@ -53,7 +53,15 @@ PointerFile::parse_node(const YAML::Node& root, const std::string& source)
   if (!outs || !outs.IsSequence() || outs.size() != 1) {
     throw Error(at(outs ? outs : root) + ": 'outs' must list exactly one output");
   }
-  YAML::Node out = outs[0];
+  return parse_entry(outs[0], source, PathCheck::inside_directory);
+}
+
+PointerFile
+PointerFile::parse_entry(const YAML::Node& out, const std::string& source, PathCheck check)
+{
+  auto at = [&](const YAML::Node& node) {
+    return core::yaml_position(source, node.Mark());
+  };
   if (!out.IsMap()) {
     throw Error(at(out) + ": an output must be a mapping");
   }
@@ -63,7 +71,8 @@ PointerFile::parse_node(const YAML::Node& root, const std::string& source)
     const YAML::Node& value = item.second;
     if (key == "path") {
       pointer.out_path = value.as<std::string>();
-      if (!core::is_safe_relative_path(pointer.out_path)) {
+      if (check == PathCheck::inside_directory
+          && !core::is_safe_relative_path(pointer.out_path)) {
         throw Error(at(value) + ": unsafe path '" + pointer.out_path
                     + "' (absolute or containing '..')");
       }
@@ -101,16 +110,23 @@ std::string
 PointerFile::serialize() const
 {
   YAML::Emitter out;
-  out << YAML::BeginMap << YAML::Key << "outs" << YAML::Value << YAML::BeginSeq
-      << YAML::BeginMap;
+  out << YAML::BeginMap << YAML::Key << "outs" << YAML::Value << YAML::BeginSeq;
+  emit_entry(out);
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+void
+PointerFile::emit_entry(YAML::Emitter& out) const
+{
+  out << YAML::BeginMap;
   out << YAML::Key << "path" << YAML::Value << out_path;
   out << YAML::Key << "hash" << YAML::Value << id.to_string();
   out << YAML::Key << "size" << YAML::Value << size;
   if (nfiles) {
     out << YAML::Key << "nfiles" << YAML::Value << *nfiles;
   }
-  out << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  out << YAML::EndMap;
 }
 
 void

@@ -9,6 +9,7 @@
 #include <string_view>
 
 namespace YAML {
+class Emitter;
 class Node;
 }
 
@@ -36,6 +37,13 @@ struct PointerFile
   static PointerFile parse(std::string_view text, const std::string& source);
   static PointerFile load(const fs::path& file);
   static PointerFile parse_node(const YAML::Node& root, const std::string& source);
+  // One `path`/`hash`/`size`/`nfiles` entry, as in `outs:` here and in
+  // trove.lock's deps and outs. trove.lock paths are relative to a stage's
+  // wdir and may climb out of it (the stage's own paths are checked).
+  enum class PathCheck { inside_directory, by_caller };
+  static PointerFile parse_entry(const YAML::Node& entry, const std::string& source,
+                                 PathCheck check);
+  void emit_entry(YAML::Emitter& out) const;
   std::string serialize() const;
   void save(const fs::path& file) const;
 };

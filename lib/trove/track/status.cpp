@@ -37,7 +37,44 @@ compare_directory(const store::Manifest& manifest,
   }
 }
 
+// The pointer a directory's files would get: its manifest's id, size and
+// file count.
+PointerFile
+manifest_of(const std::vector<WorkspaceFile>& files, const std::vector<std::string>& hexes)
+{
+  store::Manifest::Writer writer;
+  std::uint64_t size = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    writer.append(hexes[i], files[i].stamp.size, files[i].executable, files[i].path);
+    size += files[i].stamp.size;
+  }
+  PointerFile pointer;
+  pointer.id = {core::sha256_hex(writer.text()), true};
+  pointer.size = size;
+  pointer.nfiles = files.size();
+  return pointer;
+}
+
 } // namespace
+
+std::optional<PointerFile>
+describe_path(Repository& repo, const std::string& path, const Warn& warn)
+{
+  fs::path absolute = repo.absolute(path);
+  bool is_dir = false;
+  auto stamp = stamp_of(absolute, &is_dir);
+  if (!stamp) {
+    return std::nullopt;
+  }
+  if (is_dir) {
+    auto files = scan_directory(repo, absolute, warn);
+    return manifest_of(files, hash_files(repo, path, files));
+  }
+  PointerFile pointer;
+  pointer.id = {hash_workspace_file(repo, path, absolute, *stamp), false};
+  pointer.size = stamp->size;
+  return pointer;
+}
 
 std::string_view
 to_string(OutStatus::State state)
@@ -87,11 +124,7 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
   auto hexes = hash_files(repo, out.path, files);
   // The workspace's own manifest id: when it is the recorded one, nothing
   // changed and the cached manifest need not be read.
-  store::Manifest::Writer writer;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    writer.append(hexes[i], files[i].stamp.size, files[i].executable, files[i].path);
-  }
-  if (core::sha256_hex(writer.text()) == id.hex) {
+  if (manifest_of(files, hexes).id == id) {
     return status;
   }
   if (status.in_cache) {

@@ -3,6 +3,7 @@
 #include <trove/track/repository.hpp>
 #include <trove/track/workspace.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,11 @@ std::vector<OutStatus> status(Repository& repo,
 OutStatus out_status(Repository& repo, const TrackedOut& out, const Warn& warn);
 
 std::string_view to_string(OutStatus::State state);
+
+// The id, size and file count a workspace file or directory (relative to the
+// root) has now, without storing it; nullopt when it does not exist. The
+// stat index spares reading unchanged files.
+std::optional<PointerFile> describe_path(Repository& repo, const std::string& path,
+                                         const Warn& warn);
 
 } // namespace trove::track

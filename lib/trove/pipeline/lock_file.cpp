@@ -1,0 +1,248 @@
+#include <trove/pipeline/lock_file.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/yaml_error.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+
+namespace trove::pipeline {
+
+namespace {
+
+std::vector<track::PointerFile>
+parse_entries(const YAML::Node& list, const std::string& source)
+{
+  std::vector<track::PointerFile> entries;
+  if (!list) {
+    return entries;
+  }
+  if (!list.IsSequence()) {
+    throw Error(core::yaml_position(source, list.Mark()) + ": expected a list");
+  }
+  for (const auto& entry : list) {
+    entries.push_back(
+      track::PointerFile::parse_entry(entry, source, track::PointerFile::PathCheck::by_caller));
+  }
+  return entries;
+}
+
+LockedStage
+parse_stage(const YAML::Node& node, const std::string& source)
+{
+  auto at = [&](const YAML::Node& n) { return core::yaml_position(source, n.Mark()); };
+  if (!node.IsMap()) {
+    throw Error(at(node) + ": a stage must be a mapping");
+  }
+  LockedStage stage;
+  for (const auto& item : node) {
+    const auto key = item.first.Scalar();
+    const YAML::Node& value = item.second;
+    if (key == "cmd") {
+      stage.cmd_is_list = value.IsSequence();
+      if (value.IsSequence()) {
+        for (const auto& line : value) {
+          stage.cmd.push_back(line.Scalar());
+        }
+      } else {
+        stage.cmd.push_back(value.Scalar());
+      }
+    } else if (key == "deps") {
+      stage.deps = parse_entries(value, source);
+    } else if (key == "outs") {
+      stage.outs = parse_entries(value, source);
+    } else if (key == "params") {
+      if (!value.IsMap()) {
+        throw Error(at(value) + ": 'params' must map files to values");
+      }
+      for (const auto& file : value) {
+        if (!file.second.IsMap()) {
+          throw Error(at(file.second) + ": params of '" + file.first.Scalar()
+                      + "' must be a mapping");
+        }
+        auto& into = stage.params[file.first.Scalar()];
+        for (const auto& param : file.second) {
+          into[param.first.Scalar()] = to_value(param.second);
+        }
+      }
+    } else {
+      throw Error(at(item.first) + ": unknown key '" + key + "'");
+    }
+  }
+  return stage;
+}
+
+void
+emit_entries(YAML::Emitter& out, const char* key, const std::vector<track::PointerFile>& entries)
+{
+  if (entries.empty()) {
+    return;
+  }
+  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  for (const auto& entry : entries) {
+    entry.emit_entry(out);
+  }
+  out << YAML::EndSeq;
+}
+
+} // namespace
+
+void
+emit_value(YAML::Emitter& out, const Value& value)
+{
+  switch (value.type()) {
+  case Value::value_t::object:
+    out << YAML::BeginMap;
+    for (const auto& [key, item] : value.items()) {
+      out << YAML::Key << key << YAML::Value;
+      emit_value(out, item);
+    }
+    out << YAML::EndMap;
+    break;
+  case Value::value_t::array:
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& item : value) {
+      emit_value(out, item);
+    }
+    out << YAML::EndSeq;
+    break;
+  case Value::value_t::string: {
+    const auto& text = value.get_ref<const std::string&>();
+    // Quoted when plain text would read back as another type ("1", "true").
+    bool plain_is_string = !text.empty() && scalar_value(YAML::Node(text)) == value;
+    out << (plain_is_string ? YAML::Auto : YAML::SingleQuoted) << text;
+    break;
+  }
+  case Value::value_t::null:
+    out << YAML::Null;
+    break;
+  case Value::value_t::number_float: {
+    double number = value.get<double>();
+    out << (std::isnan(number)   ? std::string(".nan")
+            : std::isinf(number) ? std::string(number < 0 ? "-.inf" : ".inf")
+                                 : to_display_string(value));
+    break;
+  }
+  default:
+    out << to_display_string(value);
+  }
+}
+
+const track::PointerFile*
+LockedStage::out(const std::string& path) const
+{
+  for (const auto& entry : outs) {
+    if (entry.out_path == path) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+const track::PointerFile*
+LockedStage::dep(const std::string& path) const
+{
+  for (const auto& entry : deps) {
+    if (entry.out_path == path) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+LockFile
+LockFile::load(const fs::path& root, const std::string& path)
+{
+  LockFile lock;
+  lock.m_file = root / path;
+  std::error_code ec;
+  if (!fs::exists(lock.m_file, ec)) {
+    return lock;
+  }
+  auto document = core::parse_yaml(core::read_file(lock.m_file), path);
+  if (document.IsNull()) {
+    return lock;
+  }
+  auto at = [&](const YAML::Node& n) { return core::yaml_position(path, n.Mark()); };
+  if (!document.IsMap()) {
+    throw Error(at(document) + ": expected a mapping with 'schema' and 'stages'");
+  }
+  try {
+    if (auto schema = document["schema"]; !schema || schema.Scalar() != "2.0") {
+      throw Error(at(schema ? schema : document) + ": unsupported lock file schema (expected '2.0')");
+    }
+    if (auto stages = document["stages"]) {
+      if (!stages.IsMap()) {
+        throw Error(at(stages) + ": 'stages' must be a mapping");
+      }
+      for (const auto& item : stages) {
+        lock.m_stages[item.first.Scalar()] = parse_stage(item.second, path);
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    throw Error(core::yaml_position(path, e.mark) + ": " + e.msg);
+  }
+  return lock;
+}
+
+const LockedStage*
+LockFile::find(const std::string& name) const
+{
+  auto it = m_stages.find(name);
+  return it == m_stages.end() ? nullptr : &it->second;
+}
+
+void
+LockFile::set(const std::string& name, LockedStage stage)
+{
+  m_stages[name] = std::move(stage);
+}
+
+std::string
+LockFile::serialize() const
+{
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "schema" << YAML::Value << YAML::SingleQuoted << "2.0";
+  out << YAML::Key << "stages" << YAML::Value << YAML::BeginMap;
+  for (const auto& [name, stage] : m_stages) {
+    out << YAML::Key << name << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "cmd" << YAML::Value;
+    if (stage.cmd_is_list) {
+      out << YAML::BeginSeq;
+      for (const auto& line : stage.cmd) {
+        out << line;
+      }
+      out << YAML::EndSeq;
+    } else {
+      out << stage.cmd.front();
+    }
+    emit_entries(out, "deps", stage.deps);
+    if (!stage.params.empty()) {
+      out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+      for (const auto& [file, values] : stage.params) {
+        out << YAML::Key << file << YAML::Value << YAML::BeginMap;
+        for (const auto& [key, value] : values) {
+          out << YAML::Key << key << YAML::Value;
+          emit_value(out, value);
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    emit_entries(out, "outs", stage.outs);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+void
+LockFile::save() const
+{
+  core::write_file_atomic(m_file, serialize());
+}
+
+} // namespace trove::pipeline

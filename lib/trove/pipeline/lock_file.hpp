@@ -1,0 +1,67 @@
+#pragma once
+
+#include <trove/pipeline/params.hpp>
+#include <trove/track/pointer_file.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace trove::pipeline {
+
+// What a stage's last successful run used and produced. Deps and outs are
+// pointer entries whose paths are as the stage writes them.
+struct LockedStage
+{
+  std::vector<std::string> cmd;
+  bool cmd_is_list = false;
+  std::vector<track::PointerFile> deps;
+  ParamValues params;
+  std::vector<track::PointerFile> outs;
+
+  const track::PointerFile* out(const std::string& path) const;
+  const track::PointerFile* dep(const std::string& path) const;
+};
+
+// trove.lock, DVC's dvc.lock layout:
+//
+//   schema: '2.0'
+//   stages:
+//     train:
+//       cmd: sh train.sh
+//       deps:
+//       - path: data/features
+//         hash: sha256:<hex>.dir
+//         size: 2048
+//         nfiles: 2
+//       params:
+//         params.yaml:
+//           train.lr: 0.5
+//       outs:
+//       - path: model.bin
+//         hash: sha256:<hex>
+//         size: 1024
+//
+// Stages are sorted by name so that one stage's change never moves another's
+// lines (merge-friendly); every save is atomic.
+class LockFile
+{
+public:
+  // A missing file is an empty lock; a malformed one is an error naming
+  // file:line:column.
+  static LockFile load(const fs::path& root, const std::string& path);
+
+  const LockedStage* find(const std::string& name) const;
+  void set(const std::string& name, LockedStage stage);
+  void save() const;
+  std::string serialize() const;
+
+private:
+  fs::path m_file;
+  std::map<std::string, LockedStage> m_stages;
+};
+
+// Emits a Value so that reading it back gives the same value and type.
+void emit_value(YAML::Emitter& out, const Value& value);
+
+} // namespace trove::pipeline

@@ -1,0 +1,605 @@
+#include <trove/pipeline/repro.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/process.hpp>
+#include <trove/pipeline/run_cache.hpp>
+#include <trove/pipeline/stage_state.hpp>
+#include <trove/scm/gitignore_file.hpp>
+#include <trove/track/add.hpp>
+#include <trove/track/checkout.hpp>
+#include <trove/track/status.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <map>
+#include <memory>
+
+namespace trove::pipeline {
+
+namespace {
+
+using Status = StageOutcome::Status;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void
+on_interrupt(int)
+{
+  g_interrupted = 1;
+}
+
+// Catches Ctrl-C and SIGTERM while stages run; restores the old handlers.
+class InterruptGuard
+{
+public:
+  InterruptGuard()
+  {
+    g_interrupted = 0;
+    struct sigaction action = {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &m_old_int);
+    sigaction(SIGTERM, &action, &m_old_term);
+  }
+  ~InterruptGuard()
+  {
+    sigaction(SIGINT, &m_old_int, nullptr);
+    sigaction(SIGTERM, &m_old_term, nullptr);
+  }
+
+private:
+  struct sigaction m_old_int = {};
+  struct sigaction m_old_term = {};
+};
+
+class Reproducer
+{
+public:
+  Reproducer(track::Repository& repo, const ReproOptions& options, const track::Warn& warn)
+    : m_repo(repo), m_options(options), m_warn(warn),
+      m_project(load_project(repo, options.file)),
+      m_params(repo.root()),
+      m_run_cache(repo.trove_dir() / "state" / "runs")
+  {
+  }
+
+  ReproResult run()
+  {
+    auto plan = choose_plan();
+    if (m_options.dry) {
+      dry_run(plan);
+      return m_result;
+    }
+    InterruptGuard guard;
+    schedule(plan);
+    m_repo.stat_index().save();
+    if (!m_options.quiet && !m_result.failed() && !m_result.interrupted && !m_any_work) {
+      say("Data and pipelines are up to date.\n");
+    }
+    return m_result;
+  }
+
+private:
+  enum class State { waiting, running, done, failed };
+
+  struct Running
+  {
+    std::size_t stage;
+    StageInputs inputs;
+    std::size_t command = 0; // index into cmd
+    std::unique_ptr<core::ShellProcess> process;
+  };
+
+  const Stage& stage(std::size_t i) const { return m_project.graph.stages()[i]; }
+
+  std::vector<std::size_t> choose_plan() const
+  {
+    const auto& graph = m_project.graph;
+    auto targets = m_project.resolve(m_repo, m_options.targets, m_options.recursive);
+    if (m_options.single_item) {
+      std::vector<std::size_t> plan;
+      for (auto i : graph.topological_order()) {
+        if (std::binary_search(targets.begin(), targets.end(), i)) {
+          plan.push_back(i);
+        }
+      }
+      return plan;
+    }
+    return m_options.downstream ? graph.with_downstream(targets) : graph.with_upstream(targets);
+  }
+
+  void say(const std::string& text) const
+  {
+    if (!m_options.quiet) {
+      core::write_output(m_options.stdout_for_json ? 2 : 1, text);
+    }
+  }
+
+  void outcome(std::size_t i, Status status, std::string reason = "")
+  {
+    m_result.stages.push_back({stage(i).address, status, std::move(reason)});
+  }
+
+  LockFile& lock_for(const Stage& s)
+  {
+    auto it = m_locks.find(s.file);
+    if (it == m_locks.end()) {
+      it = m_locks.emplace(s.file, LockFile::load(m_repo.root(), lock_path_of(s.file))).first;
+    }
+    return it->second;
+  }
+
+  std::string lock_path(const Stage& s) const { return lock_path_of(s.file); }
+
+  // Runs the plan: a stage starts once everything it depends on in the plan
+  // has succeeded; up to `jobs` commands at once.
+  void schedule(const std::vector<std::size_t>& plan)
+  {
+    std::map<std::size_t, State> state;
+    for (auto i : plan) {
+      state[i] = State::waiting;
+    }
+    std::vector<Running> running;
+    bool stopping = false;
+    bool forwarded = false;
+    while (true) {
+      if (g_interrupted && !forwarded) {
+        for (auto& r : running) {
+          r.process->signal(SIGINT);
+        }
+        forwarded = true;
+        stopping = true;
+        m_result.interrupted = true;
+      }
+      if (!stopping) {
+        for (auto i : plan) {
+          if (running.size() >= m_options.jobs || stopping) {
+            break;
+          }
+          if (state[i] != State::waiting || !upstream_done(i, state)) {
+            continue;
+          }
+          auto started = begin(i);
+          if (started) {
+            state[i] = State::running;
+            running.push_back(std::move(*started));
+          } else {
+            state[i] = m_failed_now ? State::failed : State::done;
+            if (m_failed_now && !m_options.keep_going) {
+              stopping = true;
+            }
+            m_failed_now = false;
+          }
+        }
+      }
+      if (running.empty()) {
+        break;
+      }
+      auto exited = poll_child();
+      if (!exited) {
+        continue;
+      }
+      auto it = std::find_if(running.begin(), running.end(),
+                             [&](const Running& r) { return r.process->pid() == exited->first; });
+      if (it == running.end()) {
+        continue;
+      }
+      it->process->finish_output();
+      bool ok = finish_command(*it, exited->second);
+      if (ok && it->command < stage(it->stage).cmd.size()) {
+        it->process = start_command(*it); // the next command of a list
+        continue;
+      }
+      if (ok) {
+        ok = complete(*it);
+      }
+      state[it->stage] = ok ? State::done : State::failed;
+      if (!ok && !m_options.keep_going) {
+        stopping = true;
+      }
+      running.erase(it);
+    }
+    for (auto i : plan) {
+      if (state[i] == State::waiting) {
+        outcome(i, Status::not_run, m_result.interrupted ? "interrupted" : "an upstream stage failed");
+      }
+    }
+  }
+
+  bool upstream_done(std::size_t i, std::map<std::size_t, State>& state) const
+  {
+    for (auto up : m_project.graph.upstream(i)) {
+      auto it = state.find(up);
+      if (it != state.end() && it->second != State::done) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Waits briefly for a child; a signal wakes it so Ctrl-C is seen at once.
+  std::optional<std::pair<pid_t, int>> poll_child()
+  {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid > 0) {
+      int code = WIFEXITED(status) ? WEXITSTATUS(status)
+                 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+      return std::pair{pid, code};
+    }
+    timespec pause{0, 5'000'000};
+    nanosleep(&pause, nullptr);
+    return std::nullopt;
+  }
+
+  // Decides what a ready stage needs. Returns the started process when it
+  // runs; otherwise the stage is settled here (skipped, restored, failed).
+  std::optional<Running> begin(std::size_t i)
+  {
+    const Stage& s = stage(i);
+    try {
+      if (s.frozen) {
+        settle_frozen(i);
+        return std::nullopt;
+      }
+      auto inputs = read_inputs(m_repo, s, m_params, m_warn);
+      if (!inputs.missing_deps.empty()) {
+        if (m_options.allow_missing) {
+          say("Stage '" + s.address + "' is missing dependencies, skipping (--allow-missing)\n");
+          outcome(i, Status::skipped, "missing dependencies");
+          return std::nullopt;
+        }
+        throw Error("dependency '" + inputs.missing_deps.front() + "' of stage '" + s.address
+                    + "' does not exist");
+      }
+      const LockedStage* locked = lock_for(s).find(s.name);
+      auto changes = compare(m_repo, s, inputs, locked, m_warn);
+      if (!m_options.force && !changes.inputs_changed()) {
+        if (changes.outs.empty()) {
+          say("Stage '" + s.address + "' didn't change, skipping\n");
+          outcome(i, Status::skipped);
+          return std::nullopt;
+        }
+        if (changes.outs_not_cached.empty()) {
+          restore(s, locked->outs);
+          say("Stage '" + s.address + "' didn't change, checked out its outputs\n");
+          m_any_work = true;
+          outcome(i, Status::restored, "outputs checked out from the cache");
+          return std::nullopt;
+        }
+        if (m_options.allow_missing) {
+          say("Stage '" + s.address + "' is missing outputs that are not in the cache, "
+              "skipping (--allow-missing)\n");
+          outcome(i, Status::skipped, "missing outputs");
+          return std::nullopt;
+        }
+      }
+      m_any_work = true;
+      std::string reason = m_options.force ? "forced" : changes.describe();
+      if (!m_options.force && try_run_cache(s, inputs)) {
+        outcome(i, Status::restored, "run cache");
+        return std::nullopt;
+      }
+      clear_outputs(s);
+      say("Running stage '" + s.address + "':\n");
+      Running r{i, std::move(inputs), 0, nullptr};
+      r.process = start_command(r);
+      m_reasons[i] = reason;
+      return r;
+    } catch (const Error& e) {
+      fail(i, e.what());
+      return std::nullopt;
+    }
+  }
+
+  void fail(std::size_t i, const std::string& message)
+  {
+    outcome(i, Status::failed, message);
+    m_failed_now = true;
+    m_any_work = true;
+  }
+
+  // A frozen stage never runs; its outputs are still restored when they are
+  // missing and cached.
+  void settle_frozen(std::size_t i)
+  {
+    const Stage& s = stage(i);
+    const LockedStage* locked = lock_for(s).find(s.name);
+    for (const auto& out : s.outs) {
+      std::error_code ec;
+      if (fs::exists(m_repo.absolute(s.path_from_root(out.path)), ec)) {
+        continue;
+      }
+      const auto* recorded = locked ? locked->out(out.path) : nullptr;
+      if (!recorded || !m_repo.store().contains(recorded->id)) {
+        throw Error("stage '" + s.address + "' is frozen and its output '" + out.path
+                    + "' is missing and not in the cache");
+      }
+    }
+    if (locked) {
+      restore(s, locked->outs);
+    }
+    say("Stage '" + s.address + "' is frozen, skipping\n");
+    outcome(i, Status::frozen);
+  }
+
+  bool try_run_cache(const Stage& s, const StageInputs& inputs)
+  {
+    if (m_options.no_run_cache || s.always_changed || s.outs.empty()) {
+      return false;
+    }
+    auto key = RunCache::key(s, locked_stage(s, inputs, {}));
+    auto outs = m_run_cache.lookup(key);
+    if (!outs || outs->size() != s.outs.size()) {
+      return false;
+    }
+    for (const auto& out : *outs) {
+      if (!m_repo.store().contains(out.id)) {
+        return false;
+      }
+    }
+    try {
+      restore(s, *outs);
+    } catch (const Error& e) {
+      m_warn("could not restore '" + s.address + "' from the run cache: " + e.what());
+      return false;
+    }
+    record(s, inputs, *outs);
+    say("restored '" + s.address + "' from the run cache\n");
+    return true;
+  }
+
+  // Makes the stage's outputs match recorded entries. Content in the way
+  // that is not in the cache is saved first.
+  void restore(const Stage& s, const std::vector<track::PointerFile>& entries)
+  {
+    std::vector<track::TrackedOut> cached;
+    for (const auto& out : s.outs) {
+      const track::PointerFile* entry = nullptr;
+      for (const auto& e : entries) {
+        if (e.out_path == out.path) {
+          entry = &e;
+        }
+      }
+      if (!entry) {
+        throw Error("no recorded content for output '" + out.path + "'");
+      }
+      std::string path = s.path_from_root(out.path);
+      if (out.cache) {
+        cached.push_back({lock_path(s), path, *entry});
+      } else {
+        restore_copy(path, *entry);
+      }
+    }
+    auto result = track::checkout_outs(m_repo, cached, track::Force::yes, track::Relink::no, m_warn);
+    if (!result.failures.empty()) {
+      throw Error(result.failures.front());
+    }
+  }
+
+  // An output git keeps (cache: false) is restored as a plain copy.
+  void restore_copy(const std::string& path, const track::PointerFile& entry)
+  {
+    if (entry.id.is_dir) {
+      throw Error("'" + path + "' is an uncached directory; it cannot be restored");
+    }
+    auto now = track::describe_path(m_repo, path, m_warn);
+    if (now && now->id == entry.id) {
+      return;
+    }
+    save_if_unsaved(path, now);
+    fs::path dest = m_repo.absolute(path);
+    fs::create_directories(dest.parent_path());
+    if (now) {
+      fs::remove_all(dest);
+    }
+    fs::path tmp = core::temp_path_in(dest.parent_path());
+    m_repo.store().link_out(entry.id, tmp, {store::LinkType::copy});
+    core::rename_path(tmp, dest);
+  }
+
+  // Workspace content about to be replaced that the cache lacks is saved
+  // there first, and its id printed: nothing is lost.
+  void save_if_unsaved(const std::string& path, const std::optional<track::PointerFile>& now)
+  {
+    if (!now || m_repo.store().contains(now->id)) {
+      return;
+    }
+    auto saved = track::store_path(m_repo, path, m_warn);
+    m_warn("saved '" + path + "' to the cache as " + saved.id.to_string()
+           + " before replacing it");
+  }
+
+  // Removes the stage's outputs before it runs, except persistent ones.
+  void clear_outputs(const Stage& s)
+  {
+    for (const auto& out : s.outs) {
+      if (out.persist) {
+        continue;
+      }
+      std::string path = s.path_from_root(out.path);
+      auto now = track::describe_path(m_repo, path, m_warn);
+      if (!now) {
+        continue;
+      }
+      save_if_unsaved(path, now);
+      fs::remove_all(m_repo.absolute(path));
+    }
+  }
+
+  std::unique_ptr<core::ShellProcess> start_command(Running& r)
+  {
+    const Stage& s = stage(r.stage);
+    const std::string& command = s.cmd[r.command++];
+    say("> " + command + "\n");
+    core::ShellProcess::Options options;
+    options.directory = m_repo.absolute(s.wdir);
+    options.environment = {{"TROVE_ROOT", m_repo.root().string()}, {"TROVE_STAGE", s.address}};
+    if (m_options.jobs > 1) {
+      options.line_prefix = "[" + s.address + "] ";
+    }
+    options.stdout_to_stderr = m_options.stdout_for_json;
+    return std::make_unique<core::ShellProcess>(command, options);
+  }
+
+  bool finish_command(Running& r, int code)
+  {
+    if (code == 0) {
+      return true;
+    }
+    const Stage& s = stage(r.stage);
+    std::string why = code > 128 ? "was stopped by signal " + std::to_string(code - 128)
+                                 : "failed with exit code " + std::to_string(code);
+    fail(r.stage, "stage '" + s.address + "' " + why);
+    m_failed_now = false;
+    return false;
+  }
+
+  // After a successful run: every output must exist; outputs go into the
+  // cache and the stage's entry into the lock file right away.
+  bool complete(Running& r)
+  {
+    const Stage& s = stage(r.stage);
+    try {
+      std::vector<track::PointerFile> outs;
+      for (const auto& out : s.outs) {
+        std::string path = s.path_from_root(out.path);
+        std::error_code ec;
+        if (!fs::exists(m_repo.absolute(path), ec)) {
+          throw Error("stage '" + s.address + "' did not create its output '" + out.path + "'");
+        }
+        auto entry = out.cache ? track::store_path(m_repo, path, m_warn)
+                               : copy_into_cache(path);
+        entry.out_path = out.path;
+        outs.push_back(std::move(entry));
+        if (out.cache && m_repo.git()) {
+          fs::path absolute = m_repo.absolute(path);
+          scm::gitignore_add(absolute.parent_path(), absolute.filename().string());
+        }
+      }
+      record(s, r.inputs, outs);
+      outcome(r.stage, Status::ran, m_reasons[r.stage]);
+      return true;
+    } catch (const Error& e) {
+      fail(r.stage, e.what());
+      m_failed_now = false;
+      return false;
+    }
+  }
+
+  // An output git keeps is copied into the cache too, so that the run cache
+  // can restore it; the workspace file stays as it is.
+  track::PointerFile copy_into_cache(const std::string& path)
+  {
+    auto entry = track::describe_path(m_repo, path, m_warn);
+    if (!entry->id.is_dir && !m_repo.store().contains(entry->id)) {
+      m_repo.store().put_file(m_repo.absolute(path), {store::LinkType::copy});
+    }
+    return *entry;
+  }
+
+  void record(const Stage& s, const StageInputs& inputs, const std::vector<track::PointerFile>& outs)
+  {
+    auto entry = locked_stage(s, inputs, outs);
+    if (!s.outs.empty() && !s.always_changed) {
+      m_run_cache.record(RunCache::key(s, locked_stage(s, inputs, {})), outs);
+    }
+    auto& lock = lock_for(s);
+    lock.set(s.name, std::move(entry));
+    lock.save();
+  }
+
+  // --dry: what would run and why, in order, running nothing. A stage
+  // downstream of one that would run is assumed to run too.
+  void dry_run(const std::vector<std::size_t>& plan)
+  {
+    std::vector<bool> runs(m_project.graph.stages().size(), false);
+    for (auto i : plan) {
+      const Stage& s = stage(i);
+      if (s.frozen) {
+        say("Stage '" + s.address + "' is frozen, skipping\n");
+        outcome(i, Status::frozen);
+        continue;
+      }
+      std::string reason;
+      for (auto up : m_project.graph.upstream(i)) {
+        if (runs[up]) {
+          reason = "upstream stage '" + stage(up).address + "' would run";
+        }
+      }
+      if (reason.empty()) {
+        try {
+          auto inputs = read_inputs(m_repo, s, m_params, m_warn);
+          auto changes = compare(m_repo, s, inputs, lock_for(s).find(s.name), m_warn);
+          if (m_options.force || changes.any()) {
+            reason = m_options.force ? "forced" : changes.describe();
+          }
+        } catch (const Error& e) {
+          reason = e.what();
+        }
+      }
+      if (reason.empty()) {
+        say("Stage '" + s.address + "' didn't change, skipping\n");
+        outcome(i, Status::skipped);
+        continue;
+      }
+      runs[i] = true;
+      say("Would run stage '" + s.address + "' (" + reason + "):\n");
+      for (const auto& command : s.cmd) {
+        say("> " + command + "\n");
+      }
+      outcome(i, Status::not_run, reason);
+    }
+  }
+
+  track::Repository& m_repo;
+  const ReproOptions& m_options;
+  const track::Warn& m_warn;
+  Project m_project;
+  ParamsReader m_params;
+  RunCache m_run_cache;
+  std::map<std::string, LockFile> m_locks;
+  std::map<std::size_t, std::string> m_reasons;
+  ReproResult m_result;
+  bool m_failed_now = false; // set by fail() for the scheduler
+  bool m_any_work = false;
+};
+
+} // namespace
+
+bool
+ReproResult::failed() const
+{
+  for (const auto& stage : stages) {
+    if (stage.status == StageOutcome::Status::failed) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view
+to_string(StageOutcome::Status status)
+{
+  switch (status) {
+  case StageOutcome::Status::ran: return "ran";
+  case StageOutcome::Status::skipped: return "skipped";
+  case StageOutcome::Status::restored: return "restored";
+  case StageOutcome::Status::failed: return "failed";
+  case StageOutcome::Status::frozen: return "frozen";
+  case StageOutcome::Status::not_run: return "not run";
+  }
+  return "";
+}
+
+ReproResult
+repro(track::Repository& repo, const ReproOptions& options, const track::Warn& warn)
+{
+  return Reproducer(repo, options, warn).run();
+}
+
+} // namespace trove::pipeline
