@@ -47,6 +47,13 @@ add_command(CLI::App& app,
   return command;
 }
 
+void
+add_file_option(CLI::App* command, std::string& file)
+{
+  command->add_option("--file", file, "Read this pipeline file instead of every trove.yaml")
+    ->type_name("FILE");
+}
+
 namespace {
 
 void

@@ -54,6 +54,9 @@ CLI::App* add_command(CLI::App& app,
                       const std::string& description,
                       std::function<int()> action);
 
+// --file FILE: the pipeline file a command reads (default: every trove.yaml).
+void add_file_option(CLI::App* command, std::string& file);
+
 // Each command group registers its subcommands, one file each.
 void register_repo_commands(CLI::App& app, Context& context);
 void register_data_commands(CLI::App& app, Context& context);

@@ -4,6 +4,7 @@
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/pipeline/pipeline_status.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
 #include <trove/track/history.hpp>
@@ -40,6 +41,58 @@ apply_jobs(track::Repository& repo, unsigned jobs)
   if (jobs > 0) {
     repo.set_jobs(jobs);
   }
+}
+
+// What status and checkout look at: pointer files, and pipeline stages
+// with their lock files.
+struct Selection
+{
+  std::vector<std::string> pointers;
+  std::optional<pipeline::Project> project;
+  std::vector<std::size_t> stages;
+};
+
+// A target naming a stage, or a path one of its outputs has.
+std::optional<std::size_t>
+stage_target(const pipeline::Project& project, const track::Repository& repo,
+             const std::string& target)
+{
+  if (auto stage = project.graph.find(target)) {
+    return stage;
+  }
+  try {
+    return project.graph.producer(repo.relative(target));
+  } catch (const Error&) {
+    return std::nullopt; // outside the repository: left to resolve_targets
+  }
+}
+
+// No targets: every pointer file and stage, found in one walk.
+Selection
+select_targets(track::Repository& repo, const std::vector<std::string>& targets,
+               const std::string& file)
+{
+  Selection selection;
+  if (targets.empty()) {
+    auto found = track::find_metadata_files(repo);
+    selection.pointers = std::move(found.pointers);
+    selection.project = pipeline::load_project(repo, file, &found.pipelines);
+    selection.stages = selection.project->graph.topological_order();
+    return selection;
+  }
+  selection.project = pipeline::load_project(repo, file);
+  std::vector<fs::path> data;
+  for (const auto& target : targets) {
+    if (auto stage = stage_target(*selection.project, repo, target)) {
+      selection.stages.push_back(*stage);
+    } else {
+      data.emplace_back(target);
+    }
+  }
+  if (!data.empty()) {
+    selection.pointers = track::resolve_targets(repo, data);
+  }
+  return selection;
 }
 
 // The `git add` line to run from the current directory.
@@ -115,9 +168,20 @@ register_commit(CLI::App& app, Context& context)
 }
 
 json
-status_json(const std::vector<track::OutStatus>& statuses)
+status_json(const std::vector<track::OutStatus>& statuses,
+            const std::vector<pipeline::StageStatus>& stages)
 {
   json result = json::object();
+  // Stages are keyed FILE:NAME, which no data path looks like.
+  for (const auto& [stage, changes] : stages) {
+    result[stage->file + ":" + stage->name] = {{"stage", stage->address},
+                                               {"never_run", changes.never_ran},
+                                               {"changed_command", changes.command},
+                                               {"always_changed", changes.always},
+                                               {"changed_deps", changes.deps},
+                                               {"changed_params", changes.params},
+                                               {"changed_outs", changes.outs}};
+  }
   for (const auto& status : statuses) {
     if (status.clean()) {
       continue;
@@ -133,9 +197,13 @@ status_json(const std::vector<track::OutStatus>& statuses)
 }
 
 void
-print_status(const std::vector<track::OutStatus>& statuses)
+print_status(const std::vector<track::OutStatus>& statuses,
+             const std::vector<pipeline::StageStatus>& stages)
 {
-  bool clean = true;
+  bool clean = stages.empty();
+  for (const auto& [stage, changes] : stages) {
+    std::cout << stage->address << ": " << changes.describe() << '\n';
+  }
   for (const auto& status : statuses) {
     if (status.clean()) {
       continue;
@@ -168,27 +236,32 @@ register_status(CLI::App& app, Context& context)
   struct Options
   {
     std::vector<std::string> targets;
+    std::string file;
     bool json = false;
     unsigned jobs = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "status", "Show tracked data that changed, was deleted or is not in the cache", [&context, o] {
+  auto* command = add_command(app, context, "status", "Show tracked data and pipeline stages that changed", [&context, o] {
     auto& repo = context.reader();
     apply_jobs(repo, o->jobs);
-    auto statuses = track::status(repo, to_paths(o->targets), context.warn());
-    bool clean = std::all_of(statuses.begin(), statuses.end(),
-                             [](const auto& s) { return s.clean(); });
+    auto selection = select_targets(repo, o->targets, o->file);
+    auto statuses = track::status_of(repo, selection.pointers, context.warn());
+    auto stages = pipeline::stage_statuses(repo, *selection.project, selection.stages,
+                                           context.warn());
+    bool clean = stages.empty() && std::all_of(statuses.begin(), statuses.end(),
+                                               [](const auto& s) { return s.clean(); });
     if (context.globals.quiet) {
       return clean ? 0 : 1;
     }
     if (o->json) {
-      print_json(status_json(statuses));
+      print_json(status_json(statuses, stages));
     } else {
-      print_status(statuses);
+      print_status(statuses, stages);
     }
     return 0;
   });
-  command->add_option("targets", o->targets, "Tracked paths or pointer files (default: all)");
+  command->add_option("targets", o->targets, "Tracked paths, pointer files or stages (default: all)");
+  add_file_option(command, o->file);
   command->add_flag("--json", o->json, "Print JSON");
   add_jobs_option(command, o->jobs);
 }
@@ -199,18 +272,25 @@ register_checkout(CLI::App& app, Context& context)
   struct Options
   {
     std::vector<std::string> targets;
+    std::string file;
     bool force = false;
     bool relink = false;
     unsigned jobs = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "checkout", "Make tracked data match its pointer files", [&context, o] {
+  auto* command = add_command(app, context, "checkout", "Make tracked data and stage outputs match their pointer and lock files", [&context, o] {
     auto& repo = context.writer();
     apply_jobs(repo, o->jobs);
-    auto result = track::checkout(repo, to_paths(o->targets),
-                                  o->force ? track::Force::yes : track::Force::no,
-                                  o->relink ? track::Relink::yes : track::Relink::no,
-                                  context.warn());
+    auto selection = select_targets(repo, o->targets, o->file);
+    std::vector<std::string> failures;
+    auto outs = track::load_all_tracked(repo, selection.pointers, failures);
+    auto stage_outs = pipeline::locked_outputs(repo, *selection.project, selection.stages);
+    outs.insert(outs.end(), stage_outs.begin(), stage_outs.end());
+    auto result = track::checkout_outs(repo, outs,
+                                       o->force ? track::Force::yes : track::Force::no,
+                                       o->relink ? track::Relink::yes : track::Relink::no,
+                                       context.warn());
+    result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
     if (!context.globals.quiet) {
       for (const auto& change : result.changes) {
         std::cout << change.kind << '\t' << change.path << '\n';
@@ -226,7 +306,8 @@ register_checkout(CLI::App& app, Context& context)
     }
     return result.failures.empty() ? 0 : 1;
   });
-  command->add_option("targets", o->targets, "Tracked paths or pointer files (default: all)");
+  command->add_option("targets", o->targets, "Tracked paths, pointer files or stages (default: all)");
+  add_file_option(command, o->file);
   command->add_flag("-f,--force", o->force, "Overwrite changes (saving them to the cache first)");
   command->add_flag("--relink", o->relink, "Re-create links per cache.type");
   add_jobs_option(command, o->jobs);

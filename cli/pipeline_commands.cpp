@@ -17,13 +17,6 @@ using json = nlohmann::ordered_json;
 using pipeline::Output;
 using pipeline::Stage;
 
-void
-add_file_option(CLI::App* command, std::string& file)
-{
-  command->add_option("--file", file, "Read this pipeline file instead of every trove.yaml")
-    ->type_name("FILE");
-}
-
 json
 paths_of_kind(const Stage& stage, Output::Kind kind)
 {

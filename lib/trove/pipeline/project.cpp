@@ -8,7 +8,9 @@ namespace trove::pipeline {
 namespace {
 
 std::vector<PipelineFile>
-load_files(const track::Repository& repo, const std::string& file)
+load_files(const track::Repository& repo,
+           const std::string& file,
+           const std::vector<std::string>* found)
 {
   std::vector<PipelineFile> files;
   if (!file.empty()) {
@@ -20,7 +22,8 @@ load_files(const track::Repository& repo, const std::string& file)
     files.push_back(load_pipeline_file(repo.root(), path, true));
     return files;
   }
-  for (const auto& path : track::find_metadata_files(repo).pipelines) {
+  auto paths = found ? *found : track::find_metadata_files(repo).pipelines;
+  for (const auto& path : paths) {
     files.push_back(load_pipeline_file(repo.root(), path, path == track::k_pipeline_file_name));
   }
   return files;
@@ -39,9 +42,11 @@ combined_graph(const std::vector<PipelineFile>& files)
 } // namespace
 
 Project
-load_project(const track::Repository& repo, const std::string& file)
+load_project(const track::Repository& repo,
+             const std::string& file,
+             const std::vector<std::string>* found)
 {
-  auto files = load_files(repo, file);
+  auto files = load_files(repo, file, found);
   Graph graph = combined_graph(files);
   return Project{std::move(files), std::move(graph)};
 }

@@ -24,6 +24,10 @@ struct Project
                                    bool recursive) const;
 };
 
-Project load_project(const track::Repository& repo, const std::string& file);
+// `found` spares a second walk of the workspace when the caller already has
+// the pipeline files (from track::find_metadata_files).
+Project load_project(const track::Repository& repo,
+                     const std::string& file,
+                     const std::vector<std::string>* found = nullptr);
 
 } // namespace trove::pipeline

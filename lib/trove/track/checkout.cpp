@@ -325,15 +325,8 @@ checkout(Repository& repo,
          Relink relink,
          const Warn& warn)
 {
-  std::vector<TrackedOut> outs;
   std::vector<std::string> failures;
-  for (const auto& pointer : resolve_targets(repo, targets)) {
-    try {
-      outs.push_back(load_tracked(repo, pointer));
-    } catch (const Error& e) {
-      failures.push_back(e.what());
-    }
-  }
+  auto outs = load_all_tracked(repo, resolve_targets(repo, targets), failures);
   auto result = checkout_outs(repo, outs, force, relink, warn);
   result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
   return result;

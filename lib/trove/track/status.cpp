@@ -146,8 +146,14 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
 std::vector<OutStatus>
 status(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn)
 {
+  return status_of(repo, resolve_targets(repo, targets), warn);
+}
+
+std::vector<OutStatus>
+status_of(Repository& repo, const std::vector<std::string>& pointers, const Warn& warn)
+{
   std::vector<OutStatus> result;
-  for (const auto& pointer : resolve_targets(repo, targets)) {
+  for (const auto& pointer : pointers) {
     result.push_back(out_status(repo, load_tracked(repo, pointer), warn));
   }
   repo.stat_index().save();

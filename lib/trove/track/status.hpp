@@ -32,6 +32,11 @@ std::vector<OutStatus> status(Repository& repo,
                               const std::vector<fs::path>& targets,
                               const Warn& warn);
 
+// The same for pointer files already found (relative to the root).
+std::vector<OutStatus> status_of(Repository& repo,
+                                 const std::vector<std::string>& pointers,
+                                 const Warn& warn);
+
 // The status of one tracked output.
 OutStatus out_status(Repository& repo, const TrackedOut& out, const Warn& warn);
 

@@ -224,6 +224,22 @@ check_data_path(const Repository& repo, const std::string& path, const std::stri
   }
 }
 
+std::vector<TrackedOut>
+load_all_tracked(const Repository& repo,
+                 const std::vector<std::string>& pointers,
+                 std::vector<std::string>& failures)
+{
+  std::vector<TrackedOut> outs;
+  for (const auto& pointer : pointers) {
+    try {
+      outs.push_back(load_tracked(repo, pointer));
+    } catch (const Error& e) {
+      failures.push_back(e.what());
+    }
+  }
+  return outs;
+}
+
 std::optional<std::string>
 tracked_parent(const Repository& repo, const std::string& path)
 {

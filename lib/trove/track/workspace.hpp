@@ -62,6 +62,12 @@ struct TrackedOut
 // Loads a pointer file and checks where its data would go (check_data_path).
 TrackedOut load_tracked(const Repository& repo, const std::string& pointer_path);
 
+// Loads pointer files; the ones that cannot be loaded are listed in
+// `failures` and the others still returned.
+std::vector<TrackedOut> load_all_tracked(const Repository& repo,
+                                         const std::vector<std::string>& pointers,
+                                         std::vector<std::string>& failures);
+
 // Refuses a data path (relative to the root) that lies in .git or .trove or
 // passes through a symlink, so no pointer or manifest can make trove write
 // outside the work tree or into git's or trove's own files. `source` names
