@@ -3,8 +3,12 @@
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/pipeline/pipeline_editor.hpp>
 #include <trove/pipeline/project.hpp>
 #include <trove/pipeline/repro.hpp>
+#include <trove/track/workspace.hpp>
+
+#include <tuple>
 
 #include <iostream>
 
@@ -152,6 +156,123 @@ register_dag(CLI::App& app, Context& context)
   mermaid->excludes(as_json);
 }
 
+// -p [FILE:]KEY[,KEY...]; "FILE:" alone means the whole file.
+pipeline::ParamKeys
+parse_params_option(const std::string& text)
+{
+  pipeline::ParamKeys entry{"params.yaml", {}};
+  std::string keys = text;
+  if (auto colon = text.find(':'); colon != std::string::npos) {
+    entry.file = text.substr(0, colon);
+    keys = text.substr(colon + 1);
+  }
+  std::size_t start = 0;
+  while (start < keys.size()) {
+    auto comma = std::min(keys.find(',', start), keys.size());
+    if (comma > start) {
+      entry.keys.push_back(keys.substr(start, comma - start));
+    }
+    start = comma + 1;
+  }
+  if (entry.keys.empty() && entry.file == "params.yaml" && text.find(':') == std::string::npos) {
+    throw UsageError("-p needs KEY, KEY,KEY or FILE:KEY");
+  }
+  return entry;
+}
+
+// The pipeline file a command edits: --file, or trove.yaml in the current
+// directory (as DVC writes dvc.yaml where it runs).
+std::string
+file_to_edit(const track::Repository& repo, const std::string& file)
+{
+  return repo.relative(file.empty() ? std::string(track::k_pipeline_file_name) : file);
+}
+
+void
+register_stage_add(CLI::App& stage, Context& context)
+{
+  struct Options
+  {
+    pipeline::NewStage stage;
+    std::vector<std::string> command;
+    std::vector<std::string> params;
+    std::vector<std::string> outs, outs_no_cache, metrics, metrics_no_cache, plots,
+      plots_no_cache;
+    std::string file;
+    bool force = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* add = add_command(stage, context, "add", "Add a stage to trove.yaml", [&context, o] {
+    auto& repo = context.writer();
+    auto& s = o->stage;
+    for (const auto& word : o->command) {
+      s.cmd += (s.cmd.empty() ? "" : " ") + word;
+    }
+    for (const auto& text : o->params) {
+      s.params.push_back(parse_params_option(text));
+    }
+    using Kind = pipeline::Output::Kind;
+    for (auto [paths, kind, cache] : {std::tuple{&o->outs, Kind::out, true},
+                                      std::tuple{&o->outs_no_cache, Kind::out, false},
+                                      std::tuple{&o->metrics, Kind::metric, true},
+                                      std::tuple{&o->metrics_no_cache, Kind::metric, false},
+                                      std::tuple{&o->plots, Kind::plot, true},
+                                      std::tuple{&o->plots_no_cache, Kind::plot, false}}) {
+      for (const auto& path : *paths) {
+        s.outs.push_back({path, kind, cache, false});
+      }
+    }
+    std::string file = file_to_edit(repo, o->file);
+    pipeline::add_stage(repo.root(), file, s, o->force);
+    if (!context.globals.quiet) {
+      std::cout << "Added stage '" << s.name << "' to '" << file << "'\n"
+                << "Run it with 'trove repro " << s.name << "'\n";
+    }
+    return 0;
+  });
+  add->add_option("-n,--name", o->stage.name, "Name of the stage")->required();
+  add->add_option("-d,--deps", o->stage.deps, "A dependency (file or directory)");
+  add->add_option("-o,--outs", o->outs, "An output stored in the cache");
+  add->add_option("-O,--outs-no-cache", o->outs_no_cache, "An output git keeps (cache: false)");
+  add->add_option("-p,--params", o->params, "Params used: [FILE:]KEY[,KEY...]");
+  add->add_option("-m,--metrics", o->metrics, "A metrics file stored in the cache");
+  add->add_option("-M,--metrics-no-cache", o->metrics_no_cache, "A metrics file git keeps");
+  add->add_option("--plots", o->plots, "A plots file stored in the cache");
+  add->add_option("--plots-no-cache", o->plots_no_cache, "A plots file git keeps");
+  add->add_option("-w,--wdir", o->stage.wdir, "Directory the command runs in");
+  add->add_flag("-f,--force", o->force, "Replace a stage of the same name");
+  add->add_flag("--always-changed", o->stage.always_changed, "Run the stage on every repro");
+  add->add_option("--desc", o->stage.desc, "A description of the stage");
+  add_file_option(add, o->file);
+  add->add_option("command", o->command, "The command (a shell command line)")->required();
+  add->positionals_at_end();
+}
+
+void
+register_freeze(CLI::App& app, Context& context, bool freeze)
+{
+  struct Options
+  {
+    std::vector<std::string> stages;
+    std::string file;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(app, context, freeze ? "freeze" : "unfreeze",
+    freeze ? "Mark stages as frozen: repro never runs them"
+           : "Let repro run frozen stages again",
+    [&context, o, freeze] {
+      auto& repo = context.writer();
+      auto project = pipeline::load_project(repo, o->file);
+      for (auto i : project.resolve(repo, o->stages, false)) {
+        const auto& s = project.graph.stages()[i];
+        pipeline::set_frozen(repo.root(), s.file, s.name, freeze);
+      }
+      return 0;
+    });
+  command->add_option("stage", o->stages, "Stages to change")->required();
+  add_file_option(command, o->file);
+}
+
 void
 register_stage(CLI::App& app, Context& context)
 {
@@ -190,6 +311,7 @@ register_stage(CLI::App& app, Context& context)
   list->add_option("target", l->targets, "Stages, pipeline files or directories");
   list->add_flag("--name-only", l->name_only, "Print only the stage names");
   add_file_option(list, l->file);
+  register_stage_add(*stage, context);
 }
 
 void
@@ -253,6 +375,8 @@ register_pipeline_commands(CLI::App& app, Context& context)
   register_stage(app, context);
   register_repro(app, context);
   register_dag(app, context);
+  register_freeze(app, context, true);
+  register_freeze(app, context, false);
 }
 
 } // namespace trove::cli

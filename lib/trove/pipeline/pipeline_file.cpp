@@ -50,10 +50,10 @@ public:
   {
   }
 
-  PipelineFile load()
+  PipelineFile load(const std::string& text)
   {
     m_file.path = m_path;
-    auto document = core::parse_yaml(core::read_file(m_root / m_path), m_path);
+    auto document = core::parse_yaml(text, m_path);
     if (document.IsNull()) {
       return m_file;
     }
@@ -553,7 +553,13 @@ Stage::path_from_root(const std::string& written) const
 PipelineFile
 load_pipeline_file(const fs::path& root, const std::string& path, bool main)
 {
-  return Loader(root, path, main).load();
+  return Loader(root, path, main).load(core::read_file(root / path));
+}
+
+PipelineFile
+parse_pipeline_file(const fs::path& root, const std::string& path, const std::string& text)
+{
+  return Loader(root, path, true).load(text);
 }
 
 std::string

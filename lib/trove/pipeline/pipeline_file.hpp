@@ -67,6 +67,10 @@ struct PipelineFile
 // Errors name the file and line:column.
 PipelineFile load_pipeline_file(const fs::path& root, const std::string& path, bool main);
 
+// The same for the text `path` would hold (to check an edit before saving).
+PipelineFile parse_pipeline_file(const fs::path& root, const std::string& path,
+                                 const std::string& text);
+
 // "trove.lock" for "trove.yaml"; for any other file (dvc.yaml) the name with
 // ".trove.lock" in place of ".yaml", so DVC's own dvc.lock is never touched.
 std::string lock_path_of(const std::string& pipeline_path);
