@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include "scratch.hpp"
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/pipeline/graph.hpp>
+#include <trove/pipeline/lock_file.hpp>
+
+using namespace trove;
+using namespace trove::pipeline;
+
+TEST_SUITE_BEGIN("pipeline::Graph");
+
+namespace {
+
+std::vector<Stage>
+stages_of(const std::string& text, const ScratchDir& dir)
+{
+  return parse_pipeline_file(dir.path(), "trove.yaml", text).stages;
+}
+
+std::vector<std::string>
+names(const std::vector<Stage>& stages)
+{
+  std::vector<std::string> result;
+  for (const auto& stage : stages) {
+    result.push_back(stage.name);
+  }
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("foreach and matrix expand to DVC's names")
+{
+  ScratchDir dir;
+  auto stages = stages_of("stages:\n"
+                          "  build:\n"
+                          "    foreach: [a, b]\n"
+                          "    do:\n      cmd: make ${item}\n"
+                          "  fit:\n"
+                          "    foreach: {small: 1, big: 2}\n"
+                          "    do:\n      cmd: fit ${key} ${item}\n"
+                          "  rows:\n"
+                          "    foreach: [{n: 1}, {n: 2}]\n"
+                          "    do:\n      cmd: rows ${item.n}\n"
+                          "  train:\n"
+                          "    matrix: {model: [cnn, rnn], metric: [f1, auc]}\n"
+                          "    cmd: train ${item.model} ${item.metric}\n",
+                          dir);
+  CHECK(names(stages)
+        == std::vector<std::string>{"build@a", "build@b", "fit@small", "fit@big", "rows@0",
+                                    "rows@1", "train@cnn-f1", "train@cnn-auc",
+                                    "train@rnn-f1", "train@rnn-auc"});
+  CHECK(stages[3].cmd.front() == "fit big 2");
+  CHECK(stages[5].cmd.front() == "rows 2");
+}
+
+TEST_CASE("vars and params.yaml feed ${...}")
+{
+  ScratchDir dir;
+  core::write_file_atomic(dir / "params.yaml", "train: {lr: 0.5}\n");
+  core::write_file_atomic(dir / "extra.yaml", "paths: {data: d}\nunused: 1\n");
+  auto stages = stages_of("vars:\n  - extra.yaml:paths\n  - {model: m.bin}\n"
+                          "stages:\n  t:\n    cmd: fit ${paths.data} ${train.lr} ${model}\n",
+                          dir);
+  CHECK(stages[0].cmd.front() == "fit d 0.5 m.bin");
+  CHECK_THROWS_WITH_AS(stages_of("vars:\n  - extra.yaml:paths\nstages:\n  t:\n    cmd: ${unused}\n", dir),
+                       doctest::Contains("trove.yaml:5:10: could not find 'unused'"), Error);
+}
+
+TEST_CASE("edges link outputs to deps, also through directories")
+{
+  ScratchDir dir;
+  Graph graph(stages_of("stages:\n"
+                        "  a: {cmd: a, outs: [data]}\n"
+                        "  b: {cmd: b, deps: [data/x.csv], outs: [model/m.bin]}\n"
+                        "  c: {cmd: c, deps: [model], outs: [report.txt]}\n",
+                        dir));
+  using Edge = std::pair<std::size_t, std::size_t>;
+  CHECK(graph.edges() == std::vector<Edge>{{0, 1}, {1, 2}});
+  CHECK(graph.with_upstream({2}) == std::vector<std::size_t>{0, 1, 2});
+  CHECK(graph.with_downstream({1}) == std::vector<std::size_t>{1, 2});
+}
+
+TEST_CASE("bad pipelines are refused with the position")
+{
+  ScratchDir dir;
+  auto graph_of = [&](const std::string& text) { return Graph(stages_of(text, dir)); };
+  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, outs: [x]}\n  b: {cmd: b, outs: [x]}\n"),
+                       doctest::Contains("already an output of stage 'a'"), Error);
+  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, outs: [d]}\n  b: {cmd: b, outs: [d/x]}\n"),
+                       doctest::Contains("is inside output 'd'"), Error);
+  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, deps: [y], outs: [x]}\n"
+                                "  b: {cmd: b, deps: [x], outs: [y]}\n"),
+                       doctest::Contains("cycle: "), Error);
+  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, outs: [../x]}\n"),
+                       doctest::Contains("trove.yaml:2:22: path '../x' is outside the repository"),
+                       Error);
+  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a:\n    cmd: a\n    colour: red\n"),
+                       doctest::Contains("trove.yaml:4:5: unknown key 'colour'"), Error);
+  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a:\n    deps: [x]\n"),
+                       doctest::Contains("trove.yaml:3:5: stage 'a' has no cmd"), Error);
+}
+
+TEST_CASE("lock file round trip keeps types and sorts stages")
+{
+  ScratchDir dir;
+  auto lock = LockFile::load(dir.path(), "trove.lock");
+  LockedStage stage;
+  stage.cmd = {"fit"};
+  track::PointerFile dep;
+  dep.out_path = "data";
+  dep.id = *store::ObjectId::parse("sha256:" + std::string(64, 'a') + ".dir");
+  dep.size = 10;
+  dep.nfiles = 2;
+  stage.deps = {dep};
+  stage.params["params.yaml"]["lr"] = 0.5;
+  stage.params["params.yaml"]["name"] = "1";
+  lock.set("z", stage);
+  lock.set("a", stage);
+  lock.save();
+  auto text = core::read_file(dir / "trove.lock");
+  CHECK(text.find("schema: '2.0'") == 0);
+  CHECK(text.find("  a:") < text.find("  z:"));
+  auto again = LockFile::load(dir.path(), "trove.lock");
+  REQUIRE(again.find("z"));
+  CHECK(again.find("z")->params.at("params.yaml").at("name") == "1");
+  CHECK(again.find("z")->params.at("params.yaml").at("lr") == 0.5);
+  CHECK(again.find("z")->deps.front().nfiles == 2u);
+  core::write_file_atomic(dir / "trove.lock", "schema: '2.0'\nstages:\n  a:\n    cmd: x\n    wrong: 1\n");
+  CHECK_THROWS_WITH_AS(LockFile::load(dir.path(), "trove.lock"),
+                       doctest::Contains("trove.lock:5:5: unknown key 'wrong'"), Error);
+}
