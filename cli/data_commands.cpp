@@ -4,6 +4,7 @@
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_status.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
@@ -489,6 +490,9 @@ register_gc(CLI::App& app, Context& context)
       throw UsageError("gc needs a scope: -w, --all-branches, --all-tags or --all-commits");
     }
     auto& repo = context.writer();
+    o->scope.lock_outputs = [](std::string_view text, const std::string& source) {
+      return pipeline::LockFile::parse(text, source).all_outputs();
+    };
     if (!o->dry_run && !o->force) {
       auto preview = track::gc(repo, o->scope, track::DryRun::yes);
       if (preview.removed.empty()) {

@@ -155,13 +155,28 @@ LockedStage::dep(const std::string& path) const
 LockFile
 LockFile::load(const fs::path& root, const std::string& path)
 {
-  LockFile lock;
-  lock.m_file = root / path;
+  fs::path file = root / path;
   std::error_code ec;
-  if (!fs::exists(lock.m_file, ec)) {
-    return lock;
+  LockFile lock = fs::exists(file, ec) ? parse(core::read_file(file), path) : LockFile();
+  lock.m_file = file;
+  return lock;
+}
+
+std::vector<track::PointerFile>
+LockFile::all_outputs() const
+{
+  std::vector<track::PointerFile> outs;
+  for (const auto& [name, stage] : m_stages) {
+    outs.insert(outs.end(), stage.outs.begin(), stage.outs.end());
   }
-  auto document = core::parse_yaml(core::read_file(lock.m_file), path);
+  return outs;
+}
+
+LockFile
+LockFile::parse(std::string_view text, const std::string& path)
+{
+  LockFile lock;
+  auto document = core::parse_yaml(text, path);
   if (document.IsNull()) {
     return lock;
   }

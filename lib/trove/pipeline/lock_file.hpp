@@ -50,6 +50,10 @@ public:
   // A missing file is an empty lock; a malformed one is an error naming
   // file:line:column.
   static LockFile load(const fs::path& root, const std::string& path);
+  static LockFile parse(std::string_view text, const std::string& source);
+
+  // Every output entry of every stage (for gc).
+  std::vector<track::PointerFile> all_outputs() const;
 
   const LockedStage* find(const std::string& name) const;
   void set(const std::string& name, LockedStage stage);

@@ -246,6 +246,7 @@ private:
         settle_frozen(i);
         return std::nullopt;
       }
+      record_tracked_deps(s);
       auto inputs = read_inputs(m_repo, s, m_params, m_warn);
       if (!inputs.missing_deps.empty()) {
         if (m_options.allow_missing) {
@@ -293,6 +294,28 @@ private:
     } catch (const Error& e) {
       fail(i, e.what());
       return std::nullopt;
+    }
+  }
+
+  // A dep tracked with `trove add` (it has X.trove) that changed is
+  // re-recorded in its pointer file, as DVC does for .dvc files.
+  void record_tracked_deps(const Stage& s)
+  {
+    std::vector<fs::path> tracked;
+    for (const auto& dep : s.deps) {
+      std::string path = s.path_from_root(dep);
+      std::error_code ec;
+      if (fs::is_regular_file(m_repo.absolute(path + std::string(track::k_pointer_suffix)), ec)) {
+        tracked.push_back(m_repo.absolute(path));
+      }
+    }
+    if (tracked.empty()) {
+      return;
+    }
+    for (const auto& added : track::commit(m_repo, tracked, m_warn)) {
+      if (added.changed) {
+        say("Updated '" + added.pointer_path + "' with the new content of '" + added.path + "'\n");
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 #include <trove/track/maintenance.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
 #include <trove/core/parallel.hpp>
 #include <trove/store/manifest.hpp>
 #include <trove/track/pointer_file.hpp>
@@ -35,8 +36,19 @@ GcResult
 gc(Repository& repo, const GcScope& scope, DryRun dry_run)
 {
   std::unordered_set<store::ObjectId> used;
-  for (const auto& pointer_path : find_pointer_files(repo)) {
+  auto mark_lock_file = [&](std::string_view text, const std::string& source) {
+    if (scope.lock_outputs) {
+      for (const auto& out : scope.lock_outputs(text, source)) {
+        mark_used(repo, out, used);
+      }
+    }
+  };
+  auto found = find_metadata_files(repo);
+  for (const auto& pointer_path : found.pointers) {
     mark_used(repo, PointerFile::load(repo.absolute(pointer_path)), used);
+  }
+  for (const auto& lock_path : found.locks) {
+    mark_lock_file(core::read_file(repo.absolute(lock_path)), lock_path);
   }
   std::set<std::string> commits;
   if (scope.all_branches || scope.all_tags || scope.all_commits) {
@@ -60,6 +72,9 @@ gc(Repository& repo, const GcScope& scope, DryRun dry_run)
       for (const auto& file : git.files_with_suffix(commit, k_pointer_suffix)) {
         mark_used(repo, PointerFile::parse(file.content, commit.substr(0, 7) + ":" + file.path),
                   used);
+      }
+      for (const auto& file : git.files_with_suffix(commit, k_lock_file_name)) {
+        mark_lock_file(file.content, commit.substr(0, 7) + ":" + file.path);
       }
     }
   }

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
+
+#include <functional>
+#include <string_view>
 
 #include <cstdint>
 #include <string>
@@ -14,6 +18,10 @@ struct GcScope
   bool all_branches = false;
   bool all_tags = false;
   bool all_commits = false;
+  // Reads the outputs a lock file (trove.lock) records, so that stage
+  // outputs are kept too; given by the pipeline layer, which owns the format.
+  std::function<std::vector<PointerFile>(std::string_view text, const std::string& source)>
+    lock_outputs;
 
   bool empty() const { return !workspace && !all_branches && !all_tags && !all_commits; }
 };

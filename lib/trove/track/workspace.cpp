@@ -281,6 +281,8 @@ find_metadata_files(const Repository& repo)
         found.pointers.push_back(path);
       } else if (name == k_pipeline_file_name && fs::is_regular_file(absolute, ec)) {
         found.pipelines.push_back(path);
+      } else if (name.ends_with(k_lock_file_name) && fs::is_regular_file(absolute, ec)) {
+        found.locks.push_back(path);
       } else if ((prefix.empty() && (name == ".git" || name == ".trove"))
                  || std::binary_search(names.begin(), names.end(),
                                        name + std::string(k_pointer_suffix))) {
@@ -292,6 +294,7 @@ find_metadata_files(const Repository& repo)
   }
   std::sort(found.pointers.begin(), found.pointers.end());
   std::sort(found.pipelines.begin(), found.pipelines.end());
+  std::sort(found.locks.begin(), found.locks.end());
   return found;
 }
 

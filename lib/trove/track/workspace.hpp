@@ -80,15 +80,18 @@ void check_data_path(const Repository& repo,
 std::optional<std::string> tracked_parent(const Repository& repo, const std::string& path);
 
 inline constexpr std::string_view k_pipeline_file_name = "trove.yaml";
+// trove.lock, or X.trove.lock for a pipeline file X.yaml read with --file.
+inline constexpr std::string_view k_lock_file_name = "trove.lock";
 
 // The files trove reads its state from, relative to the root, sorted.
 struct MetadataFiles
 {
   std::vector<std::string> pointers;  // X.trove
   std::vector<std::string> pipelines; // trove.yaml
+  std::vector<std::string> locks;     // trove.lock, X.trove.lock
 };
 
-// Finds every pointer and pipeline file in the workspace in one walk.
+// Finds every pointer, pipeline and lock file in the workspace in one walk.
 // Tracked data directories, .git and .trove are not descended into.
 MetadataFiles find_metadata_files(const Repository& repo);
 
