@@ -3,7 +3,7 @@
 # Install as /usr/share/bash-completion/completions/trove, with a link named
 # git-trove beside it for `git trove ...`, or source this file from ~/.bashrc.
 
-__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck config cache doctor"
+__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck config cache doctor stage repro dag freeze unfreeze"
 __trove_global_options="-C -q --quiet -v --verbose --no-color --version -h --help"
 __trove_config_keys="cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote"
 __trove_remote_keys="url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level"
@@ -14,13 +14,18 @@ __trove_options()
     case $1 in
         init) echo "--no-scm -f --force" ;;
         add | commit | fsck) echo "-j --jobs" ;;
-        status) echo "--json -j --jobs" ;;
-        checkout) echo "-f --force --relink -j --jobs" ;;
+        status) echo "--json -j --jobs --file" ;;
+        checkout) echo "-f --force --relink -j --jobs --file" ;;
         remove) echo "--keep-data" ;;
         diff | ls) echo "--json" ;;
         gc) echo "-w --workspace -a --all-branches -T --all-tags -A --all-commits --dry-run -f --force" ;;
         config) echo "--local --global -l --list --unset" ;;
         "cache dir") echo "--local" ;;
+        "stage add") echo "-n --name -d --deps -o --outs -O --outs-no-cache -p --params -m --metrics -M --metrics-no-cache --plots --plots-no-cache -w --wdir -f --force --always-changed --desc --file" ;;
+        "stage list") echo "--name-only --file" ;;
+        repro) echo "-f --force -s --single-item --downstream --dry --no-run-cache --allow-missing -R --recursive -k --keep-going -j --jobs --json --file" ;;
+        dag) echo "--dot --mermaid --json --file" ;;
+        freeze | unfreeze) echo "--file" ;;
     esac
     echo "-h --help -q --quiet -v --verbose --no-color"
 }
@@ -33,14 +38,19 @@ __trove_reply()
     done < <(compgen "$@")
 }
 
+# __trove_files [-d | EXT]: paths, only directories, or directories and files
+# ending in .EXT.
 __trove_files()
 {
     if declare -F _filedir >/dev/null; then
         _filedir "$@"
     else
         compopt -o filenames 2>/dev/null
-        if [[ $1 == -d ]]; then
+        if [[ ${1-} == -d ]]; then
             __trove_reply -d -- "$cur"
+        elif [[ -n ${1-} ]]; then
+            __trove_reply -d -- "$cur"
+            __trove_reply -f -X "!*.$1" -- "$cur"
         else
             __trove_reply -f -- "$cur"
         fi
@@ -50,6 +60,16 @@ __trove_files()
 __trove_revisions()
 {
     __trove_reply -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null | tr '\n' ' ')" -- "$cur"
+}
+
+# Stage names ($file's when --file was given). Names of stages below the top
+# (dir/trove.yaml:name) hold a colon, which bash splits words at.
+__trove_stages()
+{
+    local cur=$cur
+    declare -F _get_comp_words_by_ref >/dev/null && _get_comp_words_by_ref -n : cur
+    __trove_reply -W "$(trove stage list --name-only ${file:+--file "$file"} 2>/dev/null)" -- "$cur"
+    declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
 }
 
 __trove_config_key()
@@ -70,19 +90,28 @@ __trove_config_key()
 __trove_complete()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local i word command="" position=0
+    local i word command="" position=0 file=""
     COMPREPLY=()
 
     for ((i = $1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
             -C | -j | --jobs) ((i++)) ;;
+            --file)
+                ((i++))
+                file=${COMP_WORDS[i]}
+                ;;
+            -n | --name | -d | --deps | -o | --outs | -O | --outs-no-cache | -p | --params | \
+                -m | --metrics | -M | --metrics-no-cache | --plots | --plots-no-cache | \
+                -w | --wdir | --desc)
+                [[ $command == "stage add" && $position -eq 0 ]] && ((i++))
+                ;;
             -*) ;;
             *)
                 if [[ -z $command ]]; then
                     command=$word
-                elif [[ $command == cache && $position -eq 0 ]]; then
-                    command="cache $word"
+                elif [[ ($command == cache || $command == stage) && $position -eq 0 ]]; then
+                    command="$command $word"
                 else
                     ((position++))
                 fi
@@ -93,7 +122,25 @@ __trove_complete()
     case $prev in
         -C) __trove_files -d; return ;;
         -j | --jobs) return ;;
+        --file) __trove_files yaml; return ;;
     esac
+
+    # After the first word of its command, `stage add` completes that command.
+    if [[ $command == "stage add" ]]; then
+        if ((position > 0)); then
+            __trove_files
+            return
+        fi
+        case $prev in
+            -n | --name | -p | --params | --desc) return ;;
+            -w | --wdir) __trove_files -d; return ;;
+            -d | --deps | -o | --outs | -O | --outs-no-cache | -m | --metrics | \
+                -M | --metrics-no-cache | --plots | --plots-no-cache)
+                __trove_files
+                return
+                ;;
+        esac
+    fi
 
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then
@@ -139,6 +186,19 @@ __trove_complete()
             ;;
         "cache dir")
             ((position == 0)) && __trove_files -d
+            ;;
+        stage)
+            __trove_reply -W "add list" -- "$cur"
+            ;;
+        "stage add")
+            if [[ $cur == */* ]]; then
+                __trove_files
+            else
+                __trove_reply -c -- "$cur"
+            fi
+            ;;
+        "stage list" | repro | dag | freeze | unfreeze)
+            __trove_stages
             ;;
         init | gc | fsck | doctor) ;;
     esac

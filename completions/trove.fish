@@ -17,6 +17,16 @@ function __trove_revisions
     git for-each-ref --format='%(refname:short)' 2>/dev/null
 end
 
+# Stage names of the pipeline file (the one given with --file, if any).
+function __trove_stages
+    set -l tokens (commandline -opc)
+    set -l file
+    if set -l i (contains -i -- --file $tokens)
+        set file --file $tokens[(math $i + 1)]
+    end
+    trove stage list --name-only $file 2>/dev/null
+end
+
 function __trove_config_keys
     printf '%s\n' cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote
     for name in (trove config --list 2>/dev/null | string replace -rf '^remote\.(.*)\.[^.=]*=.*$' '$1' | sort -u)
@@ -50,12 +60,21 @@ complete -c trove -n __trove_needs_command -f -a fsck -d 'Verify every object in
 complete -c trove -n __trove_needs_command -f -a config -d 'Get and set options'
 complete -c trove -n __trove_needs_command -f -a cache -d 'Manage the cache'
 complete -c trove -n __trove_needs_command -f -a doctor -d 'Show versions, cache location, link type'
+complete -c trove -n __trove_needs_command -f -a stage -d 'Add a pipeline stage or list the stages'
+complete -c trove -n __trove_needs_command -f -a repro -d 'Run the pipeline stages whose inputs changed'
+complete -c trove -n __trove_needs_command -f -a dag -d 'Show the pipeline as a graph'
+complete -c trove -n __trove_needs_command -f -a freeze -d 'Keep pipeline stages from running'
+complete -c trove -n __trove_needs_command -f -a unfreeze -d 'Let frozen pipeline stages run again'
 
 # Commands that take no paths
-complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor config cache diff' -f
+complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor config cache diff repro dag freeze unfreeze' -f
+complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_subcommand_from add' -f
 
 # -j/--jobs
-complete -c trove -n '__fish_seen_subcommand_from add status checkout commit fsck' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
+complete -c trove -n '__fish_seen_subcommand_from add status checkout commit fsck; and not __fish_seen_subcommand_from stage' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
+
+# --file
+complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreeze status checkout' -l file -x -k -a '(__fish_complete_suffix .yaml)' -d 'Use this pipeline file instead of every trove.yaml'
 
 # init
 complete -c trove -n '__fish_seen_subcommand_from init' -l no-scm -d 'Allow a repository outside git'
@@ -94,6 +113,45 @@ complete -c trove -n '__fish_seen_subcommand_from config; and __fish_seen_subcom
 complete -c trove -n '__fish_seen_subcommand_from cache; and not __fish_seen_subcommand_from dir' -a dir -d 'Show or set the cache directory'
 complete -c trove -n '__fish_seen_subcommand_from cache; and __fish_seen_subcommand_from dir' -l local -d 'Set it in .trove/config.local'
 complete -c trove -n '__fish_seen_subcommand_from cache; and __fish_seen_subcommand_from dir' -x -a '(__fish_complete_directories)'
+
+# stage add, stage list
+complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_subcommand_from add list' -a add -d 'Add a stage to the pipeline file'
+complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_subcommand_from add list' -a list -d 'List the stages'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s n -l name -x -d 'Stage name'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s d -l deps -r -F -d 'Dependency'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s o -l outs -r -F -d 'Output stored in the cache'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s O -l outs-no-cache -r -F -d 'Output not stored in the cache'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s p -l params -x -d 'Parameters read: [FILE:]KEY[,KEY...]'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s m -l metrics -r -F -d 'Metrics file stored in the cache'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s M -l metrics-no-cache -r -F -d 'Metrics file not stored in the cache'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -l plots -r -F -d 'Plots file stored in the cache'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -l plots-no-cache -r -F -d 'Plots file not stored in the cache'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s w -l wdir -x -a '(__fish_complete_directories)' -d 'Directory to run the command in'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -s f -l force -d 'Overwrite a stage of the same name'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -l always-changed -d 'Run the stage on every repro'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from add' -l desc -x -d 'Description of the stage'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from list' -l name-only -d 'Print only the stage names'
+complete -c trove -n '__fish_seen_subcommand_from stage; and __fish_seen_subcommand_from list' -a '(__trove_stages)' -d 'Stage'
+
+# repro
+complete -c trove -n '__fish_seen_subcommand_from repro' -s f -l force -d 'Run even unchanged stages (never frozen ones)'
+complete -c trove -n '__fish_seen_subcommand_from repro' -s s -l single-item -d 'Only the targets, not their upstream stages'
+complete -c trove -n '__fish_seen_subcommand_from repro' -l downstream -d 'The targets and every stage that depends on them'
+complete -c trove -n '__fish_seen_subcommand_from repro' -l dry -d 'Print what would run and why, run nothing'
+complete -c trove -n '__fish_seen_subcommand_from repro' -l no-run-cache -d 'Do not restore from the run cache'
+complete -c trove -n '__fish_seen_subcommand_from repro' -l allow-missing -d 'Skip stages whose only change is missing data'
+complete -c trove -n '__fish_seen_subcommand_from repro' -s R -l recursive -d 'Targets may be directories'
+complete -c trove -n '__fish_seen_subcommand_from repro' -s k -l keep-going -d 'Go on with stages that do not depend on a failed one'
+complete -c trove -n '__fish_seen_subcommand_from repro' -s j -l jobs -x -d 'Stages run at once (default: 1)'
+complete -c trove -n '__fish_seen_subcommand_from repro' -l json -d 'Print a JSON summary'
+
+# dag
+complete -c trove -n '__fish_seen_subcommand_from dag' -l dot -d 'Print Graphviz DOT'
+complete -c trove -n '__fish_seen_subcommand_from dag' -l mermaid -d 'Print a Mermaid flowchart'
+complete -c trove -n '__fish_seen_subcommand_from dag' -l json -d 'Print JSON'
+
+# repro, dag, freeze, unfreeze: stage names
+complete -c trove -n '__fish_seen_subcommand_from repro dag freeze unfreeze' -a '(__trove_stages)' -d 'Stage'
 
 # git trove ...
 complete -c git-trove -w trove
