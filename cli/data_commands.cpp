@@ -96,6 +96,21 @@ select_targets(track::Repository& repo, const std::vector<std::string>& targets,
   return selection;
 }
 
+// Stage outputs belong to trove.lock: `trove add` refuses them, as DVC does.
+void
+refuse_stage_outputs(const track::Repository& repo, const std::vector<std::string>& paths)
+{
+  auto project = pipeline::load_project(repo, "");
+  for (const auto& path : paths) {
+    if (auto stage = project.graph.output_overlapping(repo.relative(path))) {
+      const auto& s = project.graph.stages()[*stage];
+      throw Error("'" + path + "' is an output of stage '" + s.address + "' (" + s.file
+                  + "): 'trove repro' tracks it in "
+                  + pipeline::lock_path_of(s.file));
+    }
+  }
+}
+
 // The `git add` line to run from the current directory.
 void
 print_git_hint(const Context& context,
@@ -140,6 +155,7 @@ register_add(CLI::App& app, Context& context)
   auto* command = add_command(app, context, "add", "Track files or directories: store them in the cache and write X.trove", [&context, o] {
     auto& repo = context.writer();
     apply_jobs(repo, o->jobs);
+    refuse_stage_outputs(repo, o->paths);
     auto added = track::add(repo, to_paths(o->paths), context.warn());
     print_git_hint(context, repo, added);
     return 0;

@@ -132,11 +132,12 @@ Graph::order_stages()
       }
     }
   }
+  // path[seen_at[at]..] walks upstream around the cycle; print it downstream.
   std::string cycle;
   for (std::size_t i = path.size(); i-- > std::size_t(seen_at[at]);) {
     cycle += m_stages[path[i]].address + " -> ";
   }
-  cycle += m_stages[at].address;
+  cycle += m_stages[path.back()].address;
   throw Error(m_stages[at].position + ": the pipeline has a cycle: " + cycle);
 }
 
@@ -161,6 +162,22 @@ Graph::producer(const std::string& path) const
 {
   auto it = std::lower_bound(m_outs.begin(), m_outs.end(), std::make_pair(path, std::size_t(0)));
   if (it != m_outs.end() && it->first == path) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t>
+Graph::output_overlapping(const std::string& path) const
+{
+  for (fs::path part = path; !part.empty(); part = part.parent_path()) {
+    if (auto stage = producer(part.generic_string())) {
+      return stage;
+    }
+  }
+  auto it = std::lower_bound(m_outs.begin(), m_outs.end(),
+                             std::make_pair(path + "/", std::size_t(0)));
+  if (it != m_outs.end() && is_inside(it->first, path)) {
     return it->second;
   }
   return std::nullopt;

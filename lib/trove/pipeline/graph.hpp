@@ -30,6 +30,8 @@ public:
   std::optional<std::size_t> find(const std::string& name) const;
   // The stage that outputs `path` (relative to the root), exactly.
   std::optional<std::size_t> producer(const std::string& path) const;
+  // A stage with an output that is `path`, contains it or lies inside it.
+  std::optional<std::size_t> output_overlapping(const std::string& path) const;
 
   // Stage indices in an order where every stage follows its upstream.
   const std::vector<std::size_t>& topological_order() const { return m_order; }

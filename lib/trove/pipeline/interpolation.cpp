@@ -167,7 +167,7 @@ interpolate(const std::string& text,
     const Value& value = lookup(*placeholder);
     if (value.is_object() && in_cmd) {
       result += to_arguments(value, position);
-    } else if ((value.is_object() || value.is_array()) && !in_cmd) {
+    } else if (value.is_object() || value.is_array()) {
       throw Error(position + ": cannot interpolate data of type '" + type_name(value)
                   + "' ('" + placeholder->path + "') into a string");
     } else {

@@ -27,8 +27,9 @@ bool has_interpolation(const std::string& text);
 // Replaces each `${path}` in `text` by its value. When `text` is one
 // `${...}` and nothing else, the value keeps its type (a list for foreach, a
 // number). Inside a command (`in_cmd`), a mapping expands to `--key value`
-// arguments as DVC does; elsewhere only scalars may be interpolated. Errors
-// name `position` (file:line:column).
+// arguments as DVC does; otherwise only scalars may be interpolated into a
+// longer string (DVC refuses lists there too). Errors name `position`
+// (file:line:column).
 Value interpolate(const std::string& text,
                   const Scopes& scopes,
                   bool in_cmd,

@@ -37,19 +37,21 @@ join_lines(const std::vector<std::string>& lines)
   return text;
 }
 
+// A blank line, or a comment indented no deeper than `indent`: such a
+// comment just before the next entry belongs to that entry, a deeper one to
+// the entry above.
 bool
-is_blank_or_comment(const std::string& line)
+is_blank_or_outer_comment(const std::string& line, int indent)
 {
   auto first = line.find_first_not_of(" \t");
-  return first == std::string::npos || line[first] == '#';
+  return first == std::string::npos || (line[first] == '#' && first <= std::size_t(indent));
 }
 
-// Moves `end` back over blank and comment lines: a comment just before the
-// next entry belongs to that entry.
+// Moves `end` back over the lines that belong to what follows.
 std::size_t
-trim_back(const std::vector<std::string>& lines, std::size_t begin, std::size_t end)
+trim_back(const std::vector<std::string>& lines, std::size_t begin, std::size_t end, int indent)
 {
-  while (end > begin + 1 && is_blank_or_comment(lines[end - 1])) {
+  while (end > begin + 1 && is_blank_or_outer_comment(lines[end - 1], indent)) {
     --end;
   }
   return end;
@@ -100,7 +102,8 @@ find_stages(const std::string& text, const std::vector<std::string>& lines,
   }
   if (!block.entries.empty()) {
     block.indent = block.entries.front().first.Mark().column;
-    block.end_line = trim_back(lines, block.entries.back().first.Mark().line, block.end_line);
+    block.end_line = trim_back(lines, block.entries.back().first.Mark().line, block.end_line,
+                               block.indent);
   }
   return block;
 }
@@ -214,7 +217,8 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
     }
     at = block.entries[i].first.Mark().line;
     std::size_t end = i + 1 < block.entries.size()
-                        ? trim_back(lines, at, block.entries[i + 1].first.Mark().line)
+                        ? trim_back(lines, at, block.entries[i + 1].first.Mark().line,
+                                    block.indent)
                         : block.end_line;
     lines.erase(lines.begin() + long(at), lines.begin() + long(end));
     break;

@@ -39,11 +39,16 @@ stage_statuses(track::Repository& repo,
   std::vector<StageStatus> statuses;
   for (auto i : chosen) {
     const Stage& stage = project.graph.stages()[i];
+    StageChanges changes;
     if (stage.frozen) {
-      continue;
+      // Its inputs do not matter, but repro would restore its outputs.
+      if (const auto* locked = locks.find(stage)) {
+        compare_outputs(repo, stage, *locked, warn, changes);
+      }
+    } else {
+      auto inputs = read_inputs(repo, stage, params, warn);
+      changes = compare(repo, stage, inputs, locks.find(stage), warn);
     }
-    auto inputs = read_inputs(repo, stage, params, warn);
-    auto changes = compare(repo, stage, inputs, locks.find(stage), warn);
     if (changes.any()) {
       statuses.push_back({&stage, std::move(changes)});
     }

@@ -16,8 +16,8 @@ struct StageStatus
 };
 
 // The stages among `chosen` that are not up to date with their lock file
-// (frozen stages are left out). A param key missing from its file is an
-// error here, as in DVC.
+// (for a frozen stage, only its outputs count). A param key missing from its
+// file is an error here, as in DVC.
 std::vector<StageStatus> stage_statuses(track::Repository& repo,
                                         const Project& project,
                                         const std::vector<std::size_t>& chosen,

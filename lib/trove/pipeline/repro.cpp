@@ -8,6 +8,7 @@
 #include <trove/scm/gitignore_file.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
+#include <trove/track/manage.hpp>
 #include <trove/track/status.hpp>
 
 #include <sys/wait.h>
@@ -246,6 +247,7 @@ private:
         settle_frozen(i);
         return std::nullopt;
       }
+      check_outputs_untracked(s);
       record_tracked_deps(s);
       auto inputs = read_inputs(m_repo, s, m_params, m_warn);
       if (!inputs.missing_deps.empty()) {
@@ -294,6 +296,26 @@ private:
     } catch (const Error& e) {
       fail(i, e.what());
       return std::nullopt;
+    }
+  }
+
+  // Data tracked with `trove add` belongs to its pointer file; a stage may
+  // not replace it.
+  void check_outputs_untracked(const Stage& s) const
+  {
+    for (const auto& out : s.outs) {
+      std::string path = s.path_from_root(out.path);
+      std::error_code ec;
+      std::string pointer = path + std::string(track::k_pointer_suffix);
+      if (fs::exists(m_repo.absolute(pointer), ec)) {
+        throw Error("output '" + out.path + "' of stage '" + s.address
+                    + "' is data tracked by '" + pointer + "'; remove it with 'trove remove "
+                    + pointer + "' to make it a stage output");
+      }
+      if (auto parent = track::tracked_parent(m_repo, path)) {
+        throw Error("output '" + out.path + "' of stage '" + s.address
+                    + "' is inside tracked data '" + *parent + "'");
+      }
     }
   }
 
@@ -437,14 +459,20 @@ private:
            + " before replacing it");
   }
 
-  // Removes the stage's outputs before it runs, except persistent ones.
+  // Removes the stage's outputs before it runs. A persistent one stays, as
+  // a private copy: the command may append to it, and a link would let it
+  // write into the cache.
   void clear_outputs(const Stage& s)
   {
     for (const auto& out : s.outs) {
+      std::string path = s.path_from_root(out.path);
       if (out.persist) {
+        std::error_code ec;
+        if (fs::exists(m_repo.absolute(path), ec)) {
+          track::unprotect(m_repo, {m_repo.absolute(path)});
+        }
         continue;
       }
-      std::string path = s.path_from_root(out.path);
       auto now = track::describe_path(m_repo, path, m_warn);
       if (!now) {
         continue;

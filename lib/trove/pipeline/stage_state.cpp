@@ -101,8 +101,19 @@ compare(track::Repository& repo,
     }
   }
   compare_params(inputs.params, locked->params, changes.params);
+  compare_outputs(repo, stage, *locked, warn, changes);
+  return changes;
+}
+
+void
+compare_outputs(track::Repository& repo,
+                const Stage& stage,
+                const LockedStage& locked,
+                const track::Warn& warn,
+                StageChanges& changes)
+{
   for (const auto& out : stage.outs) {
-    const auto* recorded = locked->out(out.path);
+    const auto* recorded = locked.out(out.path);
     auto now = track::describe_path(repo, stage.path_from_root(out.path), warn);
     if (recorded && now && same_content(*recorded, *now)) {
       continue;
@@ -112,7 +123,6 @@ compare(track::Repository& repo,
       changes.outs_not_cached.push_back(out.path);
     }
   }
-  return changes;
 }
 
 std::string

@@ -52,6 +52,14 @@ StageChanges compare(track::Repository& repo,
                      const LockedStage* locked,
                      const track::Warn& warn);
 
+// Adds the outputs that differ from `locked` to `changes` (all that compare
+// looks at for a frozen stage).
+void compare_outputs(track::Repository& repo,
+                     const Stage& stage,
+                     const LockedStage& locked,
+                     const track::Warn& warn,
+                     StageChanges& changes);
+
 // The entry trove.lock gets for a stage run with `inputs` producing `outs`.
 LockedStage locked_stage(const Stage& stage,
                          const StageInputs& inputs,
