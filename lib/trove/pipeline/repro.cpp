@@ -64,7 +64,8 @@ public:
     : m_repo(repo), m_options(options), m_warn(warn),
       m_project(load_project(repo, options.file)),
       m_params(repo.root()),
-      m_run_cache(repo.trove_dir() / "state" / "runs")
+      m_run_cache(repo.trove_dir() / "state" / "runs"),
+      m_failed(m_project.graph.stages().size(), false)
   {
   }
 
@@ -169,11 +170,8 @@ private:
             state[i] = State::running;
             running.push_back(std::move(*started));
           } else {
-            state[i] = m_failed_now ? State::failed : State::done;
-            if (m_failed_now && !m_options.keep_going) {
-              stopping = true;
-            }
-            m_failed_now = false;
+            state[i] = m_failed[i] ? State::failed : State::done;
+            stopping = m_failed[i] && !m_options.keep_going;
           }
         }
       }
@@ -344,7 +342,7 @@ private:
   void fail(std::size_t i, const std::string& message)
   {
     outcome(i, Status::failed, message);
-    m_failed_now = true;
+    m_failed[i] = true;
     m_any_work = true;
   }
 
@@ -506,7 +504,6 @@ private:
     std::string why = code > 128 ? "was stopped by signal " + std::to_string(code - 128)
                                  : "failed with exit code " + std::to_string(code);
     fail(r.stage, "stage '" + s.address + "' " + why);
-    m_failed_now = false;
     return false;
   }
 
@@ -537,8 +534,7 @@ private:
       return true;
     } catch (const Error& e) {
       fail(r.stage, e.what());
-      m_failed_now = false;
-      return false;
+        return false;
     }
   }
 
@@ -616,7 +612,7 @@ private:
   std::map<std::string, LockFile> m_locks;
   std::map<std::size_t, std::string> m_reasons;
   ReproResult m_result;
-  bool m_failed_now = false; // set by fail() for the scheduler
+  std::vector<bool> m_failed; // by stage index, set by fail()
   bool m_any_work = false;
 };
 
