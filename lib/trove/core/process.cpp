@@ -121,7 +121,11 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
   sigaddset(&defaults, SIGTERM);
   sigaddset(&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none); // ours may block some
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   int error = posix_spawn(&m_pid, shell.c_str(), &actions, &attributes, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
@@ -165,20 +169,77 @@ ShellProcess::finish_output()
   m_readers.clear();
 }
 
-std::optional<std::pair<pid_t, int>>
-wait_for_child()
+namespace {
+
+int
+exit_code(int status)
 {
-  int status = 0;
-  pid_t pid = ::waitpid(-1, &status, 0);
-  if (pid < 0) {
-    if (errno == EINTR) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+}
+
+void
+ignore_signal(int)
+{
+}
+
+} // namespace
+
+ChildEvents::ChildEvents()
+{
+  sigemptyset(&m_signals);
+  sigaddset(&m_signals, SIGCHLD);
+  sigaddset(&m_signals, SIGINT);
+  sigaddset(&m_signals, SIGTERM);
+  // A handler makes sure a blocked SIGCHLD stays pending, never discarded.
+  struct sigaction action = {};
+  action.sa_handler = ignore_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGCHLD, &action, nullptr);
+  pthread_sigmask(SIG_BLOCK, &m_signals, &m_old_mask);
+}
+
+ChildEvents::~ChildEvents()
+{
+  take_pending_signals();
+  pthread_sigmask(SIG_SETMASK, &m_old_mask, nullptr);
+  signal(SIGCHLD, SIG_DFL);
+}
+
+void
+ChildEvents::take_pending_signals()
+{
+  timespec now{0, 0};
+  int number;
+  while ((number = sigtimedwait(&m_signals, nullptr, &now)) > 0) {
+    m_interrupted = m_interrupted || number != SIGCHLD;
+  }
+}
+
+bool
+ChildEvents::interrupted()
+{
+  take_pending_signals();
+  return m_interrupted;
+}
+
+std::optional<std::pair<pid_t, int>>
+ChildEvents::next()
+{
+  while (true) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid > 0) {
+      return std::pair{pid, exit_code(status)};
+    }
+    if (pid < 0 && errno != EINTR) {
+      throw Error(std::string("cannot wait for a command: ") + std::strerror(errno));
+    }
+    int number = sigwaitinfo(&m_signals, nullptr);
+    if (number > 0 && number != SIGCHLD) {
+      m_interrupted = true;
       return std::nullopt;
     }
-    throw Error(std::string("cannot wait for a command: ") + std::strerror(errno));
   }
-  int code = WIFEXITED(status) ? WEXITSTATUS(status)
-             : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
-  return std::pair{pid, code};
 }
 
 } // namespace trove::core

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <filesystem>
@@ -45,9 +46,31 @@ private:
   std::vector<std::thread> m_readers;
 };
 
-// Waits for any child process. Returns its pid and exit status (128 + N
-// for a signal N), or nullopt when interrupted by a signal handler.
-std::optional<std::pair<pid_t, int>> wait_for_child();
+// While it lives, SIGCHLD, SIGINT and SIGTERM are blocked and received
+// synchronously: next() sleeps until a child exits or the user interrupts,
+// with no window in which a Ctrl-C could be missed.
+class ChildEvents
+{
+public:
+  ChildEvents();
+  ~ChildEvents();
+  ChildEvents(const ChildEvents&) = delete;
+  ChildEvents& operator=(const ChildEvents&) = delete;
+
+  // A child that has exited: its pid and exit status (128 + N for a signal
+  // N), or nullopt when woken by an interrupt (see interrupted()). There
+  // must be a child to wait for.
+  std::optional<std::pair<pid_t, int>> next();
+  // Whether SIGINT or SIGTERM arrived (also while not waiting).
+  bool interrupted();
+
+private:
+  void take_pending_signals();
+
+  sigset_t m_signals;
+  sigset_t m_old_mask;
+  bool m_interrupted = false;
+};
 
 // Writes text to a file descriptor whole, serialised with the prefixed
 // output of running commands.

@@ -11,11 +11,7 @@
 #include <trove/track/manage.hpp>
 #include <trove/track/status.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <csignal>
-#include <ctime>
 #include <map>
 #include <memory>
 
@@ -24,38 +20,6 @@ namespace trove::pipeline {
 namespace {
 
 using Status = StageOutcome::Status;
-
-volatile std::sig_atomic_t g_interrupted = 0;
-
-void
-on_interrupt(int)
-{
-  g_interrupted = 1;
-}
-
-// Catches Ctrl-C and SIGTERM while stages run; restores the old handlers.
-class InterruptGuard
-{
-public:
-  InterruptGuard()
-  {
-    g_interrupted = 0;
-    struct sigaction action = {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &m_old_int);
-    sigaction(SIGTERM, &action, &m_old_term);
-  }
-  ~InterruptGuard()
-  {
-    sigaction(SIGINT, &m_old_int, nullptr);
-    sigaction(SIGTERM, &m_old_term, nullptr);
-  }
-
-private:
-  struct sigaction m_old_int = {};
-  struct sigaction m_old_term = {};
-};
 
 class Reproducer
 {
@@ -76,7 +40,6 @@ public:
       dry_run(plan);
       return m_result;
     }
-    InterruptGuard guard;
     schedule(plan);
     m_repo.stat_index().save();
     if (!m_options.quiet && !m_result.failed() && !m_result.interrupted && !m_any_work) {
@@ -146,10 +109,11 @@ private:
       state[i] = State::waiting;
     }
     std::vector<Running> running;
+    core::ChildEvents events;
     bool stopping = false;
     bool forwarded = false;
     while (true) {
-      if (g_interrupted && !forwarded) {
+      if (events.interrupted() && !forwarded) {
         for (auto& r : running) {
           r.process->signal(SIGINT);
         }
@@ -165,6 +129,9 @@ private:
           if (state[i] != State::waiting || !upstream_done(i, state)) {
             continue;
           }
+          if (events.interrupted()) {
+            break;
+          }
           auto started = begin(i);
           if (started) {
             state[i] = State::running;
@@ -178,7 +145,7 @@ private:
       if (running.empty()) {
         break;
       }
-      auto exited = poll_child();
+      auto exited = events.next();
       if (!exited) {
         continue;
       }
@@ -218,21 +185,6 @@ private:
       }
     }
     return true;
-  }
-
-  // Waits briefly for a child; a signal wakes it so Ctrl-C is seen at once.
-  std::optional<std::pair<pid_t, int>> poll_child()
-  {
-    int status = 0;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid > 0) {
-      int code = WIFEXITED(status) ? WEXITSTATUS(status)
-                 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
-      return std::pair{pid, code};
-    }
-    timespec pause{0, 5'000'000};
-    nanosleep(&pause, nullptr);
-    return std::nullopt;
   }
 
   // Decides what a ready stage needs. Returns the started process when it
