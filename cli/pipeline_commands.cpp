@@ -3,6 +3,7 @@
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/core/text.hpp>
 #include <trove/pipeline/pipeline_editor.hpp>
 #include <trove/pipeline/project.hpp>
 #include <trove/pipeline/repro.hpp>
@@ -160,24 +161,15 @@ register_dag(CLI::App& app, Context& context)
 pipeline::ParamKeys
 parse_params_option(const std::string& text)
 {
-  pipeline::ParamKeys entry{"params.yaml", {}};
-  std::string keys = text;
-  if (auto colon = text.find(':'); colon != std::string::npos) {
-    entry.file = text.substr(0, colon);
-    keys = text.substr(colon + 1);
-  }
-  std::size_t start = 0;
-  while (start < keys.size()) {
-    auto comma = std::min(keys.find(',', start), keys.size());
-    if (comma > start) {
-      entry.keys.push_back(keys.substr(start, comma - start));
+  auto colon = text.find(':');
+  if (colon == std::string::npos) {
+    auto keys = core::split(text, ',');
+    if (keys.empty()) {
+      throw UsageError("-p needs KEY, KEY,KEY or FILE:KEY");
     }
-    start = comma + 1;
+    return {"params.yaml", keys};
   }
-  if (entry.keys.empty() && entry.file == "params.yaml" && text.find(':') == std::string::npos) {
-    throw UsageError("-p needs KEY, KEY,KEY or FILE:KEY");
-  }
-  return entry;
+  return {text.substr(0, colon), core::split(text.substr(colon + 1), ',')};
 }
 
 // The pipeline file a command edits: --file, or trove.yaml in the current

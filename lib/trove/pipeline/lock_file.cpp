@@ -130,10 +130,12 @@ emit_value(YAML::Emitter& out, const Value& value)
   }
 }
 
+namespace {
+
 const track::PointerFile*
-LockedStage::out(const std::string& path) const
+find_entry(const std::vector<track::PointerFile>& entries, const std::string& path)
 {
-  for (const auto& entry : outs) {
+  for (const auto& entry : entries) {
     if (entry.out_path == path) {
       return &entry;
     }
@@ -141,15 +143,18 @@ LockedStage::out(const std::string& path) const
   return nullptr;
 }
 
+} // namespace
+
+const track::PointerFile*
+LockedStage::out(const std::string& path) const
+{
+  return find_entry(outs, path);
+}
+
 const track::PointerFile*
 LockedStage::dep(const std::string& path) const
 {
-  for (const auto& entry : deps) {
-    if (entry.out_path == path) {
-      return &entry;
-    }
-  }
-  return nullptr;
+  return find_entry(deps, path);
 }
 
 LockFile

@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
+#include <trove/core/text.hpp>
 #include <trove/core/yaml_error.hpp>
 #include <trove/pipeline/graph.hpp>
 
@@ -10,32 +11,6 @@
 namespace trove::pipeline {
 
 namespace {
-
-std::vector<std::string>
-split_lines(const std::string& text)
-{
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
-std::string
-join_lines(const std::vector<std::string>& lines)
-{
-  std::string text;
-  for (const auto& line : lines) {
-    text += line + "\n";
-  }
-  return text;
-}
 
 // A blank line, or a comment indented no deeper than `indent`: such a
 // comment just before the next entry belongs to that entry, a deeper one to
@@ -172,7 +147,7 @@ stage_lines(const NewStage& stage, int indent)
   }
   out << YAML::EndMap << YAML::EndMap;
   std::vector<std::string> lines;
-  for (const auto& line : split_lines(out.c_str())) {
+  for (const auto& line : core::split_lines(out.c_str())) {
     lines.push_back(std::string(std::size_t(indent), ' ') + line);
   }
   return lines;
@@ -182,7 +157,7 @@ stage_lines(const NewStage& stage, int indent)
 void
 save_checked(const fs::path& root, const std::string& path, const std::vector<std::string>& lines)
 {
-  std::string text = join_lines(lines);
+  std::string text = core::join_lines(lines);
   Graph check(parse_pipeline_file(root, path, text).stages);
   core::write_file_atomic(root / path, text);
 }
@@ -204,7 +179,7 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
                 + "' (it may not contain ':', '/', '\\' or '@')");
   }
   std::string text = read_if_exists(root / path);
-  auto lines = split_lines(text);
+  auto lines = core::split_lines(text);
   auto block = find_stages(text, lines, path);
   std::size_t at = block.end_line;
   for (std::size_t i = 0; i < block.entries.size(); ++i) {
@@ -239,7 +214,7 @@ void
 set_frozen(const fs::path& root, const std::string& path, const std::string& name, bool frozen)
 {
   std::string text = read_if_exists(root / path);
-  auto lines = split_lines(text);
+  auto lines = core::split_lines(text);
   auto block = find_stages(text, lines, path);
   auto at = name.find('@');
   std::string base = name.substr(0, at);

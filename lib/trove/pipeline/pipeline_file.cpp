@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
+#include <trove/core/text.hpp>
 #include <trove/core/yaml_error.hpp>
 #include <trove/pipeline/interpolation.hpp>
 #include <trove/track/workspace.hpp>
@@ -132,7 +133,7 @@ private:
         continue;
       }
       Value selected = Value::object();
-      for (const auto& key : split(spec.substr(colon + 1), ',')) {
+      for (const auto& key : core::split(spec.substr(colon + 1), ',')) {
         const Value* value = select(values, key);
         if (!value) {
           throw Error(where(item) + ": '" + key + "' is not in '" + file + "'");
@@ -141,24 +142,6 @@ private:
       }
       merge(into, selected, file);
     }
-  }
-
-  static std::vector<std::string> split(const std::string& text, char separator)
-  {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      auto end = text.find(separator, start);
-      std::string part = text.substr(start, end == std::string::npos ? end : end - start);
-      if (!part.empty()) {
-        parts.push_back(part);
-      }
-      if (end == std::string::npos) {
-        break;
-      }
-      start = end + 1;
-    }
-    return parts;
   }
 
   // Merges mappings key by key; a value defined twice differently is an

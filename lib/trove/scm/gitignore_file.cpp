@@ -1,6 +1,7 @@
 #include <trove/scm/gitignore_file.hpp>
 
 #include <trove/core/fs.hpp>
+#include <trove/core/text.hpp>
 
 #include <vector>
 
@@ -26,32 +27,17 @@ entry_for(const std::string& name)
 std::vector<std::string>
 read_lines(const std::filesystem::path& file)
 {
-  std::vector<std::string> lines;
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
-    return lines;
+    return {};
   }
-  std::string content = core::read_file(file);
-  std::size_t start = 0;
-  while (start < content.size()) {
-    auto end = content.find('\n', start);
-    if (end == std::string::npos) {
-      end = content.size();
-    }
-    lines.push_back(content.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
+  return core::split_lines(core::read_file(file));
 }
 
 void
 write_lines(const std::filesystem::path& file, const std::vector<std::string>& lines)
 {
-  std::string content;
-  for (const auto& line : lines) {
-    content += line + "\n";
-  }
-  core::write_file_atomic(file, content);
+  core::write_file_atomic(file, core::join_lines(lines));
 }
 
 } // namespace

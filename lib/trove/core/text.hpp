@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trove::core {
+
+// The lines of a text, without their '\n' (a last line without one counts).
+std::vector<std::string> split_lines(std::string_view text);
+
+// Lines joined, each ended by '\n'.
+std::string join_lines(const std::vector<std::string>& lines);
+
+// The non-empty parts of `text` between separators ("a,,b" -> a, b).
+std::vector<std::string> split(std::string_view text, char separator);
+
+} // namespace trove::core
