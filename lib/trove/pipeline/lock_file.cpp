@@ -130,8 +130,6 @@ emit_value(YAML::Emitter& out, const Value& value)
   }
 }
 
-namespace {
-
 const track::PointerFile*
 find_entry(const std::vector<track::PointerFile>& entries, const std::string& path)
 {
@@ -142,8 +140,6 @@ find_entry(const std::vector<track::PointerFile>& entries, const std::string& pa
   }
   return nullptr;
 }
-
-} // namespace
 
 const track::PointerFile*
 LockedStage::out(const std::string& path) const
@@ -257,6 +253,16 @@ LockFile::serialize() const
   }
   out << YAML::EndMap << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
+}
+
+LockFile&
+LockFiles::of(const Stage& stage)
+{
+  auto it = m_locks.find(stage.file);
+  if (it == m_locks.end()) {
+    it = m_locks.emplace(stage.file, LockFile::load(m_root, lock_path_of(stage.file))).first;
+  }
+  return it->second;
 }
 
 void

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <trove/pipeline/params.hpp>
+#include <trove/pipeline/pipeline_file.hpp>
 #include <trove/track/pointer_file.hpp>
 
 #include <map>
@@ -8,6 +9,10 @@
 #include <vector>
 
 namespace trove::pipeline {
+
+// The entry for `path` in a list of deps or outs, or null.
+const track::PointerFile* find_entry(const std::vector<track::PointerFile>& entries,
+                                     const std::string& path);
 
 // What a stage's last successful run used and produced. Deps and outs are
 // pointer entries whose paths are as the stage writes them.
@@ -63,6 +68,20 @@ public:
 private:
   fs::path m_file;
   std::map<std::string, LockedStage> m_stages;
+};
+
+// The lock files of the stages a command works on, each read once.
+class LockFiles
+{
+public:
+  explicit LockFiles(fs::path root) : m_root(std::move(root)) {}
+
+  LockFile& of(const Stage& stage);
+  const LockedStage* find(const Stage& stage) { return of(stage).find(stage.name); }
+
+private:
+  fs::path m_root;
+  std::map<std::string, LockFile> m_locks; // by pipeline file
 };
 
 // Emits a Value so that reading it back gives the same value and type.

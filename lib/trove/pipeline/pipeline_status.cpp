@@ -1,32 +1,7 @@
 #include <trove/pipeline/pipeline_status.hpp>
 
-#include <map>
 
 namespace trove::pipeline {
-
-namespace {
-
-// Lock files by pipeline file, each read once.
-class Locks
-{
-public:
-  explicit Locks(const fs::path& root) : m_root(root) {}
-
-  const LockedStage* find(const Stage& stage)
-  {
-    auto it = m_locks.find(stage.file);
-    if (it == m_locks.end()) {
-      it = m_locks.emplace(stage.file, LockFile::load(m_root, lock_path_of(stage.file))).first;
-    }
-    return it->second.find(stage.name);
-  }
-
-private:
-  fs::path m_root;
-  std::map<std::string, LockFile> m_locks;
-};
-
-} // namespace
 
 std::vector<StageStatus>
 stage_statuses(track::Repository& repo,
@@ -34,7 +9,7 @@ stage_statuses(track::Repository& repo,
                const std::vector<std::size_t>& chosen,
                const track::Warn& warn)
 {
-  Locks locks(repo.root());
+  LockFiles locks(repo.root());
   ParamsReader params(repo.root());
   std::vector<StageStatus> statuses;
   for (auto i : chosen) {
@@ -61,7 +36,7 @@ locked_outputs(const track::Repository& repo,
                const Project& project,
                const std::vector<std::size_t>& chosen)
 {
-  Locks locks(repo.root());
+  LockFiles locks(repo.root());
   std::vector<track::TrackedOut> outs;
   for (auto i : chosen) {
     const Stage& stage = project.graph.stages()[i];

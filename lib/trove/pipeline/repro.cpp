@@ -29,6 +29,7 @@ public:
       m_project(load_project(repo, options.file)),
       m_params(repo.root()),
       m_run_cache(repo.trove_dir() / "state" / "runs"),
+      m_locks(repo.root()),
       m_failed(m_project.graph.stages().size(), false)
   {
   }
@@ -89,15 +90,6 @@ private:
     m_result.stages.push_back({stage(i).address, status, std::move(reason)});
   }
 
-  LockFile& lock_for(const Stage& s)
-  {
-    auto it = m_locks.find(s.file);
-    if (it == m_locks.end()) {
-      it = m_locks.emplace(s.file, LockFile::load(m_repo.root(), lock_path_of(s.file))).first;
-    }
-    return it->second;
-  }
-
   std::string lock_path(const Stage& s) const { return lock_path_of(s.file); }
 
   // Runs the plan: a stage starts once everything it depends on in the plan
@@ -156,10 +148,10 @@ private:
       }
       it->process->finish_output();
       bool ok = finish_command(*it, exited->second);
-      if (ok && it->command < stage(it->stage).cmd.size()) {
-        it->process = start_command(*it); // the next command of a list
+      if (ok && it->command < stage(it->stage).cmd.size() && start_next_command(*it)) {
         continue;
       }
+      ok = ok && !m_failed[it->stage];
       if (ok) {
         ok = complete(*it);
       }
@@ -209,7 +201,7 @@ private:
         throw Error("dependency '" + inputs.missing_deps.front() + "' of stage '" + s.address
                     + "' does not exist");
       }
-      const LockedStage* locked = lock_for(s).find(s.name);
+      const LockedStage* locked = m_locks.find(s);
       auto changes = compare(m_repo, s, inputs, locked, m_warn);
       if (!m_options.force && !changes.inputs_changed()) {
         if (changes.outs.empty()) {
@@ -303,7 +295,7 @@ private:
   void settle_frozen(std::size_t i)
   {
     const Stage& s = stage(i);
-    const LockedStage* locked = lock_for(s).find(s.name);
+    const LockedStage* locked = m_locks.find(s);
     for (const auto& out : s.outs) {
       std::error_code ec;
       if (fs::exists(m_repo.absolute(s.path_from_root(out.path)), ec)) {
@@ -354,12 +346,7 @@ private:
   {
     std::vector<track::TrackedOut> cached;
     for (const auto& out : s.outs) {
-      const track::PointerFile* entry = nullptr;
-      for (const auto& e : entries) {
-        if (e.out_path == out.path) {
-          entry = &e;
-        }
-      }
+      const auto* entry = find_entry(entries, out.path);
       if (!entry) {
         throw Error("no recorded content for output '" + out.path + "'");
       }
@@ -447,6 +434,18 @@ private:
     return std::make_unique<core::ShellProcess>(command, options);
   }
 
+  // The next command of a list; false (the stage failed) when it cannot start.
+  bool start_next_command(Running& r)
+  {
+    try {
+      r.process = start_command(r);
+      return true;
+    } catch (const Error& e) {
+      fail(r.stage, e.what());
+      return false;
+    }
+  }
+
   bool finish_command(Running& r, int code)
   {
     if (code == 0) {
@@ -507,7 +506,7 @@ private:
     if (!s.outs.empty() && !s.always_changed) {
       m_run_cache.record(RunCache::key(s, locked_stage(s, inputs, {})), outs);
     }
-    auto& lock = lock_for(s);
+    auto& lock = m_locks.of(s);
     lock.set(s.name, std::move(entry));
     lock.save();
   }
@@ -533,7 +532,7 @@ private:
       if (reason.empty()) {
         try {
           auto inputs = read_inputs(m_repo, s, m_params, m_warn);
-          auto changes = compare(m_repo, s, inputs, lock_for(s).find(s.name), m_warn);
+          auto changes = compare(m_repo, s, inputs, m_locks.find(s), m_warn);
           if (m_options.force || changes.any()) {
             reason = m_options.force ? "forced" : changes.describe();
           }
@@ -561,7 +560,7 @@ private:
   Project m_project;
   ParamsReader m_params;
   RunCache m_run_cache;
-  std::map<std::string, LockFile> m_locks;
+  LockFiles m_locks;
   std::map<std::size_t, std::string> m_reasons;
   ReproResult m_result;
   std::vector<bool> m_failed; // by stage index, set by fail()
