@@ -180,7 +180,7 @@ private:
     } else if (auto matrix = definition["matrix"]) {
       expand_matrix(name, definition, matrix);
     } else {
-      add_stage(name, definition, nullptr, {});
+      add_stage(name, definition, definition, nullptr);
     }
   }
 
@@ -202,7 +202,7 @@ private:
     Value items = resolve(foreach, m_scopes, false);
     if (items.is_object()) {
       for (const auto& [key, value] : items.items()) {
-        add_stage(name + "@" + key, body, &definition, Value{{"item", value}, {"key", key}});
+        add_stage(name + "@" + key, body, definition, Value{{"item", value}, {"key", key}});
       }
       return;
     }
@@ -216,7 +216,7 @@ private:
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
       std::string key = composite ? std::to_string(i) : to_display_string(items[i]);
-      add_stage(name + "@" + key, body, &definition, Value{{"item", items[i]}});
+      add_stage(name + "@" + key, body, definition, Value{{"item", items[i]}});
     }
   }
 
@@ -252,7 +252,7 @@ private:
                        ? axes[a].first + std::to_string(index[a])
                        : to_display_string(value));
       }
-      add_stage(name + "@" + suffix, definition, &definition,
+      add_stage(name + "@" + suffix, definition, definition,
                 Value{{"item", item}, {"key", suffix}});
       std::size_t a = axes.size();
       while (a > 0 && ++index[a - 1] == axes[a - 1].second.size()) {
@@ -334,9 +334,11 @@ private:
     return value.get<bool>();
   }
 
+  // One stage from `body` (the definition itself, or a foreach's `do`);
+  // `definition` gives its position, `item` the foreach/matrix variables.
   void add_stage(const std::string& name,
                  const YAML::Node& body,
-                 const YAML::Node* outer,
+                 const YAML::Node& definition,
                  const Value& item)
   {
     if (!m_names.insert(name).second) {
@@ -351,12 +353,12 @@ private:
     stage.name = name;
     stage.address = m_main ? name : m_path + ":" + name;
     stage.file = m_path;
-    stage.position = where(outer ? *outer : body);
+    stage.position = where(definition);
     auto entries = map_entries(body);
     for (const auto& [key, value] : entries) {
       const std::string& field = key.Scalar();
-      if (!k_stage_keys.count(field)
-          && !(outer == &body && (field == "matrix"))) {
+      // `matrix` was consumed by expand_matrix.
+      if (!k_stage_keys.count(field) && !(field == "matrix" && !item.is_null())) {
         throw Error(where(key) + ": unknown key '" + field + "' in stage '" + name + "'");
       }
     }
