@@ -2,6 +2,8 @@
 
 #include <trove/core/error.hpp>
 
+#include <optional>
+
 namespace trove::pipeline {
 
 namespace {

@@ -319,20 +319,6 @@ private:
 } // namespace
 
 CheckoutResult
-checkout(Repository& repo,
-         const std::vector<fs::path>& targets,
-         Force force,
-         Relink relink,
-         const Warn& warn)
-{
-  std::vector<std::string> failures;
-  auto outs = load_all_tracked(repo, resolve_targets(repo, targets), failures);
-  auto result = checkout_outs(repo, outs, force, relink, warn);
-  result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
-  return result;
-}
-
-CheckoutResult
 checkout_outs(Repository& repo,
               const std::vector<TrackedOut>& outs,
               Force force,

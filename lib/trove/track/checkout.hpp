@@ -27,19 +27,13 @@ struct CheckoutResult
   std::vector<std::string> failures;
 };
 
-// Makes tracked outputs match their pointer files. Workspace content that is
+// Makes tracked outputs match their pointer files (or, for stage outputs,
+// their trove.lock entries). Workspace content that is
 // not in the cache is never overwritten or deleted: such an output is left
 // alone and listed in `failures`, unless `force`, which first saves that
 // content to the cache (named through `warn`). Outputs whose objects are
 // missing are listed too; everything else is still checked out. `relink`
 // re-creates links that do not follow cache.type.
-CheckoutResult checkout(Repository& repo,
-                        const std::vector<fs::path>& targets,
-                        Force force,
-                        Relink relink,
-                        const Warn& warn);
-
-// The same for outputs given directly (stage outputs from trove.lock).
 CheckoutResult checkout_outs(Repository& repo,
                              const std::vector<TrackedOut>& outs,
                              Force force,

@@ -144,12 +144,6 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
 }
 
 std::vector<OutStatus>
-status(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn)
-{
-  return status_of(repo, resolve_targets(repo, targets), warn);
-}
-
-std::vector<OutStatus>
 status_of(Repository& repo, const std::vector<std::string>& pointers, const Warn& warn)
 {
   std::vector<OutStatus> result;

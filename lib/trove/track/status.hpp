@@ -26,13 +26,9 @@ struct OutStatus
   bool clean() const { return state == State::unchanged && in_cache; }
 };
 
-// The status of the tracked outputs that `targets` name (all when empty).
-// Unchanged files are recognised by the stat index without being read.
-std::vector<OutStatus> status(Repository& repo,
-                              const std::vector<fs::path>& targets,
-                              const Warn& warn);
-
-// The same for pointer files already found (relative to the root).
+// The status of the tracked outputs whose pointer files (relative to the
+// root) are given; unchanged files are recognised by the stat index without
+// being read.
 std::vector<OutStatus> status_of(Repository& repo,
                                  const std::vector<std::string>& pointers,
                                  const Warn& warn);
