@@ -1378,6 +1378,31 @@ EOF
     expect_stdout_equals "slow: not in the lock file (never run)"
 }
 
+# gc keeps what trove.lock records at the revisions it is asked to keep.
+gc_keeps_lock_outputs_of_old_commits() {
+    new_repo r
+    cat >trove.yaml <<'EOF'
+stages:
+  make:
+    cmd: cat in.txt > out.txt
+    deps: [in.txt]
+    outs: [out.txt]
+EOF
+    echo one >in.txt
+    expect_ok trove repro
+    git add -A && git commit -qm one
+    echo two >in.txt
+    expect_ok trove repro
+    git add -A && git commit -qm two
+    id_one=$(sha256sum <<<one | cut -c1-64)
+    id_two=$(sha256sum <<<two | cut -c1-64)
+    expect_ok trove gc --all-commits -f
+    expect_true test -f "$(cache_object "$id_one")"
+    expect_ok trove gc -w -f
+    expect_false test -e "$(cache_object "$id_one")"
+    expect_true test -f "$(cache_object "$id_two")"
+}
+
 test_case first_run_and_no_op
 test_case reruns_only_downstream_of_changed_dep
 test_case unused_param_change_runs_nothing
@@ -1420,4 +1445,5 @@ test_case single_item_and_downstream
 test_case dag_formats
 test_case second_repro_is_locked_out
 test_case interrupt_stops_the_run
+test_case gc_keeps_lock_outputs_of_old_commits
 finish

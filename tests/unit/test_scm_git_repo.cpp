@@ -56,7 +56,7 @@ TEST_CASE("discover, track, read at revisions")
   CHECK(repo->read_file(v1, "sub/a.trove") == "one");
   CHECK(repo->read_file(head, "sub/a.trove") == "two");
   CHECK(!repo->read_file(head, "missing"));
-  auto files = repo->files_with_suffix(v1, ".trove");
+  auto files = repo->files_where(v1, [](std::string_view name) { return name.ends_with(".trove"); });
   REQUIRE(files.size() == 1);
   CHECK(files[0].path == "sub/a.trove");
   CHECK(files[0].content == "one");

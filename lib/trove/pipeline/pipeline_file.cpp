@@ -5,6 +5,7 @@
 #include <trove/core/text.hpp>
 #include <trove/core/yaml_error.hpp>
 #include <trove/pipeline/interpolation.hpp>
+#include <trove/scm/file_source.hpp>
 #include <trove/track/workspace.hpp>
 
 #include <set>
@@ -45,8 +46,8 @@ inside_root(const fs::path& path, const std::string& position)
 class Loader
 {
 public:
-  Loader(const fs::path& root, const std::string& path, bool main)
-    : m_root(root), m_path(path), m_main(main),
+  Loader(const scm::FileSource& files, const std::string& path, bool main)
+    : m_files(files), m_path(path), m_main(main),
       m_dir(fs::path(path).parent_path().generic_string())
   {
   }
@@ -96,9 +97,8 @@ private:
   void load_default_params()
   {
     std::string params = inside_root(fs::path(m_dir) / "params.yaml", m_path);
-    std::error_code ec;
-    if (fs::is_regular_file(m_root / params, ec)) {
-      merge(m_globals, load_value_file(m_root / params, params), params);
+    if (auto text = m_files.read(params)) {
+      merge(m_globals, parse_value(*text, params), params);
       m_loaded.insert(params);
     }
   }
@@ -121,11 +121,11 @@ private:
       }
       auto colon = spec.find(':');
       std::string file = inside_root(fs::path(dir) / spec.substr(0, colon), where(item));
-      std::error_code ec;
-      if (!fs::is_regular_file(m_root / file, ec)) {
+      auto text = m_files.read(file);
+      if (!text) {
         throw Error(where(item) + ": vars file '" + file + "' does not exist");
       }
-      Value values = load_value_file(m_root / file, file);
+      Value values = parse_value(*text, file);
       if (colon == std::string::npos) {
         if (m_loaded.insert(file).second) {
           merge(into, values, file);
@@ -516,7 +516,7 @@ private:
     return files;
   }
 
-  const fs::path& m_root;
+  const scm::FileSource& m_files;
   std::string m_path;
   bool m_main;
   std::string m_dir;
@@ -538,13 +538,20 @@ Stage::path_from_root(const std::string& written) const
 PipelineFile
 load_pipeline_file(const fs::path& root, const std::string& path, bool main)
 {
-  return Loader(root, path, main).load(core::read_file(root / path));
+  return Loader(scm::WorkTreeFiles(root), path, main).load(core::read_file(root / path));
 }
 
 PipelineFile
 parse_pipeline_file(const fs::path& root, const std::string& path, const std::string& text)
 {
-  return Loader(root, path, true).load(text);
+  return Loader(scm::WorkTreeFiles(root), path, true).load(text);
+}
+
+PipelineFile
+parse_pipeline_file(const scm::FileSource& files, const std::string& path,
+                    const std::string& text, bool main)
+{
+  return Loader(files, path, main).load(text);
 }
 
 std::string

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace trove::scm {
+class FileSource;
+}
+
 namespace trove::pipeline {
 
 namespace fs = std::filesystem;
@@ -70,6 +74,11 @@ PipelineFile load_pipeline_file(const fs::path& root, const std::string& path, b
 // The same for the text `path` would hold (to check an edit before saving).
 PipelineFile parse_pipeline_file(const fs::path& root, const std::string& path,
                                  const std::string& text);
+
+// The same for a pipeline file whose vars and params files come from
+// `files` (the work tree or a commit).
+PipelineFile parse_pipeline_file(const scm::FileSource& files, const std::string& path,
+                                 const std::string& text, bool main);
 
 // "trove.lock" for "trove.yaml"; for any other file (dvc.yaml) the name with
 // ".trove.lock" in place of ".yaml", so DVC's own dvc.lock is never touched.

@@ -194,10 +194,9 @@ to_value(const YAML::Node& node)
 }
 
 Value
-load_value_file(const fs::path& path, const std::string& source)
+parse_value(const std::string& text, const std::string& source)
 {
-  std::string text = core::read_file(path);
-  auto extension = path.extension().string();
+  auto extension = fs::path(source).extension().string();
   if (extension == ".json") {
     try {
       return Value::parse(text);
@@ -215,6 +214,12 @@ load_value_file(const fs::path& path, const std::string& source)
   } catch (const Error& e) {
     throw Error(source + ": " + e.what());
   }
+}
+
+Value
+load_value_file(const fs::path& path, const std::string& source)
+{
+  return parse_value(core::read_file(path), source);
 }
 
 const Value*

@@ -32,6 +32,10 @@ Value to_value(const YAML::Node& node);
 // The typed value of one plain or quoted scalar.
 Value scalar_value(const YAML::Node& node);
 
+// Parses YAML or JSON text as a Value, the format chosen by the extension of
+// `source` (.yaml, .yml, .json), which errors name with the position.
+Value parse_value(const std::string& text, const std::string& source);
+
 // Loads a .yaml/.yml or .json file as a Value; errors name `source` and the
 // position. Missing files throw too.
 Value load_value_file(const fs::path& path, const std::string& source);

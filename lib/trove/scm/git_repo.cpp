@@ -172,20 +172,20 @@ GitRepo::read_file(const std::string& commit, const std::string& path) const
 }
 
 std::vector<GitRepo::File>
-GitRepo::files_with_suffix(const std::string& commit, std::string_view suffix) const
+GitRepo::files_where(const std::string& commit,
+                     const std::function<bool(std::string_view name)>& wanted) const
 {
   auto tree = tree_of(m_repo.get(), commit);
   struct Walk
   {
     git_repository* repo;
-    std::string_view suffix;
+    const std::function<bool(std::string_view)>& wanted;
     std::vector<File> files;
-  } walk{m_repo.get(), suffix, {}};
+  } walk{m_repo.get(), wanted, {}};
   auto callback = [](const char* root, const git_tree_entry* entry, void* payload) {
     auto* w = static_cast<Walk*>(payload);
     std::string_view name = git_tree_entry_name(entry);
-    if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && name.size() > w->suffix.size()
-        && name.ends_with(w->suffix)) {
+    if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && w->wanted(name)) {
       w->files.push_back({std::string(root) + std::string(name),
                           blob_content(w->repo, git_tree_entry_id(entry))});
     }

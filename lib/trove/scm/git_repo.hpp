@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,9 +42,10 @@ public:
   // The content of `path` at a commit, nullopt when absent.
   std::optional<std::string> read_file(const std::string& commit,
                                        const std::string& path) const;
-  // Every file at a commit whose name ends with `suffix`, with its content.
-  std::vector<File> files_with_suffix(const std::string& commit,
-                                      std::string_view suffix) const;
+  // Every file at a commit whose name (last path component) `wanted`
+  // accepts, with its content, in tree order.
+  std::vector<File> files_where(const std::string& commit,
+                                const std::function<bool(std::string_view name)>& wanted) const;
 
   // Commits at the tips of branches, of tags, or every reachable commit.
   std::vector<std::string> branch_commits() const;

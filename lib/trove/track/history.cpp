@@ -62,7 +62,10 @@ tracked_files(Repository& repo, const std::optional<std::string>& revision)
   } else {
     const auto& git = repo.require_git();
     std::string commit = git.resolve_commit(*revision);
-    for (const auto& file : git.files_with_suffix(commit, k_pointer_suffix)) {
+    auto is_pointer = [](std::string_view name) {
+      return metadata_kind(name) == MetadataKind::pointer;
+    };
+    for (const auto& file : git.files_where(commit, is_pointer)) {
       auto pointer = PointerFile::parse(file.content, *revision + ":" + file.path);
       expand(repo, data_path(file.path, pointer), pointer, files);
     }

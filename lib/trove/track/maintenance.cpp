@@ -68,13 +68,18 @@ gc(Repository& repo, const GcScope& scope, DryRun dry_run)
     if (scope.all_commits) {
       take(git.all_commits());
     }
+    auto is_state = [](std::string_view name) {
+      auto kind = metadata_kind(name);
+      return kind == MetadataKind::pointer || kind == MetadataKind::lock;
+    };
     for (const auto& commit : commits) {
-      for (const auto& file : git.files_with_suffix(commit, k_pointer_suffix)) {
-        mark_used(repo, PointerFile::parse(file.content, commit.substr(0, 7) + ":" + file.path),
-                  used);
-      }
-      for (const auto& file : git.files_with_suffix(commit, k_lock_file_name)) {
-        mark_lock_file(file.content, commit.substr(0, 7) + ":" + file.path);
+      for (const auto& file : git.files_where(commit, is_state)) {
+        std::string source = commit.substr(0, 7) + ":" + file.path;
+        if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer) {
+          mark_used(repo, PointerFile::parse(file.content, source), used);
+        } else {
+          mark_lock_file(file.content, source);
+        }
       }
     }
   }

@@ -259,6 +259,21 @@ find_pointer_files(const Repository& repo)
   return find_metadata_files(repo).pointers;
 }
 
+MetadataKind
+metadata_kind(std::string_view name)
+{
+  if (name.size() > k_pointer_suffix.size() && name.ends_with(k_pointer_suffix)) {
+    return MetadataKind::pointer;
+  }
+  if (name == k_pipeline_file_name) {
+    return MetadataKind::pipeline;
+  }
+  if (name.ends_with(k_lock_file_name)) {
+    return MetadataKind::lock;
+  }
+  return MetadataKind::other;
+}
+
 MetadataFiles
 find_metadata_files(const Repository& repo)
 {
@@ -276,13 +291,12 @@ find_metadata_files(const Repository& repo)
     for (const auto& name : names) {
       std::string path = prefix.empty() ? name : prefix + "/" + name;
       fs::path absolute = repo.absolute(path);
-      if (name.size() > k_pointer_suffix.size() && name.ends_with(k_pointer_suffix)
-          && fs::is_regular_file(absolute, ec)) {
-        found.pointers.push_back(path);
-      } else if (name == k_pipeline_file_name && fs::is_regular_file(absolute, ec)) {
-        found.pipelines.push_back(path);
-      } else if (name.ends_with(k_lock_file_name) && fs::is_regular_file(absolute, ec)) {
-        found.locks.push_back(path);
+      auto kind = metadata_kind(name);
+      if (kind != MetadataKind::other && fs::is_regular_file(absolute, ec)) {
+        auto& list = kind == MetadataKind::pointer    ? found.pointers
+                     : kind == MetadataKind::pipeline ? found.pipelines
+                                                      : found.locks;
+        list.push_back(path);
       } else if ((prefix.empty() && (name == ".git" || name == ".trove"))
                  || std::binary_search(names.begin(), names.end(),
                                        name + std::string(k_pointer_suffix))) {

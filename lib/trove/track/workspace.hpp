@@ -83,6 +83,10 @@ inline constexpr std::string_view k_pipeline_file_name = "trove.yaml";
 // trove.lock, or X.trove.lock for a pipeline file X.yaml read with --file.
 inline constexpr std::string_view k_lock_file_name = "trove.lock";
 
+enum class MetadataKind { other, pointer, pipeline, lock };
+// What a file named `name` (the last path component) is to trove.
+MetadataKind metadata_kind(std::string_view name);
+
 // The files trove reads its state from, relative to the root, sorted.
 struct MetadataFiles
 {

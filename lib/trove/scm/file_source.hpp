@@ -1,0 +1,49 @@
+#pragma once
+
+#include <trove/scm/git_repo.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace trove::scm {
+
+namespace fs = std::filesystem;
+
+// The files of one version of the repository, the work tree or a commit,
+// read the same way so that pipelines, params and metrics load from either.
+class FileSource
+{
+public:
+  virtual ~FileSource() = default;
+  // The content of `relative` (a path below the root), nullopt when there is
+  // no such file.
+  virtual std::optional<std::string> read(const std::string& relative) const = 0;
+};
+
+class WorkTreeFiles final : public FileSource
+{
+public:
+  explicit WorkTreeFiles(fs::path root) : m_root(std::move(root)) {}
+  std::optional<std::string> read(const std::string& relative) const override;
+
+private:
+  fs::path m_root;
+};
+
+// Reads from git objects; never touches the work tree or the index.
+class CommitFiles final : public FileSource
+{
+public:
+  CommitFiles(const GitRepo& git, std::string commit)
+    : m_git(git), m_commit(std::move(commit))
+  {
+  }
+  std::optional<std::string> read(const std::string& relative) const override;
+
+private:
+  const GitRepo& m_git;
+  std::string m_commit;
+};
+
+} // namespace trove::scm
