@@ -134,6 +134,7 @@ run(int argc, char** argv)
   register_repo_commands(app, context);
   register_data_commands(app, context);
   register_pipeline_commands(app, context);
+  register_metrics_commands(app, context);
 
   if (!check_command_word(app, argc, argv)) {
     return 2;

@@ -61,6 +61,7 @@ void add_file_option(CLI::App* command, std::string& file);
 void register_repo_commands(CLI::App& app, Context& context);
 void register_data_commands(CLI::App& app, Context& context);
 void register_pipeline_commands(CLI::App& app, Context& context);
+void register_metrics_commands(CLI::App& app, Context& context);
 
 int run(int argc, char** argv);
 

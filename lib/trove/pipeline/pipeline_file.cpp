@@ -479,6 +479,9 @@ private:
           throw Error(where(entry_node) + ": options of '" + out.path
                       + "' must be a mapping");
         }
+        if (options.is_object()) {
+          out.options = options;
+        }
         for (const auto& [key, option] : options.items()) {
           if (!k_output_keys.count(key)) {
             throw Error(where(entry_node) + ": unknown key '" + key + "' in output '"

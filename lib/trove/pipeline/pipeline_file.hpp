@@ -24,6 +24,7 @@ struct Output
   Kind kind = Kind::out;
   bool cache = true;    // false: git keeps it, trove only records its id
   bool persist = false; // kept (not removed) before the stage runs
+  Value options = Value::object(); // as written (plots: x, y, template, title...)
 };
 
 // The params a stage uses from one file.

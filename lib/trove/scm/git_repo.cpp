@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <utility>
 
@@ -199,12 +200,13 @@ GitRepo::files_where(const std::string& commit,
 
 namespace {
 
-std::vector<std::string>
-ref_commits(git_repository* repo, const char* glob)
+// The references under `prefix` ("refs/heads/") that lead to a commit.
+std::vector<GitRepo::Ref>
+refs_under(git_repository* repo, const std::string& prefix)
 {
-  std::set<std::string> commits;
+  std::vector<GitRepo::Ref> refs;
   Owned<git_reference_iterator, git_reference_iterator_free> it;
-  if (git_reference_iterator_glob_new(&it.ptr, repo, glob) != 0) {
+  if (git_reference_iterator_glob_new(&it.ptr, repo, (prefix + "*").c_str()) != 0) {
     return {};
   }
   git_reference* ref = nullptr;
@@ -212,41 +214,93 @@ ref_commits(git_repository* repo, const char* glob)
     Owned<git_reference, git_reference_free> owned{ref};
     Owned<git_object, git_object_free> commit;
     if (git_reference_peel(&commit.ptr, ref, GIT_OBJECT_COMMIT) == 0) {
-      commits.insert(oid_hex(git_object_id(commit.ptr)));
+      refs.push_back({std::string(git_reference_name(ref)).substr(prefix.size()),
+                      oid_hex(git_object_id(commit.ptr))});
     }
+  }
+  std::sort(refs.begin(), refs.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  return refs;
+}
+
+std::vector<std::string>
+unique_commits(const std::vector<GitRepo::Ref>& refs)
+{
+  std::set<std::string> commits;
+  for (const auto& ref : refs) {
+    commits.insert(ref.commit);
   }
   return {commits.begin(), commits.end()};
 }
 
+using Revwalk = Owned<git_revwalk, git_revwalk_free>;
+
+Revwalk
+new_revwalk(git_repository* repo)
+{
+  Revwalk walk;
+  if (git_revwalk_new(&walk.ptr, repo) != 0) {
+    throw Error("cannot walk history: " + last_error());
+  }
+  git_revwalk_sorting(walk.ptr, GIT_SORT_TIME);
+  return walk;
+}
+
+std::vector<std::string>
+walk_commits(git_revwalk* walk, std::size_t limit)
+{
+  std::vector<std::string> commits;
+  git_oid oid;
+  while (commits.size() < limit && git_revwalk_next(&oid, walk) == 0) {
+    commits.push_back(oid_hex(&oid));
+  }
+  return commits;
+}
+
 } // namespace
+
+std::vector<GitRepo::Ref>
+GitRepo::branches() const
+{
+  return refs_under(m_repo.get(), "refs/heads/");
+}
+
+std::vector<GitRepo::Ref>
+GitRepo::tags() const
+{
+  return refs_under(m_repo.get(), "refs/tags/");
+}
 
 std::vector<std::string>
 GitRepo::branch_commits() const
 {
-  return ref_commits(m_repo.get(), "refs/heads/*");
+  return unique_commits(branches());
 }
 
 std::vector<std::string>
 GitRepo::tag_commits() const
 {
-  return ref_commits(m_repo.get(), "refs/tags/*");
+  return unique_commits(tags());
 }
 
 std::vector<std::string>
 GitRepo::all_commits() const
 {
-  Owned<git_revwalk, git_revwalk_free> walk;
-  if (git_revwalk_new(&walk.ptr, m_repo.get()) != 0) {
-    throw Error("cannot walk history: " + last_error());
-  }
+  auto walk = new_revwalk(m_repo.get());
   git_revwalk_push_glob(walk.ptr, "refs/*");
   git_revwalk_push_head(walk.ptr);
-  std::vector<std::string> commits;
+  return walk_commits(walk.ptr, SIZE_MAX);
+}
+
+std::vector<std::string>
+GitRepo::log(const std::string& commit, std::size_t limit) const
+{
+  auto walk = new_revwalk(m_repo.get());
   git_oid oid;
-  while (git_revwalk_next(&oid, walk.ptr) == 0) {
-    commits.push_back(oid_hex(&oid));
+  if (git_oid_fromstr(&oid, commit.c_str()) != 0 || git_revwalk_push(walk.ptr, &oid) != 0) {
+    throw Error("cannot walk history from " + commit + ": " + last_error());
   }
-  return commits;
+  return walk_commits(walk.ptr, limit);
 }
 
 std::string

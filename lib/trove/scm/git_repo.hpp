@@ -47,10 +47,22 @@ public:
   std::vector<File> files_where(const std::string& commit,
                                 const std::function<bool(std::string_view name)>& wanted) const;
 
-  // Commits at the tips of branches, of tags, or every reachable commit.
+  // Commits at the tips of branches, of tags, or every reachable commit
+  // (newest first).
   std::vector<std::string> branch_commits() const;
   std::vector<std::string> tag_commits() const;
   std::vector<std::string> all_commits() const;
+  // Up to `limit` commits reachable from `commit`, newest first (git log -n).
+  std::vector<std::string> log(const std::string& commit, std::size_t limit) const;
+
+  struct Ref
+  {
+    std::string name;   // short: "main", "v1.0"
+    std::string commit; // the commit it points to (tags peeled)
+  };
+  // Branches, or tags, sorted by name.
+  std::vector<Ref> branches() const;
+  std::vector<Ref> tags() const;
 
 private:
   struct Deleter

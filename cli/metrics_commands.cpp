@@ -1,0 +1,196 @@
+// metrics show/diff, params diff: values across revisions.
+#include "app.hpp"
+#include "output.hpp"
+
+#include <trove/core/error.hpp>
+#include <trove/metrics/compare.hpp>
+
+#include <iostream>
+
+namespace trove::cli {
+
+namespace {
+
+using metrics::Revision;
+using metrics::RevisionValues;
+using metrics::Version;
+
+// --json | --md | --csv and --precision, shared by every table command.
+struct Presentation
+{
+  bool json = false;
+  bool markdown = false;
+  bool csv = false;
+  int precision = 5;
+
+  metrics::TableFormat table_format() const
+  {
+    return markdown ? metrics::TableFormat::markdown
+           : csv    ? metrics::TableFormat::csv
+                    : metrics::TableFormat::text;
+  }
+};
+
+void
+add_presentation_options(CLI::App* command, Presentation& p)
+{
+  auto* json = command->add_flag("--json", p.json, "Print JSON with full values");
+  auto* md = command->add_flag("--md", p.markdown, "Print a GitHub markdown table");
+  auto* csv = command->add_flag("--csv", p.csv, "Print CSV");
+  json->excludes(md)->excludes(csv);
+  md->excludes(csv);
+  command->add_option("--precision", p.precision, "Significant digits of floats shown (default 5)")
+    ->check(CLI::Range(1, 17));
+}
+
+// Paths given on the command line, relative to the root.
+std::vector<std::string>
+root_relative(const track::Repository& repo, const std::vector<std::string>& paths)
+{
+  std::vector<std::string> out;
+  for (const auto& path : paths) {
+    out.push_back(repo.relative(path));
+  }
+  return out;
+}
+
+enum class Kind { metrics, params };
+
+// The values of the metrics or params files at one revision; errors are
+// kept with the revision so that the others are still shown.
+RevisionValues
+values_at(const track::Repository& repo, const Revision& revision, Kind kind,
+          const std::vector<std::string>& targets)
+{
+  RevisionValues result{revision, {}, {}};
+  try {
+    Version version(repo, revision);
+    auto paths = targets;
+    if (paths.empty()) {
+      paths = kind == Kind::metrics ? version.metrics_files() : version.params_files();
+    }
+    result.files = metrics::read_values(version, paths);
+  } catch (const Error& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+// Prints each error as `trove: error: REV: ...`; true when there was one.
+bool
+report_errors(const std::vector<RevisionValues>& revisions)
+{
+  bool any = false;
+  for (const auto& revision : revisions) {
+    auto report = [&](const std::string& message) {
+      std::cerr << "trove: error: " << revision.revision.label << ": " << message << '\n';
+      any = true;
+    };
+    if (!revision.error.empty()) {
+      report(revision.error);
+    }
+    for (const auto& file : revision.files) {
+      if (!file.error.empty()) {
+        report(file.error);
+      }
+    }
+  }
+  return any;
+}
+
+void
+register_metrics_show(CLI::App& metrics, Context& context)
+{
+  struct Options
+  {
+    metrics::RevisionChoice choice;
+    std::vector<std::string> targets;
+    Presentation presentation;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(metrics, context, "show", "Show metrics of the workspace and of revisions", [&context, o] {
+    const auto& repo = context.reader();
+    auto targets = root_relative(repo, o->targets);
+    std::vector<RevisionValues> rows;
+    for (const auto& revision : metrics::choose_revisions(repo, o->choice)) {
+      rows.push_back(values_at(repo, revision, Kind::metrics, targets));
+    }
+    const auto& p = o->presentation;
+    if (p.json) {
+      print_json(metrics::show_json(rows));
+    } else {
+      std::cout << metrics::render(metrics::show_table(rows, p.precision), p.table_format());
+    }
+    return report_errors(rows) ? 1 : 0;
+  });
+  command->add_option("revision", o->choice.names, "Revisions to show besides the workspace");
+  command->add_flag("-a,--all-branches", o->choice.all_branches, "Show every branch");
+  command->add_flag("-T,--all-tags", o->choice.all_tags, "Show every tag");
+  command->add_flag("-A,--all-commits", o->choice.all_commits, "Show every commit");
+  command->add_option("-n,--num", o->choice.last, "Show the last N commits of HEAD");
+  command->add_option("--targets", o->targets, "Only these metrics files");
+  add_presentation_options(command, o->presentation);
+}
+
+// metrics diff and params diff.
+void
+register_diff(CLI::App& parent, Context& context, Kind kind)
+{
+  struct Options
+  {
+    std::vector<std::string> revisions;
+    std::vector<std::string> targets;
+    bool all = false;
+    bool fail_on_change = false;
+    Presentation presentation;
+  };
+  auto o = std::make_shared<Options>();
+  bool is_metrics = kind == Kind::metrics;
+  auto* command = add_command(parent, context, "diff", is_metrics ? "Compare metrics between two revisions" : "Compare params between two revisions", [&context, o, kind, is_metrics] {
+    if (o->revisions.size() > 2) {
+      throw UsageError("diff compares two revisions; got " + std::to_string(o->revisions.size()));
+    }
+    const auto& repo = context.reader();
+    auto name_a = o->revisions.size() > 0 ? o->revisions[0] : "HEAD";
+    auto name_b = o->revisions.size() > 1 ? o->revisions[1] : "workspace";
+    auto targets = root_relative(repo, o->targets);
+    std::vector<RevisionValues> sides{
+      values_at(repo, metrics::revision_named(repo, name_a), kind, targets),
+      values_at(repo, metrics::revision_named(repo, name_b), kind, targets)};
+    auto changes = metrics::compare(sides[0].files, sides[1].files, o->all);
+    const auto& p = o->presentation;
+    if (p.json) {
+      print_json(metrics::diff_json(changes));
+    } else if (!changes.empty() || p.table_format() != metrics::TableFormat::text) {
+      auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param", name_a, name_b,
+                                       is_metrics, p.precision);
+      std::cout << metrics::render(table, p.table_format());
+    }
+    if (report_errors(sides)) {
+      return 1;
+    }
+    bool changed = !metrics::compare(sides[0].files, sides[1].files, false).empty();
+    return o->fail_on_change && changed ? 1 : 0;
+  });
+  command->add_option("revision", o->revisions, "A (default HEAD) and B (default the workspace)");
+  command->add_flag("--all", o->all, "Show unchanged values too");
+  command->add_option("--targets", o->targets, is_metrics ? "Only these metrics files" : "Only these params files");
+  command->add_flag("--fail-on-change", o->fail_on_change, "Exit 1 when anything changed (for CI)");
+  add_presentation_options(command, o->presentation);
+}
+
+} // namespace
+
+void
+register_metrics_commands(CLI::App& app, Context& context)
+{
+  auto* metrics = app.add_subcommand("metrics", "Show and compare metrics across revisions");
+  metrics->require_subcommand(1);
+  register_metrics_show(*metrics, context);
+  register_diff(*metrics, context, Kind::metrics);
+  auto* params = app.add_subcommand("params", "Compare params across revisions");
+  params->require_subcommand(1);
+  register_diff(*params, context, Kind::params);
+}
+
+} // namespace trove::cli

@@ -1,0 +1,162 @@
+#include <trove/metrics/version.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/pipeline/lock_file.hpp>
+#include <trove/track/workspace.hpp>
+
+#include <set>
+
+namespace trove::metrics {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<scm::FileSource>
+files_of(const track::Repository& repo, const Revision& revision)
+{
+  if (!revision.commit) {
+    return std::make_unique<scm::WorkTreeFiles>(repo.root());
+  }
+  return std::make_unique<scm::CommitFiles>(repo.require_git(), *revision.commit);
+}
+
+std::string
+in_directory_of(const std::string& file, const std::string& path)
+{
+  return (fs::path(file).parent_path() / path).lexically_normal().generic_string();
+}
+
+} // namespace
+
+Version::Version(const track::Repository& repo, Revision revision)
+  : m_repo(repo), m_revision(std::move(revision)), m_files(files_of(repo, m_revision))
+{
+}
+
+const std::vector<pipeline::PipelineFile>&
+Version::pipelines()
+{
+  if (m_pipelines) {
+    return *m_pipelines;
+  }
+  std::vector<scm::GitRepo::File> found;
+  if (!m_revision.commit) {
+    for (const auto& path : track::find_metadata_files(m_repo).pipelines) {
+      found.push_back({path, *m_files->read(path)});
+    }
+  } else {
+    auto is_pipeline = [](std::string_view name) {
+      return track::metadata_kind(name) == track::MetadataKind::pipeline;
+    };
+    found = m_repo.require_git().files_where(*m_revision.commit, is_pipeline);
+  }
+  m_pipelines.emplace();
+  for (const auto& file : found) {
+    bool main = file.path == track::k_pipeline_file_name;
+    m_pipelines->push_back(pipeline::parse_pipeline_file(*m_files, file.path, file.content, main));
+  }
+  return *m_pipelines;
+}
+
+std::vector<std::string>
+Version::metrics_files()
+{
+  std::set<std::string> paths;
+  for (const auto& file : pipelines()) {
+    for (const auto& stage : file.stages) {
+      for (const auto& out : stage.outs) {
+        if (out.kind == pipeline::Output::Kind::metric) {
+          paths.insert(stage.path_from_root(out.path));
+        }
+      }
+    }
+    for (const auto& path : file.metrics) {
+      paths.insert(in_directory_of(file.path, path));
+    }
+  }
+  return {paths.begin(), paths.end()};
+}
+
+std::vector<std::string>
+Version::params_files()
+{
+  std::set<std::string> paths;
+  if (m_files->read("params.yaml")) {
+    paths.insert("params.yaml");
+  }
+  for (const auto& file : pipelines()) {
+    for (const auto& stage : file.stages) {
+      for (const auto& params : stage.params) {
+        paths.insert(stage.path_from_root(params.file));
+      }
+    }
+    for (const auto& path : file.params) {
+      paths.insert(in_directory_of(file.path, path));
+    }
+  }
+  return {paths.begin(), paths.end()};
+}
+
+std::optional<std::string>
+Version::read(const std::string& path)
+{
+  if (auto content = m_files->read(path)) {
+    return content;
+  }
+  return read_cached_output(path);
+}
+
+std::optional<std::string>
+Version::read_cached_output(const std::string& path)
+{
+  for (const auto& file : pipelines()) {
+    for (const auto& stage : file.stages) {
+      for (const auto& out : stage.outs) {
+        if (stage.path_from_root(out.path) != path) {
+          continue;
+        }
+        std::string lock_path = pipeline::lock_path_of(file.path);
+        auto lock_text = m_files->read(lock_path);
+        if (!lock_text) {
+          return std::nullopt;
+        }
+        auto lock = pipeline::LockFile::parse(*lock_text, lock_path);
+        const auto* locked = lock.find(stage.name);
+        const auto* entry = locked ? locked->out(out.path) : nullptr;
+        if (!entry) {
+          return std::nullopt;
+        }
+        if (!m_repo.store().contains(entry->id)) {
+          throw Error(path + ": " + entry->id.to_string() + " (recorded in " + lock_path
+                      + ") is not in the cache");
+        }
+        return m_repo.store().read_verified(entry->id);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<FileValues>
+read_values(Version& version, const std::vector<std::string>& paths)
+{
+  std::vector<FileValues> files;
+  for (const auto& path : paths) {
+    FileValues file{path, {}, nullptr, {}};
+    try {
+      auto content = version.read(path);
+      if (!content) {
+        continue;
+      }
+      file.document = pipeline::parse_value(*content, path);
+      file.values = flatten(file.document);
+    } catch (const Error& e) {
+      file.error = e.what();
+    }
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
+} // namespace trove::metrics

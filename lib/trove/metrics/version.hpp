@@ -1,0 +1,62 @@
+#pragma once
+
+#include <trove/metrics/revisions.hpp>
+#include <trove/metrics/values.hpp>
+#include <trove/pipeline/pipeline_file.hpp>
+#include <trove/scm/file_source.hpp>
+#include <trove/track/repository.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trove::metrics {
+
+// One revision's pipelines and the files they declare, read without
+// touching the work tree (for a commit) or anything else.
+class Version
+{
+public:
+  Version(const track::Repository& repo, Revision revision);
+
+  const Revision& revision() const { return m_revision; }
+
+  // Every trove.yaml of the revision, loaded once; a malformed one throws.
+  const std::vector<pipeline::PipelineFile>& pipelines();
+
+  // Paths relative to the root, sorted: every stage's `metrics` and the
+  // top-level `metrics` of each pipeline file.
+  std::vector<std::string> metrics_files();
+  // params.yaml, every file stages take params from, top-level `params`.
+  std::vector<std::string> params_files();
+
+  // A file's content: from the work tree or the commit, else (an output
+  // trove caches rather than git) from the cache by the id the revision's
+  // trove.lock records. nullopt when neither has it; throws when the lock
+  // names an object the cache lacks.
+  std::optional<std::string> read(const std::string& path);
+
+private:
+  std::optional<std::string> read_cached_output(const std::string& path);
+
+  const track::Repository& m_repo;
+  Revision m_revision;
+  std::unique_ptr<scm::FileSource> m_files;
+  std::optional<std::vector<pipeline::PipelineFile>> m_pipelines;
+};
+
+// One file's values at a revision, or why they could not be read.
+struct FileValues
+{
+  std::string path;
+  FlatValues values;
+  Value document; // as parsed, for --json
+  std::string error;
+};
+
+// The values of `paths` (relative to the root) at a version; files the
+// version lacks are left out, a malformed one carries its error.
+std::vector<FileValues> read_values(Version& version, const std::vector<std::string>& paths);
+
+} // namespace trove::metrics
