@@ -135,6 +135,7 @@ run(int argc, char** argv)
   register_data_commands(app, context);
   register_pipeline_commands(app, context);
   register_metrics_commands(app, context);
+  register_plots_commands(app, context);
 
   if (!check_command_word(app, argc, argv)) {
     return 2;

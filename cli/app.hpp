@@ -62,6 +62,7 @@ void register_repo_commands(CLI::App& app, Context& context);
 void register_data_commands(CLI::App& app, Context& context);
 void register_pipeline_commands(CLI::App& app, Context& context);
 void register_metrics_commands(CLI::App& app, Context& context);
+void register_plots_commands(CLI::App& app, Context& context);
 
 int run(int argc, char** argv);
 

@@ -1,9 +1,10 @@
-// metrics show/diff, params diff: values across revisions.
+// metrics show/diff, params diff, report: values across revisions.
 #include "app.hpp"
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
 #include <trove/metrics/compare.hpp>
+#include <trove/plots/plot_definitions.hpp>
 
 #include <iostream>
 
@@ -11,7 +12,7 @@ namespace trove::cli {
 
 namespace {
 
-using metrics::Revision;
+using metrics::FileKind;
 using metrics::RevisionValues;
 using metrics::Version;
 
@@ -54,28 +55,6 @@ root_relative(const track::Repository& repo, const std::vector<std::string>& pat
   return out;
 }
 
-enum class Kind { metrics, params };
-
-// The values of the metrics or params files at one revision; errors are
-// kept with the revision so that the others are still shown.
-RevisionValues
-values_at(const track::Repository& repo, const Revision& revision, Kind kind,
-          const std::vector<std::string>& targets)
-{
-  RevisionValues result{revision, {}, {}};
-  try {
-    Version version(repo, revision);
-    auto paths = targets;
-    if (paths.empty()) {
-      paths = kind == Kind::metrics ? version.metrics_files() : version.params_files();
-    }
-    result.files = metrics::read_values(version, paths);
-  } catch (const Error& e) {
-    result.error = e.what();
-  }
-  return result;
-}
-
 // Prints each error as `trove: error: REV: ...`; true when there was one.
 bool
 report_errors(const std::vector<RevisionValues>& revisions)
@@ -112,8 +91,9 @@ register_metrics_show(CLI::App& metrics, Context& context)
     const auto& repo = context.reader();
     auto targets = root_relative(repo, o->targets);
     std::vector<RevisionValues> rows;
-    for (const auto& revision : metrics::choose_revisions(repo, o->choice)) {
-      rows.push_back(values_at(repo, revision, Kind::metrics, targets));
+    for (auto& revision : metrics::choose_revisions(repo, o->choice)) {
+      Version version(repo, std::move(revision));
+      rows.push_back(metrics::read_revision(version, FileKind::metrics, targets));
     }
     const auto& p = o->presentation;
     if (p.json) {
@@ -134,7 +114,7 @@ register_metrics_show(CLI::App& metrics, Context& context)
 
 // metrics diff and params diff.
 void
-register_diff(CLI::App& parent, Context& context, Kind kind)
+register_diff(CLI::App& parent, Context& context, FileKind kind)
 {
   struct Options
   {
@@ -145,25 +125,24 @@ register_diff(CLI::App& parent, Context& context, Kind kind)
     Presentation presentation;
   };
   auto o = std::make_shared<Options>();
-  bool is_metrics = kind == Kind::metrics;
+  bool is_metrics = kind == FileKind::metrics;
   auto* command = add_command(parent, context, "diff", is_metrics ? "Compare metrics between two revisions" : "Compare params between two revisions", [&context, o, kind, is_metrics] {
     if (o->revisions.size() > 2) {
       throw UsageError("diff compares two revisions; got " + std::to_string(o->revisions.size()));
     }
     const auto& repo = context.reader();
-    auto name_a = o->revisions.size() > 0 ? o->revisions[0] : "HEAD";
-    auto name_b = o->revisions.size() > 1 ? o->revisions[1] : "workspace";
+    auto versions = metrics::versions_to_compare(repo, o->revisions);
     auto targets = root_relative(repo, o->targets);
-    std::vector<RevisionValues> sides{
-      values_at(repo, metrics::revision_named(repo, name_a), kind, targets),
-      values_at(repo, metrics::revision_named(repo, name_b), kind, targets)};
+    std::vector<RevisionValues> sides{metrics::read_revision(versions[0], kind, targets),
+                                      metrics::read_revision(versions[1], kind, targets)};
     auto changes = metrics::compare(sides[0].files, sides[1].files, o->all);
     const auto& p = o->presentation;
     if (p.json) {
       print_json(metrics::diff_json(changes));
     } else if (!changes.empty() || p.table_format() != metrics::TableFormat::text) {
-      auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param", name_a, name_b,
-                                       is_metrics, p.precision);
+      auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param",
+                                       versions[0].revision().label,
+                                       versions[1].revision().label, is_metrics, p.precision);
       std::cout << metrics::render(table, p.table_format());
     }
     if (report_errors(sides)) {
@@ -179,6 +158,73 @@ register_diff(CLI::App& parent, Context& context, Kind kind)
   add_presentation_options(command, o->presentation);
 }
 
+// metrics diff, params diff and the plots diff as one document; the
+// plots are written to `plots_dir` and linked.
+std::string
+report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool markdown,
+            std::vector<RevisionValues>& read)
+{
+  auto format = markdown ? metrics::TableFormat::markdown : metrics::TableFormat::text;
+  auto& a = versions.front();
+  auto& b = versions.back();
+  const auto& label_a = a.revision().label;
+  const auto& label_b = b.revision().label;
+  auto heading = [&](const std::string& title) {
+    return (markdown ? "## " : "") + title + "\n\n";
+  };
+  std::string out = (markdown ? "# " : "") + std::string("trove report: ") + label_a + " → "
+                    + label_b + "\n";
+  for (auto kind : {FileKind::metrics, FileKind::params}) {
+    bool is_metrics = kind == FileKind::metrics;
+    auto& old_values = read.emplace_back(metrics::read_revision(a, kind, {}));
+    auto& new_values = read.emplace_back(metrics::read_revision(b, kind, {}));
+    auto changes = metrics::compare(old_values.files, new_values.files, false);
+    out += "\n" + heading(is_metrics ? "Metrics" : "Params");
+    if (changes.empty()) {
+      out += "Nothing changed.\n";
+      continue;
+    }
+    auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param", label_a, label_b,
+                                     is_metrics, 5);
+    out += metrics::render(table, format);
+  }
+  auto charts = plots::build_charts(plots::plot_definitions(b.pipelines()), versions);
+  if (charts.empty()) {
+    return out;
+  }
+  plots::write_plot_files(plots_dir, "Plots: " + label_a + " → " + label_b, charts);
+  out += "\n" + heading("Plots");
+  for (const auto& chart : charts) {
+    auto file = (plots_dir / (chart.name + ".svg")).lexically_normal().generic_string();
+    out += markdown ? "![" + chart.title + "](" + file + ")\n" : chart.title + ": " + file + "\n";
+  }
+  return out;
+}
+
+void
+register_report(CLI::App& app, Context& context)
+{
+  struct Options
+  {
+    std::vector<std::string> revisions;
+    bool markdown = false;
+    std::string output = "trove_report";
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(app, context, "report", "Metrics, params and plots of two revisions as one report", [&context, o] {
+    if (o->revisions.size() > 2) {
+      throw UsageError("report compares two revisions; got " + std::to_string(o->revisions.size()));
+    }
+    auto versions = metrics::versions_to_compare(context.reader(), o->revisions);
+    std::vector<RevisionValues> read;
+    std::cout << report_text(versions, o->output, o->markdown, read);
+    return report_errors(read) ? 1 : 0;
+  });
+  command->add_option("revision", o->revisions, "A (default HEAD) and B (default the workspace)");
+  command->add_flag("--md", o->markdown, "Markdown for a pull-request comment");
+  command->add_option("-o,--out", o->output, "Directory for the plots' SVG files (default trove_report)");
+}
+
 } // namespace
 
 void
@@ -187,10 +233,11 @@ register_metrics_commands(CLI::App& app, Context& context)
   auto* metrics = app.add_subcommand("metrics", "Show and compare metrics across revisions");
   metrics->require_subcommand(1);
   register_metrics_show(*metrics, context);
-  register_diff(*metrics, context, Kind::metrics);
+  register_diff(*metrics, context, FileKind::metrics);
   auto* params = app.add_subcommand("params", "Compare params across revisions");
   params->require_subcommand(1);
-  register_diff(*params, context, Kind::params);
+  register_diff(*params, context, FileKind::params);
+  register_report(app, context);
 }
 
 } // namespace trove::cli

@@ -9,14 +9,6 @@
 
 namespace trove::metrics {
 
-// What `metrics show` found at one revision.
-struct RevisionValues
-{
-  Revision revision;
-  std::vector<FileValues> files;
-  std::string error; // the revision's pipelines could not be read
-};
-
 // Revision, Path, then one column per key (in the order first seen); a row
 // per revision and file, `-` where a revision lacks a key.
 Table show_table(const std::vector<RevisionValues>& revisions, int precision);

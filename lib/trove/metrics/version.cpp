@@ -159,4 +159,36 @@ read_values(Version& version, const std::vector<std::string>& paths)
   return files;
 }
 
+RevisionValues
+read_revision(Version& version, FileKind kind, const std::vector<std::string>& targets)
+{
+  RevisionValues result{version.revision(), {}, {}};
+  try {
+    auto paths = targets;
+    if (paths.empty()) {
+      paths = kind == FileKind::metrics ? version.metrics_files() : version.params_files();
+    }
+    result.files = read_values(version, paths);
+  } catch (const Error& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+std::vector<Version>
+versions_to_compare(const track::Repository& repo, std::vector<std::string> names)
+{
+  if (names.empty()) {
+    names = {"HEAD"};
+  }
+  if (names.size() == 1) {
+    names.push_back("workspace");
+  }
+  std::vector<Version> versions;
+  for (const auto& name : names) {
+    versions.emplace_back(repo, revision_named(repo, name));
+  }
+  return versions;
+}
+
 } // namespace trove::metrics

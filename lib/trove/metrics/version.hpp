@@ -59,4 +59,24 @@ struct FileValues
 // version lacks are left out, a malformed one carries its error.
 std::vector<FileValues> read_values(Version& version, const std::vector<std::string>& paths);
 
+// A revision's metrics or params.
+struct RevisionValues
+{
+  Revision revision;
+  std::vector<FileValues> files;
+  std::string error; // the revision's pipelines could not be read
+};
+
+enum class FileKind { metrics, params };
+
+// The values of the metrics or params files a version declares (or of
+// `targets`); errors are kept, so that other revisions are still shown.
+RevisionValues read_revision(Version& version, FileKind kind,
+                             const std::vector<std::string>& targets);
+
+// The versions a diff compares: HEAD and the workspace by default, one
+// revision and the workspace, or exactly the revisions named.
+std::vector<Version> versions_to_compare(const track::Repository& repo,
+                                         std::vector<std::string> names);
+
 } // namespace trove::metrics

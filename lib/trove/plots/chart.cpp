@@ -774,8 +774,9 @@ draw_cells(std::ostream& out,
       std::size_t count = counts[actual][predicted];
       double share =
         most == 0 ? 0 : static_cast<double>(count) / static_cast<double>(most);
-      double x = left + static_cast<double>(predicted) * layout.cell;
-      double y = layout.grid_top + static_cast<double>(actual) * layout.cell;
+      // As DVC draws it: the x field (actual) across, the y field down.
+      double x = left + static_cast<double>(actual) * layout.cell;
+      double y = layout.grid_top + static_cast<double>(predicted) * layout.cell;
       out << "<rect x=\"" << px(x) << "\" y=\"" << px(y) << "\" width=\""
           << px(layout.cell) << "\" height=\"" << px(layout.cell) << "\" fill=\""
           << shade(share) << "\" stroke=\"#ddd\"/>\n";

@@ -242,7 +242,7 @@ new_revwalk(git_repository* repo)
   if (git_revwalk_new(&walk.ptr, repo) != 0) {
     throw Error("cannot walk history: " + last_error());
   }
-  git_revwalk_sorting(walk.ptr, GIT_SORT_TIME);
+  git_revwalk_sorting(walk.ptr, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
   return walk;
 }
 

@@ -1,0 +1,314 @@
+#include <trove/plots/plot_definitions.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/yaml_error.hpp>
+#include <trove/plots/data_table.hpp>
+
+#include <filesystem>
+#include <set>
+
+namespace trove::plots {
+
+namespace {
+
+using pipeline::Value;
+namespace fs = std::filesystem;
+
+std::string
+in_directory_of(const std::string& file, const std::string& path)
+{
+  return (fs::path(file).parent_path() / path).lexically_normal().generic_string();
+}
+
+// A field name, or a list of them.
+std::vector<std::string>
+field_names(const Value& value, const std::string& where)
+{
+  if (value.is_string()) {
+    return {value.get<std::string>()};
+  }
+  std::vector<std::string> names;
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      if (item.is_string()) {
+        names.push_back(item.get<std::string>());
+      }
+    }
+    if (names.size() == value.size()) {
+      return names;
+    }
+  }
+  throw Error(where + ": expected a field name or a list of field names");
+}
+
+std::string
+text_option(const Value& options, const char* key, const std::string& where)
+{
+  if (!options.contains(key)) {
+    return "";
+  }
+  const Value& value = options[key];
+  if (!value.is_string()) {
+    throw Error(where + ": '" + key + "' must be text");
+  }
+  return value.get<std::string>();
+}
+
+// template, title, x_label, y_label.
+void
+apply_options(PlotDefinition& plot, const Value& options, const std::string& where)
+{
+  plot.title = text_option(options, "title", where);
+  plot.x_label = text_option(options, "x_label", where);
+  plot.y_label = text_option(options, "y_label", where);
+  if (auto name = text_option(options, "template", where); !name.empty()) {
+    try {
+      plot.kind = template_named(name);
+    } catch (const Error& e) {
+      throw Error(where + ": " + e.what());
+    }
+  }
+}
+
+// A plot of one file whose x and y name its fields.
+PlotSource
+single_file_source(const std::string& file, const Value& options, const std::string& where)
+{
+  PlotSource source{file, "", {}};
+  if (options.contains("x")) {
+    source.x = field_names(options["x"], where + ": x").front();
+  }
+  if (options.contains("y")) {
+    source.y = field_names(options["y"], where + ": y");
+  }
+  return source;
+}
+
+// `NAME: {y: {file: field(s)}, x: field or {file: field}}`.
+std::vector<PlotSource>
+multi_file_sources(const std::string& pipeline, const Value& options, const std::string& where)
+{
+  std::vector<PlotSource> sources;
+  const Value& x = options.contains("x") ? options["x"] : Value();
+  for (const auto& [file, fields] : options["y"].items()) {
+    PlotSource source{in_directory_of(pipeline, file), "", field_names(fields, where + ": y")};
+    if (x.is_string()) {
+      source.x = x.get<std::string>();
+    } else if (x.is_object() && x.contains(file)) {
+      source.x = field_names(x[file], where + ": x").front();
+    }
+    sources.push_back(std::move(source));
+  }
+  return sources;
+}
+
+void
+add_top_level_plots(const pipeline::PipelineFile& file, std::vector<PlotDefinition>& out)
+{
+  if (!file.plots || file.plots.IsNull()) {
+    return;
+  }
+  if (!file.plots.IsSequence()) {
+    throw Error(core::yaml_position(file.path, file.plots.Mark())
+                + ": 'plots' must be a list of files and plot definitions");
+  }
+  for (const auto& item : file.plots) {
+    std::string where = core::yaml_position(file.path, item.Mark());
+    Value entry = pipeline::to_value(item);
+    PlotDefinition plot;
+    if (entry.is_string()) {
+      plot.id = in_directory_of(file.path, entry.get<std::string>());
+      plot.sources.push_back({plot.id, "", {}});
+      out.push_back(std::move(plot));
+      continue;
+    }
+    if (!entry.is_object() || entry.size() != 1) {
+      throw Error(where + ": a plot is a file or one NAME: {x, y, template, ...} mapping");
+    }
+    const std::string& name = entry.begin().key();
+    Value options = entry.begin().value().is_null() ? Value::object() : entry.begin().value();
+    if (!options.is_object()) {
+      throw Error(where + ": options of plot '" + name + "' must be a mapping");
+    }
+    apply_options(plot, options, where);
+    if (options.contains("y") && options["y"].is_object()) {
+      plot.id = name;
+      plot.sources = multi_file_sources(file.path, options, where);
+    } else {
+      plot.id = in_directory_of(file.path, name);
+      plot.sources.push_back(single_file_source(plot.id, options, where));
+    }
+    out.push_back(std::move(plot));
+  }
+}
+
+void
+add_stage_plots(const pipeline::PipelineFile& file, std::vector<PlotDefinition>& out)
+{
+  for (const auto& stage : file.stages) {
+    for (const auto& output : stage.outs) {
+      if (output.kind != pipeline::Output::Kind::plot) {
+        continue;
+      }
+      PlotDefinition plot;
+      plot.id = stage.path_from_root(output.path);
+      std::string where = stage.position + ": plot '" + output.path + "'";
+      apply_options(plot, output.options, where);
+      plot.sources.push_back(single_file_source(plot.id, output.options, where));
+      out.push_back(std::move(plot));
+    }
+  }
+}
+
+// A name usable as a file name and an HTML id, unique among `taken`.
+std::string
+chart_name(const std::string& id, std::set<std::string>& taken)
+{
+  std::string base;
+  for (char c : id) {
+    base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  }
+  std::string name = base;
+  for (int n = 2; !taken.insert(name).second; ++n) {
+    name = base + "_" + std::to_string(n);
+  }
+  return name;
+}
+
+std::string
+default_y_field(const DataTable& table, const std::string& x)
+{
+  for (auto it = table.fields.rbegin(); it != table.fields.rend(); ++it) {
+    if (*it != x) {
+      return *it;
+    }
+  }
+  return "";
+}
+
+std::vector<std::string>
+column_or_error(const DataTable& table, const std::string& field, const std::string& source)
+{
+  if (std::find(table.fields.begin(), table.fields.end(), field) == table.fields.end()) {
+    std::string fields;
+    for (const auto& name : table.fields) {
+      fields += (fields.empty() ? "" : ", ") + name;
+    }
+    throw Error(source + ": no field '" + field + "' (fields: " + fields + ")");
+  }
+  return table.column(field);
+}
+
+std::vector<std::string>
+row_numbers(std::size_t count)
+{
+  std::vector<std::string> numbers;
+  for (std::size_t i = 0; i < count; ++i) {
+    numbers.push_back(std::to_string(i));
+  }
+  return numbers;
+}
+
+// The series of one source at one version.
+void
+add_series(Chart& chart, const PlotDefinition& plot, const PlotSource& source,
+           metrics::Version& version, bool several_versions)
+{
+  const std::string& label = version.revision().label;
+  std::optional<std::string> content;
+  DataTable table;
+  try {
+    content = version.read(source.file);
+    if (!content) {
+      return;
+    }
+    table = parse_data_table(*content, source.file);
+  } catch (const Error& e) {
+    throw Error(label + ": " + e.what());
+  }
+  std::string where = label + ": " + source.file;
+  auto x = source.x.empty() ? row_numbers(table.rows.size())
+                            : column_or_error(table, source.x, where);
+  auto y_fields = source.y;
+  if (y_fields.empty()) {
+    y_fields.push_back(default_y_field(table, source.x));
+  }
+  for (const auto& field : y_fields) {
+    std::vector<std::string> parts;
+    if (several_versions) {
+      parts.push_back(label);
+    }
+    if (plot.sources.size() > 1) {
+      parts.push_back(source.file);
+    }
+    if (y_fields.size() > 1 || plot.sources.size() > 1 || parts.empty()) {
+      parts.push_back(field);
+    }
+    std::string series_label;
+    for (const auto& part : parts) {
+      series_label += (series_label.empty() ? "" : ": ") + part;
+    }
+    chart.series.push_back({series_label, x, column_or_error(table, field, where)});
+  }
+  if (chart.x_label.empty()) {
+    chart.x_label = source.x.empty() ? "step" : source.x;
+  }
+  if (chart.y_label.empty() && y_fields.size() == 1 && plot.sources.size() == 1) {
+    chart.y_label = y_fields.front();
+  }
+}
+
+} // namespace
+
+std::vector<PlotDefinition>
+plot_definitions(const std::vector<pipeline::PipelineFile>& files)
+{
+  std::vector<PlotDefinition> plots;
+  for (const auto& file : files) {
+    add_top_level_plots(file, plots);
+    add_stage_plots(file, plots);
+  }
+  return plots;
+}
+
+std::vector<Chart>
+build_charts(const std::vector<PlotDefinition>& definitions,
+             std::vector<metrics::Version>& versions)
+{
+  std::vector<Chart> charts;
+  std::set<std::string> names;
+  for (const auto& plot : definitions) {
+    Chart chart;
+    chart.name = chart_name(plot.id, names);
+    chart.title = plot.title.empty() ? plot.id : plot.title;
+    chart.x_label = plot.x_label;
+    chart.y_label = plot.y_label;
+    chart.kind = plot.kind;
+    for (auto& version : versions) {
+      for (const auto& source : plot.sources) {
+        add_series(chart, plot, source, version, versions.size() > 1);
+      }
+    }
+    charts.push_back(std::move(chart));
+  }
+  return charts;
+}
+
+fs::path
+write_plot_files(const fs::path& dir, const std::string& title, const std::vector<Chart>& charts)
+{
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw Error("cannot create " + dir.string() + ": " + ec.message());
+  }
+  for (const auto& chart : charts) {
+    core::write_file_atomic(dir / (chart.name + ".svg"), render_svg(chart));
+  }
+  auto page = dir / "index.html";
+  core::write_file_atomic(page, render_html(title, charts));
+  return page;
+}
+
+} // namespace trove::plots
