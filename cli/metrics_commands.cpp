@@ -176,9 +176,11 @@ report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool mark
                     + label_b + "\n";
   for (auto kind : {FileKind::metrics, FileKind::params}) {
     bool is_metrics = kind == FileKind::metrics;
-    auto& old_values = read.emplace_back(metrics::read_revision(a, kind, {}));
-    auto& new_values = read.emplace_back(metrics::read_revision(b, kind, {}));
+    auto old_values = metrics::read_revision(a, kind, {});
+    auto new_values = metrics::read_revision(b, kind, {});
     auto changes = metrics::compare(old_values.files, new_values.files, false);
+    read.push_back(std::move(old_values));
+    read.push_back(std::move(new_values));
     out += "\n" + heading(is_metrics ? "Metrics" : "Params");
     if (changes.empty()) {
       out += "Nothing changed.\n";
