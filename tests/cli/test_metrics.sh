@@ -716,6 +716,18 @@ $(short HEAD~1)    m.json  3
 $(short HEAD~2)    m.json  2"
 }
 
+# Before the first commit, HEAD is empty: everything in the workspace is new.
+diff_before_first_commit() {
+    new_repo r
+    printf 'metrics: [m.json]\n' >trove.yaml
+    echo '{"acc": 0.5}' >m.json
+    expect_ok trove metrics diff
+    expect_stdout_equals 'Path    Metric  HEAD  workspace  Change
+m.json  acc     -     0.5        -'
+    expect_ok trove params diff
+    expect_fail 1 trove metrics diff --fail-on-change
+}
+
 test_case show_across_revisions
 test_case precision
 test_case cached_metrics_at_old_revision
@@ -728,4 +740,5 @@ test_case targets_restrict_files
 test_case yaml_metrics_file
 test_case usage_errors
 test_case last_n_with_equal_commit_times
+test_case diff_before_first_commit
 finish

@@ -88,7 +88,11 @@ revision_named(const track::Repository& repo, const std::string& name)
   if (name == k_workspace) {
     return workspace_revision();
   }
-  return {name, repo.require_git().resolve_commit(name)};
+  const auto& git = repo.require_git();
+  if (name == "HEAD" && !git.head_commit()) {
+    return {name, std::string()};
+  }
+  return {name, git.resolve_commit(name)};
 }
 
 } // namespace trove::metrics

@@ -12,7 +12,8 @@ namespace trove::metrics {
 struct Revision
 {
   std::string label;                 // "workspace", a name, or a short sha
-  std::optional<std::string> commit; // nullopt: the work tree
+  std::optional<std::string> commit; // nullopt: the work tree; "": no commit
+                                     // yet (HEAD of a new repository), empty
 };
 
 Revision workspace_revision();
@@ -35,7 +36,8 @@ std::vector<Revision> choose_revisions(const track::Repository& repo,
                                        const RevisionChoice& choice);
 
 // A revision labelled as given ("HEAD", "main~2", "workspace" for the work
-// tree), as `metrics diff` heads its columns.
+// tree), as `metrics diff` heads its columns. HEAD before the first commit
+// is an empty revision, so that everything shows as new.
 Revision revision_named(const track::Repository& repo, const std::string& name);
 
 } // namespace trove::metrics

@@ -12,11 +12,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The files of a revision with no commit: none.
+class NoFiles final : public scm::FileSource
+{
+public:
+  std::optional<std::string> read(const std::string&) const override { return std::nullopt; }
+};
+
 std::unique_ptr<scm::FileSource>
 files_of(const track::Repository& repo, const Revision& revision)
 {
   if (!revision.commit) {
     return std::make_unique<scm::WorkTreeFiles>(repo.root());
+  }
+  if (revision.commit->empty()) {
+    return std::make_unique<NoFiles>();
   }
   return std::make_unique<scm::CommitFiles>(repo.require_git(), *revision.commit);
 }
@@ -45,7 +55,7 @@ Version::pipelines()
     for (const auto& path : track::find_metadata_files(m_repo).pipelines) {
       found.push_back({path, *m_files->read(path)});
     }
-  } else {
+  } else if (!m_revision.commit->empty()) {
     auto is_pipeline = [](std::string_view name) {
       return track::metadata_kind(name) == track::MetadataKind::pipeline;
     };
