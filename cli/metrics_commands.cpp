@@ -91,8 +91,12 @@ register_metrics_show(CLI::App& metrics, Context& context)
     const auto& repo = context.reader();
     auto targets = root_relative(repo, o->targets);
     std::vector<RevisionValues> rows;
+    std::optional<scm::GitRepo::FileFinder> finder;
+    if (repo.git()) {
+      finder.emplace(metrics::pipeline_finder(*repo.git()));
+    }
     for (auto& revision : metrics::choose_revisions(repo, o->choice)) {
-      Version version(repo, std::move(revision));
+      Version version(repo, std::move(revision), finder ? &*finder : nullptr);
       rows.push_back(metrics::read_revision(version, FileKind::metrics, targets));
     }
     const auto& p = o->presentation;

@@ -37,10 +37,24 @@ in_directory_of(const std::string& file, const std::string& path)
   return (fs::path(file).parent_path() / path).lexically_normal().generic_string();
 }
 
+bool
+is_pipeline(std::string_view name)
+{
+  return track::metadata_kind(name) == track::MetadataKind::pipeline;
+}
+
 } // namespace
 
-Version::Version(const track::Repository& repo, Revision revision)
-  : m_repo(repo), m_revision(std::move(revision)), m_files(files_of(repo, m_revision))
+scm::GitRepo::FileFinder
+pipeline_finder(const scm::GitRepo& git)
+{
+  return {git, is_pipeline};
+}
+
+Version::Version(const track::Repository& repo, Revision revision,
+                 scm::GitRepo::FileFinder* finder)
+  : m_repo(repo), m_revision(std::move(revision)), m_files(files_of(repo, m_revision)),
+    m_finder(finder)
 {
 }
 
@@ -56,10 +70,8 @@ Version::pipelines()
       found.push_back({path, *m_files->read(path)});
     }
   } else if (!m_revision.commit->empty()) {
-    auto is_pipeline = [](std::string_view name) {
-      return track::metadata_kind(name) == track::MetadataKind::pipeline;
-    };
-    found = m_repo.require_git().files_where(*m_revision.commit, is_pipeline);
+    found = m_finder ? m_finder->in(*m_revision.commit)
+                     : pipeline_finder(m_repo.require_git()).in(*m_revision.commit);
   }
   m_pipelines.emplace();
   for (const auto& file : found) {

@@ -13,12 +13,18 @@
 
 namespace trove::metrics {
 
+// Finds the pipeline files of commits (see Version).
+scm::GitRepo::FileFinder pipeline_finder(const scm::GitRepo& git);
+
 // One revision's pipelines and the files they declare, read without
 // touching the work tree (for a commit) or anything else.
 class Version
 {
 public:
-  Version(const track::Repository& repo, Revision revision);
+  // `finder` (optional) shares the trees read between the versions of one
+  // command.
+  Version(const track::Repository& repo, Revision revision,
+          scm::GitRepo::FileFinder* finder = nullptr);
 
   const Revision& revision() const { return m_revision; }
 
@@ -43,6 +49,7 @@ private:
   const track::Repository& m_repo;
   Revision m_revision;
   std::unique_ptr<scm::FileSource> m_files;
+  scm::GitRepo::FileFinder* m_finder;
   std::optional<std::vector<pipeline::PipelineFile>> m_pipelines;
 };
 

@@ -176,26 +176,64 @@ std::vector<GitRepo::File>
 GitRepo::files_where(const std::string& commit,
                      const std::function<bool(std::string_view name)>& wanted) const
 {
-  auto tree = tree_of(m_repo.get(), commit);
-  struct Walk
-  {
-    git_repository* repo;
-    const std::function<bool(std::string_view)>& wanted;
-    std::vector<File> files;
-  } walk{m_repo.get(), wanted, {}};
-  auto callback = [](const char* root, const git_tree_entry* entry, void* payload) {
-    auto* w = static_cast<Walk*>(payload);
-    std::string_view name = git_tree_entry_name(entry);
-    if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && w->wanted(name)) {
-      w->files.push_back({std::string(root) + std::string(name),
-                          blob_content(w->repo, git_tree_entry_id(entry))});
-    }
-    return 0;
-  };
-  if (git_tree_walk(tree.ptr, GIT_TREEWALK_PRE, callback, &walk) != 0) {
-    throw Error("cannot walk commit " + commit + ": " + last_error());
+  return FileFinder(*this, wanted).in(commit);
+}
+
+GitRepo::FileFinder::FileFinder(const GitRepo& git,
+                                std::function<bool(std::string_view name)> wanted)
+  : m_git(git), m_wanted(std::move(wanted))
+{
+}
+
+namespace {
+
+std::string
+raw_id(const git_oid* oid)
+{
+  return std::string(reinterpret_cast<const char*>(oid->id), GIT_OID_RAWSZ);
+}
+
+} // namespace
+
+const std::vector<GitRepo::FileFinder::Match>&
+GitRepo::FileFinder::matches_in(const git_tree* tree)
+{
+  auto key = raw_id(git_tree_id(tree));
+  if (auto it = m_by_tree.find(key); it != m_by_tree.end()) {
+    return it->second;
   }
-  return std::move(walk.files);
+  std::vector<Match> matches;
+  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+    std::string name = git_tree_entry_name(entry);
+    auto type = git_tree_entry_type(entry);
+    if (type == GIT_OBJECT_BLOB && m_wanted(name)) {
+      matches.push_back({name, raw_id(git_tree_entry_id(entry))});
+    } else if (type == GIT_OBJECT_TREE) {
+      Owned<git_tree, git_tree_free> subtree;
+      if (git_tree_lookup(&subtree.ptr, m_git.m_repo.get(), git_tree_entry_id(entry)) != 0) {
+        throw Error("cannot read tree " + oid_hex(git_tree_entry_id(entry)) + ": "
+                    + last_error());
+      }
+      for (const auto& match : matches_in(subtree.ptr)) {
+        matches.push_back({name + "/" + match.path, match.blob});
+      }
+    }
+  }
+  return m_by_tree.emplace(std::move(key), std::move(matches)).first->second;
+}
+
+std::vector<GitRepo::File>
+GitRepo::FileFinder::in(const std::string& commit)
+{
+  auto tree = tree_of(m_git.m_repo.get(), commit);
+  std::vector<File> files;
+  for (const auto& match : matches_in(tree.ptr)) {
+    git_oid oid;
+    git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(match.blob.data()));
+    files.push_back({match.path, blob_content(m_git.m_repo.get(), &oid)});
+  }
+  return files;
 }
 
 namespace {

@@ -6,9 +6,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct git_repository;
+struct git_tree;
 
 namespace trove::scm {
 
@@ -46,6 +48,27 @@ public:
   // accepts, with its content, in tree order.
   std::vector<File> files_where(const std::string& commit,
                                 const std::function<bool(std::string_view name)>& wanted) const;
+
+  // The same over many commits: each distinct tree is read once, so the
+  // directories a commit did not change cost nothing (metrics show -A, gc -A).
+  class FileFinder
+  {
+  public:
+    FileFinder(const GitRepo& git, std::function<bool(std::string_view name)> wanted);
+    std::vector<File> in(const std::string& commit);
+
+  private:
+    struct Match
+    {
+      std::string path;
+      std::string blob; // raw object id
+    };
+    const std::vector<Match>& matches_in(const git_tree* tree);
+
+    const GitRepo& m_git;
+    std::function<bool(std::string_view)> m_wanted;
+    std::unordered_map<std::string, std::vector<Match>> m_by_tree; // raw tree id
+  };
 
   // Commits at the tips of branches, of tags, or every reachable commit
   // (newest first).

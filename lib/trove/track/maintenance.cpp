@@ -72,8 +72,9 @@ gc(Repository& repo, const GcScope& scope, DryRun dry_run)
       auto kind = metadata_kind(name);
       return kind == MetadataKind::pointer || kind == MetadataKind::lock;
     };
+    scm::GitRepo::FileFinder finder(git, is_state);
     for (const auto& commit : commits) {
-      for (const auto& file : git.files_where(commit, is_state)) {
+      for (const auto& file : finder.in(commit)) {
         std::string source = commit.substr(0, 7) + ":" + file.path;
         if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer) {
           mark_used(repo, PointerFile::parse(file.content, source), used);
