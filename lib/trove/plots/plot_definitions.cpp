@@ -285,10 +285,16 @@ build_charts(const std::vector<PlotDefinition>& definitions,
     chart.x_label = plot.x_label;
     chart.y_label = plot.y_label;
     chart.kind = plot.kind;
+    std::string labels;
     for (auto& version : versions) {
       for (const auto& source : plot.sources) {
         add_series(chart, plot, source, version, versions.size() > 1);
       }
+      labels += (labels.empty() ? "" : ", ") + version.revision().label;
+    }
+    if (chart.series.empty()) {
+      throw Error("plot '" + plot.id + "': no data in " + labels + " (does "
+                  + plot.sources.front().file + " exist?)");
     }
     charts.push_back(std::move(chart));
   }

@@ -37,7 +37,8 @@ std::vector<PlotDefinition> plot_definitions(const std::vector<pipeline::Pipelin
 
 // One chart per definition with a series per version and y field, read
 // from each version (the work tree, a commit, or the cache by trove.lock).
-// A version that lacks a file adds no series; a malformed file throws.
+// A version that lacks a file adds no series; a malformed file, or a plot
+// without data in any version, throws.
 std::vector<Chart> build_charts(const std::vector<PlotDefinition>& definitions,
                                 std::vector<metrics::Version>& versions);
 
