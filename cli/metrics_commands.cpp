@@ -6,6 +6,7 @@
 #include <trove/metrics/compare.hpp>
 #include <trove/plots/plot_definitions.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace trove::cli {
@@ -100,12 +101,20 @@ register_metrics_show(CLI::App& metrics, Context& context)
       rows.push_back(metrics::read_revision(version, FileKind::metrics, targets));
     }
     const auto& p = o->presentation;
+    bool found = std::any_of(rows.begin(), rows.end(), [](const auto& row) {
+      return !row.files.empty() || !row.error.empty();
+    });
     if (p.json) {
       print_json(metrics::show_json(rows));
-    } else {
+    } else if (found) {
       std::cout << metrics::render(metrics::show_table(rows, p.precision), p.table_format());
     }
-    return report_errors(rows) ? 1 : 0;
+    bool failed = report_errors(rows);
+    if (!found) {
+      throw Error(targets.empty() ? "no metrics files: declare them under 'metrics' in trove.yaml"
+                                  : "no such metrics file in the revisions shown");
+    }
+    return failed ? 1 : 0;
   });
   command->add_option("revision", o->choice.names, "Revisions to show besides the workspace");
   command->add_flag("-a,--all-branches", o->choice.all_branches, "Show every branch");
@@ -194,7 +203,13 @@ report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool mark
                                      is_metrics, 5);
     out += metrics::render(table, format);
   }
-  auto charts = plots::build_charts(plots::plot_definitions(b.pipelines()), versions);
+  std::vector<plots::Chart> charts;
+  try {
+    charts = plots::build_charts(plots::plot_definitions(b.pipelines()), versions);
+  } catch (const Error& e) {
+    // The tables above still make a report; the error goes to stderr.
+    read.push_back({b.revision(), {}, std::string("plots: ") + e.what()});
+  }
   if (charts.empty()) {
     return out;
   }

@@ -3,7 +3,7 @@
 # Install as /usr/share/bash-completion/completions/trove, with a link named
 # git-trove beside it for `git trove ...`, or source this file from ~/.bashrc.
 
-__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck config cache doctor stage repro dag freeze unfreeze"
+__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck config cache doctor stage repro dag freeze unfreeze metrics params plots report"
 __trove_global_options="-C -q --quiet -v --verbose --no-color --version -h --help"
 __trove_config_keys="cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote"
 __trove_remote_keys="url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level"
@@ -26,6 +26,11 @@ __trove_options()
         repro) echo "-f --force -s --single-item --downstream --dry --no-run-cache --allow-missing -R --recursive -k --keep-going -j --jobs --json --file" ;;
         dag) echo "--dot --mermaid --json --file" ;;
         freeze | unfreeze) echo "--file" ;;
+        "metrics show") echo "-a --all-branches -T --all-tags -A --all-commits -n --num --targets --json --md --csv --precision" ;;
+        "metrics diff" | "params diff") echo "--all --targets --fail-on-change --json --md --csv --precision" ;;
+        "plots show") echo "-o --out --open" ;;
+        "plots diff") echo "--targets -o --out --open" ;;
+        report) echo "--md -o --out" ;;
     esac
     echo "-h --help -q --quiet -v --verbose --no-color"
 }
@@ -62,6 +67,13 @@ __trove_revisions()
     __trove_reply -W "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null | tr '\n' ' ')" -- "$cur"
 }
 
+# Commands that compare revisions also take the word "workspace".
+__trove_revisions_or_workspace()
+{
+    __trove_revisions
+    __trove_reply -W "workspace" -- "$cur"
+}
+
 # Stage names ($file's when --file was given). Names of stages below the top
 # (dir/trove.yaml:name) hold a colon, which bash splits words at.
 __trove_stages()
@@ -90,7 +102,7 @@ __trove_config_key()
 __trove_complete()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local i word command="" position=0 file=""
+    local i word command="" position=0 file="" targets=""
     COMPREPLY=()
 
     for ((i = $1; i < COMP_CWORD; i++)); do
@@ -103,16 +115,27 @@ __trove_complete()
                 ;;
             -n | --name | -d | --deps | -o | --outs | -O | --outs-no-cache | -p | --params | \
                 -m | --metrics | -M | --metrics-no-cache | --plots | --plots-no-cache | \
-                -w | --wdir | --desc)
-                [[ $command == "stage add" && $position -eq 0 ]] && ((i++))
+                -w | --wdir | --desc | --num | --out | --precision)
+                targets=""
+                case $command in
+                    "stage add") ((position == 0)) && ((i++)) ;;
+                    "metrics show" | "metrics diff" | "params diff" | "plots show" | "plots diff" | report)
+                        case $word in
+                            -n | --num | -o | --out | --precision) ((i++)) ;;
+                        esac
+                        ;;
+                esac
                 ;;
-            -*) ;;
+            # --targets takes every word up to the next option.
+            --targets) targets=1 ;;
+            -*) targets="" ;;
             *)
                 if [[ -z $command ]]; then
                     command=$word
-                elif [[ ($command == cache || $command == stage) && $position -eq 0 ]]; then
+                elif [[ ($command == cache || $command == stage || $command == metrics || \
+                    $command == params || $command == plots) && $position -eq 0 ]]; then
                     command="$command $word"
-                else
+                elif [[ -z $targets ]]; then
                     ((position++))
                 fi
                 ;;
@@ -141,6 +164,20 @@ __trove_complete()
                 ;;
         esac
     fi
+
+    # metrics, params, plots, report: option values and --targets.
+    case $command in
+        "metrics show" | "metrics diff" | "params diff" | "plots show" | "plots diff" | report)
+            case $prev in
+                -n | --num | --precision) return ;;
+                -o | --out) __trove_files -d; return ;;
+            esac
+            if [[ -n $targets && $cur != -* ]]; then
+                __trove_files
+                return
+            fi
+            ;;
+    esac
 
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then
@@ -199,6 +236,27 @@ __trove_complete()
             ;;
         "stage list" | repro | dag | freeze | unfreeze)
             __trove_stages
+            ;;
+        metrics)
+            __trove_reply -W "show diff" -- "$cur"
+            ;;
+        params)
+            __trove_reply -W "diff" -- "$cur"
+            ;;
+        plots)
+            __trove_reply -W "show diff" -- "$cur"
+            ;;
+        "metrics show")
+            __trove_revisions
+            ;;
+        "metrics diff" | "params diff" | report)
+            ((position < 2)) && __trove_revisions_or_workspace
+            ;;
+        "plots show")
+            __trove_files
+            ;;
+        "plots diff")
+            __trove_revisions_or_workspace
             ;;
         init | gc | fsck | doctor) ;;
     esac

@@ -17,6 +17,38 @@ function __trove_revisions
     git for-each-ref --format='%(refname:short)' 2>/dev/null
 end
 
+# True when the command being completed is one of the arguments: a command,
+# or for metrics, params and plots the command and its subcommand
+# ("metrics show"); "metrics" alone before its subcommand.
+function __trove_using
+    set -l wanted $argv
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    argparse -s 'C=' q/quiet v/verbose no-color h/help version -- $tokens 2>/dev/null
+    or return 1
+    set -q argv[1]
+    or return 1
+    set -l command $argv[1]
+    if contains -- $command metrics params plots; and set -q argv[2]
+        set command "$command $argv[2]"
+    end
+    contains -- $command $wanted
+end
+
+# True after --targets and the words that follow it, up to the next option:
+# they are all targets.
+function __trove_in_targets
+    for token in (commandline -opc)[-1..2]
+        switch $token
+            case --targets
+                return 0
+            case '-*'
+                return 1
+        end
+    end
+    return 1
+end
+
 # Stage names of the pipeline file (the one given with --file, if any).
 function __trove_stages
     set -l tokens (commandline -opc)
@@ -65,9 +97,13 @@ complete -c trove -n __trove_needs_command -f -a repro -d 'Run the pipeline stag
 complete -c trove -n __trove_needs_command -f -a dag -d 'Show the pipeline as a graph'
 complete -c trove -n __trove_needs_command -f -a freeze -d 'Keep pipeline stages from running'
 complete -c trove -n __trove_needs_command -f -a unfreeze -d 'Let frozen pipeline stages run again'
+complete -c trove -n __trove_needs_command -f -a metrics -d 'Show and compare metrics across revisions'
+complete -c trove -n __trove_needs_command -f -a params -d 'Compare params across revisions'
+complete -c trove -n __trove_needs_command -f -a plots -d 'Draw the plots trove.yaml declares'
+complete -c trove -n __trove_needs_command -f -a report -d 'Metrics, params and plots of two revisions'
 
 # Commands that take no paths
-complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor config cache diff repro dag freeze unfreeze' -f
+complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor config cache diff repro dag freeze unfreeze metrics params report' -f
 complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_subcommand_from add' -f
 
 # -j/--jobs
@@ -81,7 +117,7 @@ complete -c trove -n '__fish_seen_subcommand_from init' -l no-scm -d 'Allow a re
 complete -c trove -n '__fish_seen_subcommand_from init' -s f -l force -d 'Reinitialise an existing repository'
 
 # status, diff, ls
-complete -c trove -n '__fish_seen_subcommand_from status diff ls' -l json -d 'Print JSON'
+complete -c trove -n '__trove_using status diff ls' -l json -d 'Print JSON'
 
 # checkout
 complete -c trove -n '__fish_seen_subcommand_from checkout' -s f -l force -d 'Overwrite changes, saving them to the cache first'
@@ -91,7 +127,7 @@ complete -c trove -n '__fish_seen_subcommand_from checkout' -l relink -d 'Re-cre
 complete -c trove -n '__fish_seen_subcommand_from remove' -l keep-data -d 'Leave the data in the workspace'
 
 # diff, ls: revisions
-complete -c trove -n '__fish_seen_subcommand_from diff ls' -a '(__trove_revisions)' -d 'Git revision'
+complete -c trove -n '__trove_using diff ls' -a '(__trove_revisions)' -d 'Git revision'
 
 # gc
 complete -c trove -n '__fish_seen_subcommand_from gc' -s w -l workspace -d 'Keep what the workspace uses'
@@ -149,6 +185,39 @@ complete -c trove -n '__fish_seen_subcommand_from repro' -l json -d 'Print a JSO
 complete -c trove -n '__fish_seen_subcommand_from dag' -l dot -d 'Print Graphviz DOT'
 complete -c trove -n '__fish_seen_subcommand_from dag' -l mermaid -d 'Print a Mermaid flowchart'
 complete -c trove -n '__fish_seen_subcommand_from dag' -l json -d 'Print JSON'
+
+# metrics show, metrics diff, params diff
+complete -c trove -n '__trove_using metrics' -a show -d 'Show metrics of the workspace and of revisions'
+complete -c trove -n '__trove_using metrics' -a diff -d 'Compare metrics between two revisions'
+complete -c trove -n '__trove_using params' -a diff -d 'Compare params between two revisions'
+complete -c trove -n '__trove_using "metrics show"' -s a -l all-branches -d 'Show every branch'
+complete -c trove -n '__trove_using "metrics show"' -s T -l all-tags -d 'Show every tag'
+complete -c trove -n '__trove_using "metrics show"' -s A -l all-commits -d 'Show every commit'
+complete -c trove -n '__trove_using "metrics show"' -s n -l num -x -d 'Show the last N commits of HEAD'
+complete -c trove -n '__trove_using "metrics diff" "params diff"' -l all -d 'Show unchanged values too'
+complete -c trove -n '__trove_using "metrics diff" "params diff"' -l fail-on-change -d 'Exit 1 when anything changed (for CI)'
+complete -c trove -n '__trove_using "metrics show" "metrics diff" "params diff"' -l targets -r -F -d 'Only these files'
+complete -c trove -n '__trove_using "metrics show" "metrics diff" "params diff"' -l json -d 'Print JSON with full values'
+complete -c trove -n '__trove_using "metrics show" "metrics diff" "params diff"' -l md -d 'Print a GitHub markdown table'
+complete -c trove -n '__trove_using "metrics show" "metrics diff" "params diff"' -l csv -d 'Print CSV'
+complete -c trove -n '__trove_using "metrics show" "metrics diff" "params diff"' -l precision -x -d 'Significant digits of floats shown (default 5)'
+complete -c trove -n '__trove_using "metrics show"; and not __trove_in_targets' -a '(__trove_revisions)' -d 'Git revision'
+complete -c trove -n '__trove_using "metrics diff" "params diff" "plots diff" report; and not __trove_in_targets' -a '(__trove_revisions)' -d 'Git revision'
+complete -c trove -n '__trove_using "metrics diff" "params diff" "plots diff" report; and not __trove_in_targets' -a workspace -d 'The work tree'
+
+# plots show, plots diff
+complete -c trove -n '__trove_using plots' -f -a show -d 'Draw plots of the workspace into an HTML page'
+complete -c trove -n '__trove_using plots' -f -a diff -d 'Overlay plots of several revisions'
+complete -c trove -n '__trove_using "plots show" "plots diff"' -s o -l out -x -a '(__fish_complete_directories)' -d 'Directory for index.html and the SVG files'
+complete -c trove -n '__trove_using "plots show" "plots diff"' -l open -d 'Open the page in a browser ($BROWSER or xdg-open)'
+complete -c trove -n '__trove_using "plots diff"' -l targets -r -F -d 'Only these plots or data files'
+
+# report
+complete -c trove -n '__trove_using report' -l md -d 'Markdown for a pull-request comment'
+complete -c trove -n '__trove_using report' -s o -l out -x -a '(__fish_complete_directories)' -d "Directory for the plots' SVG files"
+
+# --targets: every word up to the next option is a file
+complete -c trove -n '__trove_using "metrics show" "metrics diff" "params diff" "plots diff"; and __trove_in_targets' -F
 
 # repro, dag, freeze, unfreeze: stage names
 complete -c trove -n '__fish_seen_subcommand_from repro dag freeze unfreeze' -a '(__trove_stages)' -d 'Stage'
