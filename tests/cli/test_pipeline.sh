@@ -942,6 +942,25 @@ lr: 6"
 
 # stage add writes a stage that runs, keeps the comments already in
 # trove.yaml, and replaces a stage only with -f.
+# stage add creates trove.yaml, or a stages block in a file without one.
+stage_add_to_new_file() {
+    new_repo r
+    expect_ok trove stage add -n make -o out.txt "echo hi > out.txt"
+    expect_file_equals trove.yaml "stages:
+  make:
+    cmd: echo hi > out.txt
+    outs:
+      - out.txt"
+    expect_ok trove repro
+    expect_file_equals out.txt hi
+    printf '# vars only\nvars:\n  - a: 1\n' >other.yaml
+    expect_ok trove stage add --file other.yaml -n second "echo \${a}"
+    expect_true grep -qx "# vars only" other.yaml
+    expect_true grep -qx "stages:" other.yaml
+    expect_ok trove stage list --file other.yaml --name-only
+    expect_stdout_equals "second"
+}
+
 stage_add_keeps_comments() {
     new_repo r
     echo d >data.txt
@@ -1432,6 +1451,7 @@ test_case dry_run_runs_nothing
 test_case json_summary
 test_case environment_and_subdirectory
 test_case wdir_is_honoured
+test_case stage_add_to_new_file
 test_case stage_add_keeps_comments
 test_case stage_add_leaves_comments_in_their_stage
 test_case status_lists_changes

@@ -35,6 +35,7 @@ trim_back(const std::vector<std::string>& lines, std::size_t begin, std::size_t 
 // The `stages:` mapping of a pipeline file and where its text lies.
 struct StagesBlock
 {
+  bool found = false; // a default YAML::Node is a defined null, so say it
   YAML::Node stages;
   std::vector<std::pair<YAML::Node, YAML::Node>> entries; // name, definition
   std::size_t end_line = 0; // past the last line of the last stage
@@ -62,10 +63,11 @@ find_stages(const std::string& text, const std::vector<std::string>& lines,
     }
     if (item.first.Scalar() == "stages") {
       after_stages = true;
+      block.found = true;
       block.stages = item.second;
     }
   }
-  if (!block.stages || block.stages.IsNull()) {
+  if (!block.found || block.stages.IsNull()) {
     return block;
   }
   if (!block.stages.IsMap() || block.stages.Style() == YAML::EmitterStyle::Flow) {
@@ -199,7 +201,7 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
     break;
   }
   auto added = stage_lines(stage, block.indent);
-  if (!block.stages) {
+  if (!block.found) {
     at = lines.size();
     added.insert(added.begin(), "stages:");
   } else if (block.stages.IsNull()) {
