@@ -136,6 +136,7 @@ run(int argc, char** argv)
   register_pipeline_commands(app, context);
   register_metrics_commands(app, context);
   register_plots_commands(app, context);
+  register_remote_commands(app, context);
 
   if (!check_command_word(app, argc, argv)) {
     return 2;

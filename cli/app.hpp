@@ -63,6 +63,7 @@ void register_data_commands(CLI::App& app, Context& context);
 void register_pipeline_commands(CLI::App& app, Context& context);
 void register_metrics_commands(CLI::App& app, Context& context);
 void register_plots_commands(CLI::App& app, Context& context);
+void register_remote_commands(CLI::App& app, Context& context);
 
 int run(int argc, char** argv);
 

@@ -1,11 +1,13 @@
-// add, status, checkout, commit, remove, move, unprotect, diff, ls, gc, fsck:
-// commands about tracked data.
+// add, status, checkout, commit, remove, move, unprotect, diff, ls, gc, fsck,
+// push, fetch, pull: commands about tracked data.
 #include "app.hpp"
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_status.hpp>
+#include <trove/remote/transfer.hpp>
+#include <trove/core/parallel.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
 #include <trove/track/history.hpp>
@@ -94,6 +96,85 @@ select_targets(track::Repository& repo, const std::vector<std::string>& targets,
     selection.pointers = track::resolve_targets(repo, data);
   }
   return selection;
+}
+
+// gc, push and fetch keep or send what trove.lock files record too.
+void
+read_lock_outputs(track::ObjectScope& scope)
+{
+  scope.lock_outputs = [](std::string_view text, const std::string& source) {
+    return pipeline::LockFile::parse(text, source).all_outputs();
+  };
+}
+
+// The data and stage outputs a selection names.
+std::vector<track::TrackedOut>
+selected_outputs(track::Repository& repo, const Selection& selection,
+                 std::vector<std::string>& failures)
+{
+  auto outs = track::load_all_tracked(repo, selection.pointers, failures);
+  auto stage_outs = pipeline::locked_outputs(repo, *selection.project, selection.stages);
+  outs.insert(outs.end(), stage_outs.begin(), stage_outs.end());
+  return outs;
+}
+
+// status --cloud: which outputs are only local, only on the remote, or
+// nowhere. Exit 1 when something is missing everywhere.
+int
+print_cloud_status(const Context& context, track::Repository& repo, const Selection& selection,
+                   const std::string& remote_name, bool as_json)
+{
+  auto target = remote::open_remote(remote::choose_remote(repo.config(), remote_name), repo.root());
+  std::vector<std::string> failures;
+  auto statuses = remote::cloud_status(repo, *target, selected_outputs(repo, selection, failures));
+  for (const auto& failure : failures) {
+    std::cerr << "trove: error: " << failure << '\n';
+  }
+  bool missing = !failures.empty();
+  json entries = json::object();
+  for (const auto& status : statuses) {
+    missing = missing || status.state == remote::CloudState::missing;
+    entries[status.path] = remote::to_string(status.state);
+    if (!as_json && !context.globals.quiet && status.state != remote::CloudState::up_to_date) {
+      std::cout << remote::to_string(status.state) << ": " << status.path << '\n';
+    }
+  }
+  if (as_json) {
+    print_json(entries);
+  } else if (!context.globals.quiet
+             && std::all_of(statuses.begin(), statuses.end(), [](const auto& s) {
+                  return s.state == remote::CloudState::up_to_date;
+                })) {
+    std::cout << "The cache and " << target->describe() << " are in sync.\n";
+  }
+  return missing ? 1 : 0;
+}
+
+// Checks out a selection and prints what changed (checkout, pull).
+int
+run_checkout(const Context& context, track::Repository& repo, const Selection& selection,
+             bool force, bool relink)
+{
+  std::vector<std::string> failures;
+  auto outs = selected_outputs(repo, selection, failures);
+  auto result = track::checkout_outs(repo, outs, force ? track::Force::yes : track::Force::no,
+                                     relink ? track::Relink::yes : track::Relink::no,
+                                     context.warn());
+  result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
+  if (!context.globals.quiet) {
+    for (const auto& change : result.changes) {
+      std::cout << change.kind << '\t' << change.path << '\n';
+    }
+    if (!result.changes.empty()) {
+      std::cout << count_of(result.files_added, "file", "files") << " added, "
+                << result.files_modified << " modified, " << result.files_deleted
+                << " deleted\n";
+    }
+  }
+  for (const auto& failure : result.failures) {
+    std::cerr << "trove: error: " << failure << '\n';
+  }
+  return result.failures.empty() ? 0 : 1;
 }
 
 // Stage outputs belong to trove.lock: `trove add` refuses them, as DVC does.
@@ -256,12 +337,20 @@ register_status(CLI::App& app, Context& context)
     std::string file;
     bool json = false;
     unsigned jobs = 0;
+    bool cloud = false;
+    std::string remote;
   };
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "status", "Show tracked data and pipeline stages that changed", [&context, o] {
     auto& repo = context.reader();
     apply_jobs(repo, o->jobs);
+    if (!o->cloud && !o->remote.empty()) {
+      throw UsageError("-r names the remote for --cloud");
+    }
     auto selection = select_targets(repo, o->targets, o->file);
+    if (o->cloud) {
+      return print_cloud_status(context, repo, selection, o->remote, o->json);
+    }
     auto statuses = track::status_of(repo, selection.pointers, context.warn());
     auto stages = pipeline::stage_statuses(repo, *selection.project, selection.stages,
                                            context.warn());
@@ -281,6 +370,8 @@ register_status(CLI::App& app, Context& context)
   add_file_option(command, o->file);
   command->add_flag("--json", o->json, "Print JSON");
   add_jobs_option(command, o->jobs);
+  command->add_flag("-c,--cloud", o->cloud, "Compare the cache with a remote instead");
+  command->add_option("-r,--remote", o->remote, "The remote for --cloud (default: core.remote)");
 }
 
 void
@@ -299,29 +390,7 @@ register_checkout(CLI::App& app, Context& context)
     auto& repo = context.writer();
     apply_jobs(repo, o->jobs);
     auto selection = select_targets(repo, o->targets, o->file);
-    std::vector<std::string> failures;
-    auto outs = track::load_all_tracked(repo, selection.pointers, failures);
-    auto stage_outs = pipeline::locked_outputs(repo, *selection.project, selection.stages);
-    outs.insert(outs.end(), stage_outs.begin(), stage_outs.end());
-    auto result = track::checkout_outs(repo, outs,
-                                       o->force ? track::Force::yes : track::Force::no,
-                                       o->relink ? track::Relink::yes : track::Relink::no,
-                                       context.warn());
-    result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
-    if (!context.globals.quiet) {
-      for (const auto& change : result.changes) {
-        std::cout << change.kind << '\t' << change.path << '\n';
-      }
-      if (!result.changes.empty()) {
-        std::cout << count_of(result.files_added, "file", "files") << " added, "
-                  << result.files_modified << " modified, " << result.files_deleted
-                  << " deleted\n";
-      }
-    }
-    for (const auto& failure : result.failures) {
-      std::cerr << "trove: error: " << failure << '\n';
-    }
-    return result.failures.empty() ? 0 : 1;
+    return run_checkout(context, repo, selection, o->force, o->relink);
   });
   command->add_option("targets", o->targets, "Tracked paths, pointer files or stages (default: all)");
   add_file_option(command, o->file);
@@ -496,22 +565,38 @@ register_gc(CLI::App& app, Context& context)
 {
   struct Options
   {
-    track::GcScope scope;
+    track::ObjectScope scope;
     bool dry_run = false;
     bool force = false;
+    bool cloud = false;
+    std::string remote;
   };
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "gc", "Delete cache objects that the chosen revisions do not use", [&context, o] {
     if (o->scope.empty()) {
       throw UsageError("gc needs a scope: -w, --all-branches, --all-tags or --all-commits");
     }
+    if (!o->cloud && !o->remote.empty()) {
+      throw UsageError("-r names the remote for --cloud");
+    }
     auto& repo = context.writer();
-    o->scope.lock_outputs = [](std::string_view text, const std::string& source) {
-      return pipeline::LockFile::parse(text, source).all_outputs();
+    read_lock_outputs(o->scope);
+    // --cloud: the remote's unused objects, found before anything is deleted.
+    std::unique_ptr<remote::Remote> cloud;
+    std::vector<std::string> cloud_unused;
+    if (o->cloud) {
+      cloud = remote::open_remote(remote::choose_remote(repo.config(), o->remote), repo.root());
+      cloud_unused = remote::unused_remote_objects(repo, *cloud,
+                                                   track::referenced_outputs(repo, o->scope));
+    }
+    auto cloud_part = [&] {
+      return cloud ? " and " + count_of(cloud_unused.size(), "object", "objects") + " from "
+                       + cloud->describe()
+                   : std::string();
     };
     if (!o->dry_run && !o->force) {
       auto preview = track::gc(repo, o->scope, track::DryRun::yes);
-      if (preview.removed.empty()) {
+      if (preview.removed.empty() && cloud_unused.empty()) {
         if (!context.globals.quiet) {
           std::cout << "Nothing to delete.\n";
         }
@@ -519,11 +604,12 @@ register_gc(CLI::App& app, Context& context)
       }
       if (!isatty(STDIN_FILENO)) {
         throw Error("gc would delete " + count_of(preview.removed.size(), "object", "objects")
-                    + " (" + human_size(preview.bytes) + "); use -f to delete without asking");
+                    + " (" + human_size(preview.bytes) + ") from the cache" + cloud_part()
+                    + "; use -f to delete without asking");
       }
       std::cout << "This deletes " << count_of(preview.removed.size(), "object", "objects")
-                << " (" << human_size(preview.bytes) << ") from the cache. Continue? [y/N] "
-                << std::flush;
+                << " (" << human_size(preview.bytes) << ") from the cache" << cloud_part()
+                << ". Continue? [y/N] " << std::flush;
       std::string answer;
       std::getline(std::cin, answer);
       if (answer != "y" && answer != "yes") {
@@ -542,6 +628,16 @@ register_gc(CLI::App& app, Context& context)
                 << count_of(result.removed.size(), "object", "objects") << ", freeing "
                 << human_size(result.bytes) << "; kept " << result.kept << ".\n";
     }
+    if (cloud) {
+      if (!o->dry_run) {
+        cloud->remove(cloud_unused);
+      }
+      if (!context.globals.quiet) {
+        std::cout << (o->dry_run ? "Would remove " : "Removed ")
+                  << count_of(cloud_unused.size(), "object", "objects") << " from "
+                  << cloud->describe() << ".\n";
+      }
+    }
     return 0;
   });
   command->add_flag("-w,--workspace", o->scope.workspace, "Keep what the workspace uses");
@@ -550,6 +646,8 @@ register_gc(CLI::App& app, Context& context)
   command->add_flag("-A,--all-commits", o->scope.all_commits, "Keep what every commit uses");
   command->add_flag("--dry-run", o->dry_run, "Only say what would be deleted");
   command->add_flag("-f,--force", o->force, "Do not ask for confirmation");
+  command->add_flag("-c,--cloud", o->cloud, "Also delete what the scope does not use from a remote");
+  command->add_option("-r,--remote", o->remote, "The remote for --cloud (default: core.remote)");
 }
 
 void
@@ -571,6 +669,129 @@ register_fsck(CLI::App& app, Context& context)
   add_jobs_option(command, *jobs);
 }
 
+// push, fetch and pull: what they send or bring, and from where.
+struct TransferOptions
+{
+  std::vector<std::string> targets;
+  std::string remote;
+  unsigned jobs = 0;
+  track::ObjectScope scope;
+};
+
+void
+add_transfer_options(CLI::App* command, TransferOptions& o)
+{
+  command->add_option("targets", o.targets, "Tracked paths, pointer files or stages (default: all)");
+  command->add_option("-r,--remote", o.remote, "The remote (default: core.remote)");
+  command->add_option("-j,--jobs", o.jobs, "Transfers at once (default: 4 x cores)")
+    ->check(CLI::PositiveNumber);
+  command->add_flag("-a,--all-branches", o.scope.all_branches, "Also what every branch uses");
+  command->add_flag("-T,--all-tags", o.scope.all_tags, "Also what every tag uses");
+  command->add_flag("-A,--all-commits", o.scope.all_commits, "Also what every commit uses");
+}
+
+// The outputs the targets name, or everything the scope refers to.
+std::vector<track::PointerFile>
+outputs_to_transfer(track::Repository& repo, TransferOptions& o)
+{
+  if (o.targets.empty()) {
+    read_lock_outputs(o.scope);
+    return track::referenced_outputs(repo, o.scope);
+  }
+  if (o.scope.all_branches || o.scope.all_tags || o.scope.all_commits) {
+    throw UsageError("targets and -a/-T/-A do not go together");
+  }
+  std::vector<std::string> failures;
+  auto outs = selected_outputs(repo, select_targets(repo, o.targets, ""), failures);
+  if (!failures.empty()) {
+    throw Error(failures.front());
+  }
+  std::vector<track::PointerFile> pointers;
+  for (const auto& out : outs) {
+    pointers.push_back(out.pointer);
+  }
+  return pointers;
+}
+
+// Runs a transfer with a progress line on a terminal, then prints
+// "12 objects pushed, 340 already there, 1.2 MiB sent" and the problems.
+int
+run_transfer(const Context& context, track::Repository& repo, TransferOptions& o,
+             const char* verb, const char* sent,
+             const std::function<remote::TransferResult(remote::Remote&,
+                                                        const std::vector<track::PointerFile>&,
+                                                        unsigned, const remote::Progress&)>& transfer)
+{
+  auto outputs = outputs_to_transfer(repo, o);
+  auto settings = remote::choose_remote(repo.config(), o.remote);
+  auto target = remote::open_remote(settings, repo.root());
+  unsigned jobs = o.jobs ? o.jobs : 4 * core::hardware_jobs();
+  if (auto it = settings.options.find("jobs"); it != settings.options.end() && !o.jobs) {
+    jobs = static_cast<unsigned>(std::stoul(it->second));
+  }
+  bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
+  remote::Progress progress = [&](std::size_t done, std::size_t total) {
+    if (show_progress) {
+      std::cerr << '\r' << verb << ' ' << done << '/' << total << std::flush;
+    }
+  };
+  auto result = transfer(*target, outputs, jobs, progress);
+  if (show_progress && result.transferred + result.failed.size() > 0) {
+    std::cerr << '\n';
+  }
+  if (!context.globals.quiet) {
+    std::cout << count_of(result.transferred, "object", "objects") << ' ' << verb << ", "
+              << result.already << " already there, " << human_size(result.bytes) << ' ' << sent
+              << '\n';
+  }
+  for (const auto& id : result.missing) {
+    std::cerr << "trove: error: " << id << " is missing (not in the cache and not on "
+              << target->describe() << ")\n";
+  }
+  for (const auto& [id, error] : result.failed) {
+    std::cerr << "trove: error: " << error << '\n';
+  }
+  return result.ok() ? 0 : 1;
+}
+
+void
+register_push(CLI::App& app, Context& context)
+{
+  auto o = std::make_shared<TransferOptions>();
+  auto* command = add_command(app, context, "push", "Send the data the workspace uses to a remote", [&context, o] {
+    auto& repo = context.reader();
+    return run_transfer(context, repo, *o, "pushed", "sent", [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
+      return remote::push(repo, target, outs, jobs, progress);
+    });
+  });
+  add_transfer_options(command, *o);
+}
+
+void
+register_fetch(CLI::App& app, Context& context, bool then_checkout)
+{
+  struct Options : TransferOptions
+  {
+    bool force = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(app, context, then_checkout ? "pull" : "fetch", then_checkout ? "Fetch data from a remote and check it out" : "Bring the data the workspace uses from a remote into the cache", [&context, o, then_checkout] {
+    auto& repo = context.writer();
+    int status = run_transfer(context, repo, *o, "fetched", "received", [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
+      return remote::fetch(repo, target, outs, jobs, progress);
+    });
+    if (!then_checkout) {
+      return status;
+    }
+    int checked_out = run_checkout(context, repo, select_targets(repo, o->targets, ""), o->force, false);
+    return status != 0 ? status : checked_out;
+  });
+  add_transfer_options(command, *o);
+  if (then_checkout) {
+    command->add_flag("-f,--force", o->force, "Overwrite changes (saving them to the cache first)");
+  }
+}
+
 } // namespace
 
 void
@@ -587,6 +808,9 @@ register_data_commands(CLI::App& app, Context& context)
   register_ls(app, context);
   register_gc(app, context);
   register_fsck(app, context);
+  register_push(app, context);
+  register_fetch(app, context, false);
+  register_fetch(app, context, true);
 }
 
 } // namespace trove::cli

@@ -5,6 +5,7 @@
 #include <trove/core/config.hpp>
 #include <trove/core/error.hpp>
 #include <trove/scm/git_repo.hpp>
+#include <trove/scm/hooks.hpp>
 
 #include <CLI/Version.hpp>
 #include <openssl/crypto.h>
@@ -185,6 +186,41 @@ register_doctor(CLI::App& app, Context& context)
   });
 }
 
+// The hooks `trove install` adds, as DVC's: the data follows branch
+// checkouts, commits show what changed, pushes send the data first.
+std::vector<scm::Hook>
+trove_hooks()
+{
+  std::error_code ec;
+  auto self = fs::read_symlink("/proc/self/exe", ec);
+  std::string trove = "\"" + (ec ? std::string("trove") : self.string()) + "\"";
+  return {
+    {"post-checkout", "# $3 is 1 for a branch checkout, 0 for files\n"
+                      "if [ \"$3\" = 1 ]; then " + trove + " checkout; fi"},
+    {"pre-commit", trove + " status"},
+    {"pre-push", trove + " push || exit $?"},
+  };
+}
+
+void
+register_install(CLI::App& app, Context& context)
+{
+  auto uninstall = std::make_shared<bool>(false);
+  auto* command = add_command(app, context, "install", "Add git hooks: checkout after a branch checkout, status before a commit, push before a push", [&context, uninstall] {
+    auto& repo = context.writer();
+    auto dir = repo.require_git().hooks_dir();
+    auto changed = *uninstall ? scm::uninstall_hooks(dir, trove_hooks())
+                              : scm::install_hooks(dir, trove_hooks());
+    if (!context.globals.quiet) {
+      for (const auto& path : changed) {
+        std::cout << (*uninstall ? "removed trove from " : "installed ") << path.string() << '\n';
+      }
+    }
+    return 0;
+  });
+  command->add_flag("--uninstall", *uninstall, "Remove only what trove install added");
+}
+
 } // namespace
 
 void
@@ -194,6 +230,7 @@ register_repo_commands(CLI::App& app, Context& context)
   register_config(app, context);
   register_cache(app, context);
   register_doctor(app, context);
+  register_install(app, context);
 }
 
 } // namespace trove::cli

@@ -3,7 +3,7 @@
 # Install as /usr/share/bash-completion/completions/trove, with a link named
 # git-trove beside it for `git trove ...`, or source this file from ~/.bashrc.
 
-__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck config cache doctor stage repro dag freeze unfreeze metrics params plots report"
+__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck push fetch pull remote config cache doctor install stage repro dag freeze unfreeze metrics params plots report"
 __trove_global_options="-C -q --quiet -v --verbose --no-color --version -h --help"
 __trove_config_keys="cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote"
 __trove_remote_keys="url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level"
@@ -14,11 +14,18 @@ __trove_options()
     case $1 in
         init) echo "--no-scm -f --force" ;;
         add | commit | fsck) echo "-j --jobs" ;;
-        status) echo "--json -j --jobs --file" ;;
+        status) echo "--json -j --jobs --file -c --cloud -r --remote" ;;
         checkout) echo "-f --force --relink -j --jobs --file" ;;
         remove) echo "--keep-data" ;;
         diff | ls) echo "--json" ;;
-        gc) echo "-w --workspace -a --all-branches -T --all-tags -A --all-commits --dry-run -f --force" ;;
+        gc) echo "-w --workspace -a --all-branches -T --all-tags -A --all-commits --dry-run -f --force -c --cloud -r --remote" ;;
+        install) echo "--uninstall" ;;
+        push | fetch) echo "-r --remote -j --jobs -a --all-branches -T --all-tags -A --all-commits" ;;
+        pull) echo "-r --remote -j --jobs -a --all-branches -T --all-tags -A --all-commits -f --force" ;;
+        "remote add") echo "-d --default --local -f --force" ;;
+        "remote list") echo "--json" ;;
+        "remote default") echo "--local" ;;
+        "remote modify") echo "-u --unset --local" ;;
         config) echo "--local --global -l --list --unset" ;;
         "cache dir") echo "--local" ;;
         "stage add") echo "-n --name -d --deps -o --outs -O --outs-no-cache -p --params -m --metrics -M --metrics-no-cache --plots --plots-no-cache -w --wdir -f --force --always-changed --desc --file" ;;
@@ -84,6 +91,13 @@ __trove_stages()
     declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
 }
 
+# Remote names: the first column of `trove remote list` (its other lines,
+# the options, are indented).
+__trove_remotes()
+{
+    __trove_reply -W "$(trove remote list 2>/dev/null | awk -F '\t' '!/^[[:space:]]/ { print $1 }')" -- "$cur"
+}
+
 __trove_config_key()
 {
     local remotes name key keys=$__trove_config_keys
@@ -108,7 +122,7 @@ __trove_complete()
     for ((i = $1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
-            -C | -j | --jobs) ((i++)) ;;
+            -C | -j | --jobs | -r | --remote) ((i++)) ;;
             --file)
                 ((i++))
                 file=${COMP_WORDS[i]}
@@ -133,7 +147,8 @@ __trove_complete()
                 if [[ -z $command ]]; then
                     command=$word
                 elif [[ ($command == cache || $command == stage || $command == metrics || \
-                    $command == params || $command == plots) && $position -eq 0 ]]; then
+                    $command == params || $command == plots || $command == remote) && \
+                    $position -eq 0 ]]; then
                     command="$command $word"
                 elif [[ -z $targets ]]; then
                     ((position++))
@@ -145,6 +160,7 @@ __trove_complete()
     case $prev in
         -C) __trove_files -d; return ;;
         -j | --jobs) return ;;
+        -r | --remote) __trove_remotes; return ;;
         --file) __trove_files yaml; return ;;
     esac
 
@@ -237,6 +253,32 @@ __trove_complete()
         "stage list" | repro | dag | freeze | unfreeze)
             __trove_stages
             ;;
+        push | fetch | pull)
+            __trove_files
+            __trove_stages
+            ;;
+        remote)
+            __trove_reply -W "add list remove default modify" -- "$cur"
+            ;;
+        "remote add")
+            ((position == 1)) && __trove_files -d
+            ;;
+        "remote remove" | "remote default")
+            ((position == 0)) && __trove_remotes
+            ;;
+        "remote modify")
+            if ((position == 0)); then
+                __trove_remotes
+            elif ((position == 1)); then
+                __trove_reply -W "$__trove_remote_keys" -- "$cur"
+            elif ((position == 2)); then
+                case $prev in
+                    use_path_style) __trove_reply -W "true false" -- "$cur" ;;
+                    compression) __trove_reply -W "none zstd" -- "$cur" ;;
+                    url) __trove_files -d ;;
+                esac
+            fi
+            ;;
         metrics)
             __trove_reply -W "show diff" -- "$cur"
             ;;
@@ -258,7 +300,7 @@ __trove_complete()
         "plots diff")
             __trove_revisions_or_workspace
             ;;
-        init | gc | fsck | doctor) ;;
+        init | gc | fsck | doctor | install) ;;
     esac
 }
 

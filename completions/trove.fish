@@ -18,7 +18,7 @@ function __trove_revisions
 end
 
 # True when the command being completed is one of the arguments: a command,
-# or for metrics, params and plots the command and its subcommand
+# or for metrics, params, plots and remote the command and its subcommand
 # ("metrics show"); "metrics" alone before its subcommand.
 function __trove_using
     set -l wanted $argv
@@ -29,7 +29,7 @@ function __trove_using
     set -q argv[1]
     or return 1
     set -l command $argv[1]
-    if contains -- $command metrics params plots; and set -q argv[2]
+    if contains -- $command metrics params plots remote; and set -q argv[2]
         set command "$command $argv[2]"
     end
     contains -- $command $wanted
@@ -57,6 +57,36 @@ function __trove_stages
         set file --file $tokens[(math $i + 1)]
     end
     trove stage list --name-only $file 2>/dev/null
+end
+
+# Remote names: the first column of `trove remote list` (its other lines,
+# the options, are indented).
+function __trove_remotes
+    trove remote list 2>/dev/null | string replace -rf '^([^\s]+)\t.*$' '$1'
+end
+
+# The words after `trove remote SUBCOMMAND` that are not options.
+function __trove_remote_args
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    argparse -s 'C=' q/quiet v/verbose no-color h/help version -- $tokens 2>/dev/null
+    or return 1
+    set -e argv[1..2]
+    string match -rv -- '^-' $argv
+end
+
+# True when $argv[1] words follow `trove remote SUBCOMMAND`.
+function __trove_remote_position
+    test (count (__trove_remote_args)) -eq $argv[1]
+end
+
+# True at the VALUE of `trove remote modify NAME KEY VALUE` when KEY is one
+# of the arguments.
+function __trove_remote_value_of
+    set -l args (__trove_remote_args)
+    test (count $args) -eq 2
+    and not __fish_contains_opt -s u unset
+    and contains -- $args[2] $argv
 end
 
 function __trove_config_keys
@@ -89,9 +119,14 @@ complete -c trove -n __trove_needs_command -f -a diff -d 'Show tracked files cha
 complete -c trove -n __trove_needs_command -f -a ls -d 'List tracked files and sizes at a revision'
 complete -c trove -n __trove_needs_command -f -a gc -d 'Delete unused cache objects'
 complete -c trove -n __trove_needs_command -f -a fsck -d 'Verify every object in the cache'
+complete -c trove -n __trove_needs_command -f -a push -d 'Send the data the workspace uses to a remote'
+complete -c trove -n __trove_needs_command -f -a fetch -d 'Bring data from a remote into the cache'
+complete -c trove -n __trove_needs_command -f -a pull -d 'Fetch data from a remote and check it out'
+complete -c trove -n __trove_needs_command -f -a remote -d 'Configure remotes'
 complete -c trove -n __trove_needs_command -f -a config -d 'Get and set options'
 complete -c trove -n __trove_needs_command -f -a cache -d 'Manage the cache'
 complete -c trove -n __trove_needs_command -f -a doctor -d 'Show versions, cache location, link type'
+complete -c trove -n __trove_needs_command -f -a install -d 'Add git hooks: checkout, status, push'
 complete -c trove -n __trove_needs_command -f -a stage -d 'Add a pipeline stage or list the stages'
 complete -c trove -n __trove_needs_command -f -a repro -d 'Run the pipeline stages whose inputs changed'
 complete -c trove -n __trove_needs_command -f -a dag -d 'Show the pipeline as a graph'
@@ -103,11 +138,11 @@ complete -c trove -n __trove_needs_command -f -a plots -d 'Draw the plots trove.
 complete -c trove -n __trove_needs_command -f -a report -d 'Metrics, params and plots of two revisions'
 
 # Commands that take no paths
-complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor config cache diff repro dag freeze unfreeze metrics params report' -f
+complete -c trove -n '__fish_seen_subcommand_from init gc fsck doctor install config cache diff repro dag freeze unfreeze metrics params report remote' -f
 complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_subcommand_from add' -f
 
 # -j/--jobs
-complete -c trove -n '__fish_seen_subcommand_from add status checkout commit fsck; and not __fish_seen_subcommand_from stage' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
+complete -c trove -n '__trove_using add status checkout commit fsck' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
 
 # --file
 complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreeze status checkout' -l file -x -k -a '(__fish_complete_suffix .yaml)' -d 'Use this pipeline file instead of every trove.yaml'
@@ -118,13 +153,15 @@ complete -c trove -n '__fish_seen_subcommand_from init' -s f -l force -d 'Reinit
 
 # status, diff, ls
 complete -c trove -n '__trove_using status diff ls' -l json -d 'Print JSON'
+complete -c trove -n '__trove_using status' -s c -l cloud -d 'Compare the cache with a remote instead'
+complete -c trove -n '__trove_using status' -s r -l remote -x -a '(__trove_remotes)' -d 'The remote for --cloud (default: core.remote)'
 
 # checkout
 complete -c trove -n '__fish_seen_subcommand_from checkout' -s f -l force -d 'Overwrite changes, saving them to the cache first'
 complete -c trove -n '__fish_seen_subcommand_from checkout' -l relink -d 'Re-create links per cache.type'
 
 # remove
-complete -c trove -n '__fish_seen_subcommand_from remove' -l keep-data -d 'Leave the data in the workspace'
+complete -c trove -n '__trove_using remove' -l keep-data -d 'Leave the data in the workspace'
 
 # diff, ls: revisions
 complete -c trove -n '__trove_using diff ls' -a '(__trove_revisions)' -d 'Git revision'
@@ -136,6 +173,11 @@ complete -c trove -n '__fish_seen_subcommand_from gc' -s T -l all-tags -d 'Keep 
 complete -c trove -n '__fish_seen_subcommand_from gc' -s A -l all-commits -d 'Keep what every commit uses'
 complete -c trove -n '__fish_seen_subcommand_from gc' -l dry-run -d 'Only say what would be deleted'
 complete -c trove -n '__fish_seen_subcommand_from gc' -s f -l force -d 'Do not ask for confirmation'
+complete -c trove -n '__fish_seen_subcommand_from gc' -s c -l cloud -d 'Also delete what the scope does not use from a remote'
+complete -c trove -n '__fish_seen_subcommand_from gc' -s r -l remote -x -a '(__trove_remotes)' -d 'The remote for --cloud (default: core.remote)'
+
+# install
+complete -c trove -n '__trove_using install' -l uninstall -d 'Remove only what trove install added'
 
 # config
 complete -c trove -n '__fish_seen_subcommand_from config' -l local -d 'Use .trove/config.local'
@@ -149,6 +191,34 @@ complete -c trove -n '__fish_seen_subcommand_from config; and __fish_seen_subcom
 complete -c trove -n '__fish_seen_subcommand_from cache; and not __fish_seen_subcommand_from dir' -a dir -d 'Show or set the cache directory'
 complete -c trove -n '__fish_seen_subcommand_from cache; and __fish_seen_subcommand_from dir' -l local -d 'Set it in .trove/config.local'
 complete -c trove -n '__fish_seen_subcommand_from cache; and __fish_seen_subcommand_from dir' -x -a '(__fish_complete_directories)'
+
+# push, fetch, pull: files (by default) and stage names
+complete -c trove -n '__trove_using push fetch pull' -s r -l remote -x -a '(__trove_remotes)' -d 'The remote (default: core.remote)'
+complete -c trove -n '__trove_using push fetch pull' -s j -l jobs -x -d 'Transfers at once (default: 4 x cores)'
+complete -c trove -n '__trove_using push fetch pull' -s a -l all-branches -d 'Also what every branch uses'
+complete -c trove -n '__trove_using push fetch pull' -s T -l all-tags -d 'Also what every tag uses'
+complete -c trove -n '__trove_using push fetch pull' -s A -l all-commits -d 'Also what every commit uses'
+complete -c trove -n '__trove_using pull' -s f -l force -d 'Overwrite changes, saving them to the cache first'
+complete -c trove -n '__trove_using push fetch pull' -a '(__trove_stages)' -d 'Stage'
+
+# remote add, list, remove, default, modify
+complete -c trove -n '__trove_using remote' -a add -d 'Add a remote: a directory, file:// URL or s3://BUCKET/PREFIX'
+complete -c trove -n '__trove_using remote' -a list -d 'List the remotes (credentials masked)'
+complete -c trove -n '__trove_using remote' -a remove -d 'Remove a remote'
+complete -c trove -n '__trove_using remote' -a default -d 'Print or set the default remote'
+complete -c trove -n '__trove_using remote' -a modify -d 'Set or unset an option of a remote'
+complete -c trove -n '__trove_using "remote add"' -s d -l default -d 'Make it the default remote'
+complete -c trove -n '__trove_using "remote add"' -s f -l force -d 'Replace the URL of an existing remote'
+complete -c trove -n '__trove_using "remote add" "remote default"' -l local -d 'Write to .trove/config.local (not committed)'
+complete -c trove -n '__trove_using "remote add"; and __trove_remote_position 1' -x -a '(__fish_complete_directories)' -d 'Directory, file:// URL or s3://BUCKET/PREFIX'
+complete -c trove -n '__trove_using "remote list"' -l json -d 'Print the remotes as JSON'
+complete -c trove -n '__trove_using "remote remove" "remote default" "remote modify"; and __trove_remote_position 0' -a '(__trove_remotes)' -d 'Remote'
+complete -c trove -n '__trove_using "remote modify"' -s u -l unset -d 'Remove the option'
+complete -c trove -n '__trove_using "remote modify"' -l local -d 'Write to .trove/config.local (for credentials)'
+complete -c trove -n '__trove_using "remote modify"; and __trove_remote_position 1' -a 'url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level' -d 'Key'
+complete -c trove -n '__trove_using "remote modify"; and __trove_remote_value_of use_path_style' -a 'true false' -d 'Value'
+complete -c trove -n '__trove_using "remote modify"; and __trove_remote_value_of compression' -a 'none zstd' -d 'Value'
+complete -c trove -n '__trove_using "remote modify"; and __trove_remote_value_of url' -a '(__fish_complete_directories)' -d 'Directory or URL'
 
 # stage add, stage list
 complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_subcommand_from add list' -a add -d 'Add a stage to the pipeline file'

@@ -120,6 +120,18 @@ gc_needs_a_scope() {
     [ "$(objects)" = "$before" ] || fail "gc without a scope deleted objects"
 }
 
+# The workspace's directory without its manifest: gc deletes nothing.
+gc_stops_without_a_workspace_manifest() {
+    two_versions
+    manifest=$(cache_object "$(pointer_hash d.trove)")
+    chmod u+w "$(dirname "$manifest")"
+    rm -f "$manifest"
+    before=$(objects)
+    expect_fail 1 trove gc -w -f
+    expect_output_contains "manifest"
+    [ "$(objects)" = "$before" ] || fail "gc deleted objects without knowing d's files"
+}
+
 gc_workspace() {
     two_versions
     # What the workspace uses: d's manifest, d/a, d/c, f and g at V2.
@@ -226,6 +238,7 @@ test_case ls_at_revisions
 test_case unknown_revision
 test_case gc_needs_a_scope
 test_case gc_workspace
+test_case gc_stops_without_a_workspace_manifest
 test_case gc_keeps_branches_and_tags
 test_case gc_all_commits
 test_case fsck_clean_and_corrupt

@@ -92,6 +92,21 @@ GitRepo::workdir() const
   return fs::path(git_repository_workdir(m_repo.get())).lexically_normal().parent_path();
 }
 
+fs::path
+GitRepo::hooks_dir() const
+{
+  Owned<git_config, git_config_free> config;
+  if (git_repository_config_snapshot(&config.ptr, m_repo.get()) == 0) {
+    git_buf path = GIT_BUF_INIT;
+    if (git_config_get_path(&path, config.ptr, "core.hooksPath") == 0) {
+      fs::path hooks(path.ptr);
+      git_buf_dispose(&path);
+      return hooks.is_absolute() ? hooks : workdir() / hooks;
+    }
+  }
+  return fs::path(git_repository_commondir(m_repo.get())) / "hooks";
+}
+
 bool
 GitRepo::tracks(const std::string& relative) const
 {

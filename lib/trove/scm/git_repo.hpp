@@ -26,6 +26,9 @@ public:
   static std::optional<GitRepo> discover(const fs::path& start);
 
   fs::path workdir() const;
+  // Where git runs hooks from: core.hooksPath (relative to the work tree),
+  // else .git/hooks.
+  fs::path hooks_dir() const;
 
   // True when git's index tracks `relative` (a file) or a file below it.
   bool tracks(const std::string& relative) const;

@@ -47,6 +47,14 @@ ObjectStore::install(const fs::path& tmp, std::string hex, bool is_dir)
   return id;
 }
 
+void
+ObjectStore::adopt(const fs::path& tmp, const ObjectId& id)
+{
+  fs::permissions(tmp, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  core::wait_for_writeback(tmp);
+  install(tmp, id.hex, id.is_dir);
+}
+
 ObjectId
 ObjectStore::put_bytes(std::string_view data, bool is_dir)
 {

@@ -62,6 +62,12 @@ public:
   // instead of a flush per file, as git's core.fsyncMethod=batch.
   void commit(const std::vector<Staged>& staged, unsigned jobs);
 
+  // Puts a file from the temp directory into the store as `id`, which the
+  // caller computed from the very bytes it wrote there (a download decoded
+  // and hashed as it arrived); `id` must be the one that was expected.
+  // Waits for the data to reach the device first.
+  void adopt(const fs::path& tmp, const ObjectId& id);
+
   // stage_file and commit for one file.
   ObjectId put_file(const fs::path& source, const std::vector<LinkType>& types);
 

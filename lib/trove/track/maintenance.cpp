@@ -15,13 +15,23 @@ namespace trove::track {
 
 namespace {
 
+// `strict`: a directory whose manifest is missing stops gc. The workspace's
+// data should be whole; an old commit's may never have been fetched.
 void
 mark_used(const Repository& repo, const PointerFile& pointer,
-          std::unordered_set<store::ObjectId>& used)
+          std::unordered_set<store::ObjectId>& used, bool strict)
 {
-  if (!used.insert(pointer.id).second || !pointer.id.is_dir
-      || !repo.store().contains(pointer.id)) {
+  if (!used.insert(pointer.id).second || !pointer.id.is_dir) {
     return;
+  }
+  if (!repo.store().contains(pointer.id)) {
+    if (!strict) {
+      return;
+    }
+    // Its files could be anywhere in the cache: deleting them could lose data.
+    throw Error("the manifest " + pointer.id.to_string() + " of '" + pointer.out_path
+                + "' is not in the cache, so gc cannot tell its files from garbage; "
+                "fetch it first (trove fetch) or check it out");
   }
   auto manifest = store::Manifest::parse(repo.store().read_verified(pointer.id),
                                          "manifest " + pointer.id.to_string());
@@ -32,57 +42,74 @@ mark_used(const Repository& repo, const PointerFile& pointer,
 
 } // namespace
 
-GcResult
-gc(Repository& repo, const GcScope& scope, DryRun dry_run)
+std::vector<PointerFile>
+referenced_outputs(const Repository& repo, const ObjectScope& scope,
+                   std::size_t* workspace_count)
 {
-  std::unordered_set<store::ObjectId> used;
-  auto mark_lock_file = [&](std::string_view text, const std::string& source) {
+  std::vector<PointerFile> outputs;
+  auto add_lock_file = [&](std::string_view text, const std::string& source) {
     if (scope.lock_outputs) {
-      for (const auto& out : scope.lock_outputs(text, source)) {
-        mark_used(repo, out, used);
+      for (auto& out : scope.lock_outputs(text, source)) {
+        outputs.push_back(std::move(out));
       }
     }
   };
   auto found = find_metadata_files(repo);
   for (const auto& pointer_path : found.pointers) {
-    mark_used(repo, PointerFile::load(repo.absolute(pointer_path)), used);
+    outputs.push_back(PointerFile::load(repo.absolute(pointer_path)));
   }
   for (const auto& lock_path : found.locks) {
-    mark_lock_file(core::read_file(repo.absolute(lock_path)), lock_path);
+    add_lock_file(core::read_file(repo.absolute(lock_path)), lock_path);
   }
+  if (workspace_count) {
+    *workspace_count = outputs.size();
+  }
+  if (!scope.all_branches && !scope.all_tags && !scope.all_commits) {
+    return outputs;
+  }
+  const auto& git = repo.require_git();
   std::set<std::string> commits;
-  if (scope.all_branches || scope.all_tags || scope.all_commits) {
-    const auto& git = repo.require_git();
-    auto take = [&](const std::vector<std::string>& list) {
-      commits.insert(list.begin(), list.end());
-    };
-    if (auto head = git.head_commit()) {
-      commits.insert(*head);
-    }
-    if (scope.all_branches) {
-      take(git.branch_commits());
-    }
-    if (scope.all_tags) {
-      take(git.tag_commits());
-    }
-    if (scope.all_commits) {
-      take(git.all_commits());
-    }
-    auto is_state = [](std::string_view name) {
-      auto kind = metadata_kind(name);
-      return kind == MetadataKind::pointer || kind == MetadataKind::lock;
-    };
-    scm::GitRepo::FileFinder finder(git, is_state);
-    for (const auto& commit : commits) {
-      for (const auto& file : finder.in(commit)) {
-        std::string source = commit.substr(0, 7) + ":" + file.path;
-        if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer) {
-          mark_used(repo, PointerFile::parse(file.content, source), used);
-        } else {
-          mark_lock_file(file.content, source);
-        }
+  auto take = [&](const std::vector<std::string>& list) {
+    commits.insert(list.begin(), list.end());
+  };
+  if (auto head = git.head_commit()) {
+    commits.insert(*head);
+  }
+  if (scope.all_branches) {
+    take(git.branch_commits());
+  }
+  if (scope.all_tags) {
+    take(git.tag_commits());
+  }
+  if (scope.all_commits) {
+    take(git.all_commits());
+  }
+  auto is_state = [](std::string_view name) {
+    auto kind = metadata_kind(name);
+    return kind == MetadataKind::pointer || kind == MetadataKind::lock;
+  };
+  scm::GitRepo::FileFinder finder(git, is_state);
+  for (const auto& commit : commits) {
+    for (const auto& file : finder.in(commit)) {
+      std::string source = commit.substr(0, 7) + ":" + file.path;
+      if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer) {
+        outputs.push_back(PointerFile::parse(file.content, source));
+      } else {
+        add_lock_file(file.content, source);
       }
     }
+  }
+  return outputs;
+}
+
+GcResult
+gc(Repository& repo, const ObjectScope& scope, DryRun dry_run)
+{
+  std::unordered_set<store::ObjectId> used;
+  std::size_t workspace_count = 0;
+  auto outputs = referenced_outputs(repo, scope, &workspace_count);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    mark_used(repo, outputs[i], used, i < workspace_count);
   }
   GcResult result;
   for (const auto& entry : repo.store().list()) {

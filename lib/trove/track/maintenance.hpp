@@ -12,7 +12,8 @@
 
 namespace trove::track {
 
-struct GcScope
+// Which revisions a command (gc, push, fetch) considers.
+struct ObjectScope
 {
   bool workspace = false;
   bool all_branches = false;
@@ -26,6 +27,12 @@ struct GcScope
   bool empty() const { return !workspace && !all_branches && !all_tags && !all_commits; }
 };
 
+// The outputs (pointer entries) the scope refers to: the workspace's
+// pointer and lock files, and with all_* those of the chosen commits. The
+// workspace's come first; `workspace_count` (when given) says how many.
+std::vector<PointerFile> referenced_outputs(const Repository& repo, const ObjectScope& scope,
+                                           std::size_t* workspace_count = nullptr);
+
 enum class DryRun { no, yes };
 
 struct GcResult
@@ -38,7 +45,7 @@ struct GcResult
 // Deletes cache objects that nothing in the scope uses. The workspace's
 // pointer files are always in scope. A pointer file that cannot be read
 // stops gc before anything is deleted.
-GcResult gc(Repository& repo, const GcScope& scope, DryRun dry_run);
+GcResult gc(Repository& repo, const ObjectScope& scope, DryRun dry_run);
 
 struct FsckResult
 {

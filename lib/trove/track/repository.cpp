@@ -242,8 +242,14 @@ Repository::check_setting(const std::string& key, const std::string& value)
   if (key == "cache.type") {
     store::parse_link_types(value);
   } else if (name == "jobs" || name == "lock_timeout" || name == "compression_level") {
-    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
-      throw Error(key + ": expected a number, got '" + value + "'");
+    // The ranges that make sense: zstd's levels, threads a machine can run.
+    unsigned long most = name == "compression_level" ? 22 : name == "jobs" ? 1024 : 86400;
+    unsigned long least = name == "jobs" ? 1 : 0;
+    bool digits = !value.empty() && value.size() <= 6
+                  && value.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoul(value) < least || std::stoul(value) > most) {
+      throw Error(key + ": expected a number from " + std::to_string(least) + " to "
+                  + std::to_string(most) + ", got '" + value + "'");
     }
   } else if (name == "no_scm" || name == "use_path_style") {
     is_one_of({"true", "false"});

@@ -1,0 +1,162 @@
+// remote add/list/remove/default/modify: where data is shared.
+#include "app.hpp"
+#include "output.hpp"
+
+#include <trove/core/error.hpp>
+#include <trove/remote/remote_config.hpp>
+
+#include <iostream>
+
+namespace trove::cli {
+
+namespace {
+
+using remote::Level;
+
+Level
+level_of(bool local)
+{
+  return local ? Level::local : Level::repo;
+}
+
+void
+register_remote_add(CLI::App& group, Context& context)
+{
+  struct Options
+  {
+    std::string name;
+    std::string url;
+    bool make_default = false;
+    bool local = false;
+    bool force = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(group, context, "add", "Add a remote: a directory, file:// URL or s3://BUCKET/PREFIX", [&context, o] {
+    auto& repo = context.writer();
+    remote::add_remote(repo.trove_dir(), level_of(o->local), o->name, o->url, o->make_default,
+                       o->force);
+    return 0;
+  });
+  command->add_option("name", o->name, "Name of the remote")->required();
+  command->add_option("url", o->url, "Directory, file:// URL or s3://BUCKET/PREFIX")->required();
+  command->add_flag("-d,--default", o->make_default, "Make it the default remote");
+  command->add_flag("--local", o->local, "Write to .trove/config.local (not committed)");
+  command->add_flag("-f,--force", o->force, "Replace the URL of an existing remote");
+}
+
+void
+register_remote_list(CLI::App& group, Context& context)
+{
+  auto json_output = std::make_shared<bool>(false);
+  auto* command = add_command(group, context, "list", "List the remotes (credentials masked)", [&context, json_output] {
+    const auto& config = context.reader().config();
+    auto chosen = remote::default_remote(config);
+    auto shown = [](const std::string& key, const std::string& value) {
+      return remote::is_secret(key) ? std::string("***") : value;
+    };
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& r : remote::list_remotes(config)) {
+      bool is_default = chosen == r.name;
+      if (*json_output) {
+        nlohmann::ordered_json options = nlohmann::ordered_json::object();
+        for (const auto& [key, value] : r.options) {
+          options[key] = shown(key, value);
+        }
+        list.push_back({{"name", r.name}, {"url", r.url}, {"default", is_default},
+                        {"options", options}});
+        continue;
+      }
+      std::cout << r.name << '\t' << r.url << (is_default ? "\t(default)" : "") << '\n';
+      for (const auto& [key, value] : r.options) {
+        std::cout << "    " << key << " = " << shown(key, value) << '\n';
+      }
+    }
+    if (*json_output) {
+      print_json(list);
+    }
+    return 0;
+  });
+  command->add_flag("--json", *json_output, "Print the remotes as JSON");
+}
+
+void
+register_remote_remove(CLI::App& group, Context& context)
+{
+  auto name = std::make_shared<std::string>();
+  auto* command = add_command(group, context, "remove", "Remove a remote", [&context, name] {
+    remote::remove_remote(context.writer().trove_dir(), *name);
+    return 0;
+  });
+  command->add_option("name", *name, "Name of the remote")->required();
+}
+
+void
+register_remote_default(CLI::App& group, Context& context)
+{
+  struct Options
+  {
+    std::string name;
+    bool local = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(group, context, "default", "Print or set the default remote", [&context, o] {
+    if (o->name.empty()) {
+      auto chosen = remote::default_remote(context.reader().config());
+      if (!chosen) {
+        throw Error("no default remote (set one with 'trove remote default NAME')");
+      }
+      std::cout << *chosen << '\n';
+      return 0;
+    }
+    remote::set_default_remote(context.writer().trove_dir(), level_of(o->local), o->name);
+    return 0;
+  });
+  command->add_option("name", o->name, "The remote to make the default");
+  command->add_flag("--local", o->local, "Write to .trove/config.local (not committed)");
+}
+
+void
+register_remote_modify(CLI::App& group, Context& context)
+{
+  struct Options
+  {
+    std::string name;
+    std::string key;
+    std::string value;
+    bool unset = false;
+    bool local = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = add_command(group, context, "modify", "Set or unset an option of a remote", [&context, o] {
+    if (o->unset == !o->value.empty()) {
+      throw UsageError(o->unset ? "--unset takes no VALUE" : "modify needs a VALUE (or --unset)");
+    }
+    std::optional<std::string> value;
+    if (!o->unset) {
+      value = o->value;
+    }
+    remote::modify_remote(context.writer().trove_dir(), level_of(o->local), o->name, o->key, value);
+    return 0;
+  });
+  command->add_option("name", o->name, "Name of the remote")->required();
+  command->add_option("key", o->key, "url, endpointurl, region, profile, access_key_id, secret_access_key, session_token, use_path_style, jobs, compression, compression_level")->required();
+  command->add_option("value", o->value, "The new value");
+  command->add_flag("-u,--unset", o->unset, "Remove the option");
+  command->add_flag("--local", o->local, "Write to .trove/config.local (for credentials)");
+}
+
+} // namespace
+
+void
+register_remote_commands(CLI::App& app, Context& context)
+{
+  auto* group = app.add_subcommand("remote", "Configure remotes: shared directories and S3 buckets");
+  group->require_subcommand(1);
+  register_remote_add(*group, context);
+  register_remote_list(*group, context);
+  register_remote_remove(*group, context);
+  register_remote_default(*group, context);
+  register_remote_modify(*group, context);
+}
+
+} // namespace trove::cli

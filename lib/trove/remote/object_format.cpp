@@ -1,0 +1,224 @@
+#include <trove/remote/object_format.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/hash.hpp>
+
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <memory>
+#include <unistd.h>
+#include <vector>
+
+namespace trove::remote {
+
+namespace {
+
+constexpr std::uint8_t k_format_version = 1;
+
+core::Fd
+create_file(const fs::path& path)
+{
+  core::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) {
+    throw Error("cannot create " + path.string() + ": " + std::strerror(errno));
+  }
+  return fd;
+}
+
+void
+write_all(int fd, const void* data, std::size_t size, const fs::path& path)
+{
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+// Reads up to `size` bytes; fewer only at the end of the file.
+std::size_t
+read_some(int fd, char* buffer, std::size_t size, const fs::path& path)
+{
+  std::size_t total = 0;
+  while (total < size) {
+    ssize_t n = ::read(fd, buffer + total, size - total);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) {
+      break;
+    }
+    total += static_cast<std::size_t>(n);
+  }
+  return total;
+}
+
+std::string
+header(Compression compression)
+{
+  std::string bytes(k_object_magic);
+  bytes += static_cast<char>(k_format_version);
+  bytes += static_cast<char>(compression);
+  bytes.resize(k_object_header_size, '\0');
+  return bytes;
+}
+
+struct CStreamFree
+{
+  void operator()(ZSTD_CStream* stream) const { ZSTD_freeCStream(stream); }
+};
+struct DStreamFree
+{
+  void operator()(ZSTD_DStream* stream) const { ZSTD_freeDStream(stream); }
+};
+
+// Compresses `in` into `out` after a header; the bytes written, header
+// included.
+std::uint64_t
+write_compressed(int in, const fs::path& source, int out, const fs::path& dest, int level)
+{
+  std::unique_ptr<ZSTD_CStream, CStreamFree> stream(ZSTD_createCStream());
+  ZSTD_CCtx_setParameter(stream.get(), ZSTD_c_compressionLevel, level);
+  auto head = header(Compression::zstd);
+  write_all(out, head.data(), head.size(), dest);
+  std::uint64_t written = head.size();
+  std::vector<char> input(ZSTD_CStreamInSize());
+  std::vector<char> output(ZSTD_CStreamOutSize());
+  for (;;) {
+    std::size_t got = read_some(in, input.data(), input.size(), source);
+    bool last = got < input.size();
+    ZSTD_inBuffer in_buffer{input.data(), got, 0};
+    for (;;) {
+      ZSTD_outBuffer out_buffer{output.data(), output.size(), 0};
+      std::size_t left =
+        ZSTD_compressStream2(stream.get(), &out_buffer, &in_buffer, last ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(left)) {
+        throw Error("cannot compress " + source.string() + ": " + ZSTD_getErrorName(left));
+      }
+      write_all(out, output.data(), out_buffer.pos, dest);
+      written += out_buffer.pos;
+      if (last ? left == 0 : in_buffer.pos == in_buffer.size) {
+        break;
+      }
+    }
+    if (last) {
+      return written;
+    }
+  }
+}
+
+void
+copy_raw(int in, const fs::path& source, int out, const fs::path& dest)
+{
+  char* buffer = core::io_buffer();
+  while (std::size_t got = read_some(in, buffer, core::k_io_buffer_size, source)) {
+    write_all(out, buffer, got, dest);
+  }
+}
+
+} // namespace
+
+void
+encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding)
+{
+  auto in = core::open_read(source);
+  auto out = create_file(dest);
+  char start[k_object_header_size];
+  std::size_t start_size = read_some(in.get(), start, sizeof start, source);
+  bool starts_with_magic = std::string_view(start, start_size).starts_with(k_object_magic);
+  ::lseek(in.get(), 0, SEEK_SET);
+  struct stat st{};
+  ::fstat(in.get(), &st);
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (encoding.compression == Compression::zstd) {
+    if (write_compressed(in.get(), source, out.get(), dest, encoding.level) < size) {
+      return;
+    }
+    // Incompressible: start again with the raw bytes.
+    if (::ftruncate(out.get(), 0) != 0 || ::lseek(out.get(), 0, SEEK_SET) != 0
+        || ::lseek(in.get(), 0, SEEK_SET) != 0) {
+      throw Error("cannot rewrite " + dest.string() + ": " + std::strerror(errno));
+    }
+  }
+  if (starts_with_magic) {
+    auto head = header(Compression::none);
+    write_all(out.get(), head.data(), head.size(), dest);
+  }
+  copy_raw(in.get(), source, out.get(), dest);
+}
+
+std::string
+decode_object(const fs::path& source, const fs::path& dest, const std::string& what)
+{
+  auto in = core::open_read(source);
+  auto out = create_file(dest);
+  core::Sha256 hash;
+  auto emit = [&](const char* data, std::size_t size) {
+    hash.update(data, size);
+    write_all(out.get(), data, size, dest);
+  };
+  char start[k_object_header_size];
+  std::size_t start_size = read_some(in.get(), start, sizeof start, source);
+  if (start_size < k_object_header_size
+      || !std::string_view(start, start_size).starts_with(k_object_magic)) {
+    emit(start, start_size); // raw bytes
+    char* buffer = core::io_buffer();
+    while (std::size_t got = read_some(in.get(), buffer, core::k_io_buffer_size, source)) {
+      emit(buffer, got);
+    }
+    return hash.finish_hex();
+  }
+  if (static_cast<std::uint8_t>(start[8]) != k_format_version) {
+    throw Error(what + ": object format version " + std::to_string(std::uint8_t(start[8]))
+                + " is newer than this trove knows (1)");
+  }
+  auto compression = static_cast<Compression>(start[9]);
+  if (compression == Compression::none) {
+    char* buffer = core::io_buffer();
+    while (std::size_t got = read_some(in.get(), buffer, core::k_io_buffer_size, source)) {
+      emit(buffer, got);
+    }
+    return hash.finish_hex();
+  }
+  if (compression != Compression::zstd) {
+    throw Error(what + ": unknown compression " + std::to_string(std::uint8_t(start[9])));
+  }
+  std::unique_ptr<ZSTD_DStream, DStreamFree> stream(ZSTD_createDStream());
+  std::vector<char> input(ZSTD_DStreamInSize());
+  std::vector<char> output(ZSTD_DStreamOutSize());
+  std::size_t left = 1; // bytes the frame still needs; 0 once it ended
+  while (std::size_t got = read_some(in.get(), input.data(), input.size(), source)) {
+    ZSTD_inBuffer in_buffer{input.data(), got, 0};
+    bool output_full = false; // zstd may hold more output for us
+    while (in_buffer.pos < in_buffer.size || output_full) {
+      ZSTD_outBuffer out_buffer{output.data(), output.size(), 0};
+      left = ZSTD_decompressStream(stream.get(), &out_buffer, &in_buffer);
+      if (ZSTD_isError(left)) {
+        throw Error(what + ": corrupt compressed data (" + ZSTD_getErrorName(left) + ")");
+      }
+      emit(output.data(), out_buffer.pos);
+      output_full = out_buffer.pos == out_buffer.size;
+    }
+  }
+  if (left != 0) {
+    throw Error(what + ": compressed data ends early");
+  }
+  return hash.finish_hex();
+}
+
+} // namespace trove::remote

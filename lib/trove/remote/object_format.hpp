@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace trove::remote {
+
+namespace fs = std::filesystem;
+
+// How an object is kept on a remote. Either its raw bytes (what any tool
+// uploads), or a 16-byte header and a payload:
+//
+//   bytes 0-7   magic "\x89TROVE\r\n" (not text, and CR LF shows mangling)
+//   byte  8     format version, 1
+//   byte  9     compression: 0 none, 1 zstd
+//   bytes 10-15 zero
+//
+// trove writes the header with zstd whenever that makes the object
+// smaller, raw bytes otherwise (and a "none" header for the rare raw object
+// that starts with the magic, so that reading is never ambiguous).
+enum class Compression : std::uint8_t { none = 0, zstd = 1 };
+
+struct Encoding
+{
+  Compression compression = Compression::zstd;
+  int level = 3;
+};
+
+inline constexpr std::string_view k_object_magic{"\x89TROVE\r\n", 8};
+inline constexpr std::size_t k_object_header_size = 16;
+
+// Writes the remote form of the file `source` to the new file `dest`.
+void encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding);
+
+// Writes the bytes a remote object holds to the new file `dest` and returns
+// their SHA-256 (hex). `what` names the object in errors (an unknown format
+// version or compression, corrupt zstd data).
+std::string decode_object(const fs::path& source, const fs::path& dest, const std::string& what);
+
+} // namespace trove::remote

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <trove/remote/object_format.hpp>
+#include <trove/remote/remote_config.hpp>
+#include <trove/store/object_id.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace trove::remote {
+
+namespace fs = std::filesystem;
+
+// Where a team shares objects: a directory (shared disk, NFS) or an S3
+// bucket. Objects are keyed as in the cache, "sha256/ab/cdef...[.dir]".
+class Remote
+{
+public:
+  virtual ~Remote() = default;
+
+  // "remote 'storage' (/mnt/shared/trove)", for messages.
+  virtual std::string describe() const = 0;
+  // The keys among `keys` the remote holds.
+  virtual std::unordered_set<std::string> present(const std::vector<std::string>& keys) = 0;
+  // Stores the file `source` under `key` in the remote's object format; a
+  // reader never sees part of it. Returns the bytes stored.
+  virtual std::uint64_t upload(const fs::path& source, const std::string& key) = 0;
+  // Writes the bytes the object holds to the new file `dest` and returns
+  // their SHA-256 (hex); the caller checks it against the id. Throws
+  // trove::Error naming the key when the remote lacks it.
+  virtual std::string download(const std::string& key, const fs::path& dest) = 0;
+  // Every object key on the remote.
+  virtual std::vector<std::string> list() = 0;
+  virtual void remove(const std::vector<std::string>& keys) = 0;
+};
+
+// The key of an object on every remote.
+std::string key_of(const store::ObjectId& id);
+
+// Opens the remote the settings describe; a relative directory is relative
+// to `root` (the repository).
+std::unique_ptr<Remote> open_remote(const RemoteSettings& settings, const fs::path& root);
+
+} // namespace trove::remote

@@ -1,0 +1,270 @@
+#include <trove/remote/transfer.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/parallel.hpp>
+#include <trove/store/manifest.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+namespace trove::remote {
+
+namespace {
+
+using store::ObjectId;
+
+// The file ids a manifest in the cache lists.
+std::vector<ObjectId>
+files_of(const track::Repository& repo, const ObjectId& dir)
+{
+  auto manifest = store::Manifest::parse(repo.store().read_verified(dir),
+                                         "manifest " + dir.to_string());
+  std::vector<ObjectId> files;
+  for (const auto& entry : manifest.entries()) {
+    files.push_back({entry.hex, false});
+  }
+  return files;
+}
+
+// Runs `transfer` on each object, `jobs` at a time, collecting failures
+// instead of stopping at the first.
+void
+for_each_object(const std::vector<ObjectId>& ids, unsigned jobs, TransferResult& result,
+                std::size_t& done, std::size_t total, const Progress& progress,
+                const std::function<std::uint64_t(const ObjectId&)>& transfer)
+{
+  std::mutex mutex;
+  core::parallel_for(ids.size(), jobs, [&](std::size_t i) {
+    std::uint64_t bytes = 0;
+    std::string error;
+    try {
+      bytes = transfer(ids[i]);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard lock(mutex);
+    if (error.empty()) {
+      ++result.transferred;
+      result.bytes += bytes;
+    } else {
+      result.failed.emplace(ids[i].to_string(), error);
+    }
+    if (progress) {
+      progress(++done, total);
+    }
+  });
+}
+
+} // namespace
+
+TransferResult
+push(const track::Repository& repo, Remote& remote,
+     const std::vector<track::PointerFile>& outputs, unsigned jobs, const Progress& progress)
+{
+  TransferResult result;
+  std::set<ObjectId> files;
+  std::map<ObjectId, std::vector<ObjectId>> dirs; // manifest -> its files
+  for (const auto& out : outputs) {
+    if (!repo.store().contains(out.id)) {
+      result.missing.push_back(out.id.to_string());
+    } else if (out.id.is_dir) {
+      auto listed = files_of(repo, out.id);
+      files.insert(listed.begin(), listed.end());
+      dirs.emplace(out.id, std::move(listed));
+    } else {
+      files.insert(out.id);
+    }
+  }
+  std::vector<std::string> keys;
+  for (const auto& id : files) {
+    keys.push_back(key_of(id));
+  }
+  for (const auto& [id, listed] : dirs) {
+    keys.push_back(key_of(id));
+  }
+  auto present = remote.present(keys);
+  auto on_remote = [&](const ObjectId& id) { return present.count(key_of(id)) > 0; };
+  std::vector<ObjectId> to_send;
+  for (const auto& id : files) {
+    if (on_remote(id)) {
+      ++result.already;
+    } else if (!repo.store().contains(id)) {
+      result.missing.push_back(id.to_string());
+    } else {
+      to_send.push_back(id);
+    }
+  }
+  std::size_t done = 0;
+  std::size_t total = to_send.size() + dirs.size();
+  auto send = [&](const ObjectId& id) { return remote.upload(repo.store().path_of(id), key_of(id)); };
+  for_each_object(to_send, jobs, result, done, total, progress, send);
+
+  std::vector<ObjectId> manifests;
+  for (const auto& [id, listed] : dirs) {
+    bool complete = true;
+    for (const auto& file : listed) {
+      complete = complete && !result.failed.count(file.to_string())
+                 && (on_remote(file) || repo.store().contains(file));
+    }
+    if (on_remote(id)) {
+      ++result.already;
+    } else if (complete) {
+      manifests.push_back(id);
+    }
+  }
+  for_each_object(manifests, jobs, result, done, total, progress, send);
+  return result;
+}
+
+TransferResult
+fetch(track::Repository& repo, Remote& remote,
+      const std::vector<track::PointerFile>& outputs, unsigned jobs, const Progress& progress)
+{
+  TransferResult result;
+  std::error_code ec;
+  fs::create_directories(repo.store().tmp_dir(), ec); // not in a fresh clone
+  auto receive = [&](const ObjectId& id) -> std::uint64_t {
+    auto tmp = core::temp_path_in(repo.store().tmp_dir());
+    try {
+      auto hex = remote.download(key_of(id), tmp);
+      if (hex != id.hex) {
+        throw Error(key_of(id) + " on " + remote.describe() + " is corrupt: its bytes hash to "
+                    + hex);
+      }
+      auto size = fs::file_size(tmp);
+      repo.store().adopt(tmp, id);
+      return size;
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw;
+    }
+  };
+  // The ids the cache lacks and the remote has; the others are counted.
+  auto to_receive = [&](const std::set<ObjectId>& ids) {
+    std::vector<ObjectId> wanted;
+    std::vector<std::string> keys;
+    for (const auto& id : ids) {
+      if (repo.store().contains(id)) {
+        ++result.already;
+      } else {
+        wanted.push_back(id);
+        keys.push_back(key_of(id));
+      }
+    }
+    auto present = remote.present(keys);
+    std::vector<ObjectId> available;
+    for (const auto& id : wanted) {
+      if (present.count(key_of(id))) {
+        available.push_back(id);
+      } else {
+        result.missing.push_back(id.to_string());
+      }
+    }
+    return available;
+  };
+  std::set<ObjectId> roots;
+  for (const auto& out : outputs) {
+    roots.insert(out.id);
+  }
+  std::size_t done = 0;
+  auto wanted = to_receive(roots);
+  for_each_object(wanted, jobs, result, done, wanted.size(), progress, receive);
+
+  std::set<ObjectId> files;
+  for (const auto& id : roots) {
+    if (id.is_dir && repo.store().contains(id)) {
+      auto listed = files_of(repo, id);
+      files.insert(listed.begin(), listed.end());
+    }
+  }
+  auto listed_files = to_receive(files);
+  std::size_t total = wanted.size() + listed_files.size();
+  for_each_object(listed_files, jobs, result, done, total, progress, receive);
+  return result;
+}
+
+std::string
+to_string(CloudState state)
+{
+  switch (state) {
+  case CloudState::not_pushed:
+    return "not pushed";
+  case CloudState::not_in_cache:
+    return "not in cache";
+  case CloudState::missing:
+    return "missing";
+  case CloudState::up_to_date:
+    break;
+  }
+  return "up to date";
+}
+
+std::vector<CloudStatus>
+cloud_status(const track::Repository& repo, Remote& remote,
+             const std::vector<track::TrackedOut>& outputs)
+{
+  std::vector<std::vector<ObjectId>> ids_of(outputs.size());
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const auto& id = outputs[i].pointer.id;
+    ids_of[i].push_back(id);
+    if (id.is_dir && repo.store().contains(id)) {
+      auto listed = files_of(repo, id);
+      ids_of[i].insert(ids_of[i].end(), listed.begin(), listed.end());
+    }
+    for (const auto& one : ids_of[i]) {
+      keys.push_back(key_of(one));
+    }
+  }
+  auto present = remote.present(keys);
+  std::vector<CloudStatus> statuses;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    bool only_local = false, only_remote = false, nowhere = false;
+    for (const auto& id : ids_of[i]) {
+      bool local = repo.store().contains(id);
+      bool remote_has = present.count(key_of(id)) > 0;
+      only_local = only_local || (local && !remote_has);
+      only_remote = only_remote || (!local && remote_has);
+      nowhere = nowhere || (!local && !remote_has);
+    }
+    auto state = nowhere       ? CloudState::missing
+                 : only_local  ? CloudState::not_pushed
+                 : only_remote ? CloudState::not_in_cache
+                               : CloudState::up_to_date;
+    statuses.push_back({outputs[i].path, state});
+  }
+  return statuses;
+}
+
+std::vector<std::string>
+unused_remote_objects(const track::Repository& repo, Remote& remote,
+                      const std::vector<track::PointerFile>& outputs)
+{
+  std::set<std::string> used;
+  for (const auto& out : outputs) {
+    used.insert(key_of(out.id));
+    if (!out.id.is_dir) {
+      continue;
+    }
+    if (!repo.store().contains(out.id)) {
+      throw Error("the manifest " + out.id.to_string() + " of '" + out.out_path
+                  + "' is not in the cache, so its files on " + remote.describe()
+                  + " cannot be told from garbage; run 'trove fetch' first");
+    }
+    for (const auto& file : files_of(repo, out.id)) {
+      used.insert(key_of(file));
+    }
+  }
+  std::vector<std::string> unused;
+  for (auto& key : remote.list()) {
+    if (!used.count(key)) {
+      unused.push_back(std::move(key));
+    }
+  }
+  return unused;
+}
+
+} // namespace trove::remote
