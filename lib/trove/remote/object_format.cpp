@@ -19,6 +19,7 @@ namespace trove::remote {
 namespace {
 
 constexpr std::uint8_t k_format_version = 1;
+constexpr std::uint64_t k_probe_size = 4 << 20;
 
 core::Fd
 create_file(const fs::path& path)
@@ -88,17 +89,22 @@ struct DStreamFree
 };
 
 // Compresses `in` into `out` after a header; the bytes written, header
-// included.
+// included, or UINT64_MAX once the first megabytes show that the data does
+// not compress (so a large random file is not compressed in vain).
 std::uint64_t
 write_compressed(int in, const fs::path& source, int out, const fs::path& dest, int level)
 {
-  std::unique_ptr<ZSTD_CStream, CStreamFree> stream(ZSTD_createCStream());
+  // One context per thread, reused: creating one costs more than
+  // compressing a small file.
+  thread_local std::unique_ptr<ZSTD_CStream, CStreamFree> stream(ZSTD_createCStream());
+  ZSTD_CCtx_reset(stream.get(), ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(stream.get(), ZSTD_c_compressionLevel, level);
   auto head = header(Compression::zstd);
   write_all(out, head.data(), head.size(), dest);
   std::uint64_t written = head.size();
-  std::vector<char> input(ZSTD_CStreamInSize());
-  std::vector<char> output(ZSTD_CStreamOutSize());
+  std::uint64_t consumed = 0;
+  thread_local std::vector<char> input(ZSTD_CStreamInSize());
+  thread_local std::vector<char> output(ZSTD_CStreamOutSize());
   for (;;) {
     std::size_t got = read_some(in, input.data(), input.size(), source);
     bool last = got < input.size();
@@ -116,8 +122,13 @@ write_compressed(int in, const fs::path& source, int out, const fs::path& dest, 
         break;
       }
     }
+    consumed += got;
     if (last) {
       return written;
+    }
+    // zstd holds back up to a block, so "not smaller" means saving < 5%.
+    if (consumed >= k_probe_size && written * 100 >= consumed * 95) {
+      return UINT64_MAX;
     }
   }
 }
@@ -198,9 +209,10 @@ decode_object(const fs::path& source, const fs::path& dest, const std::string& w
   if (compression != Compression::zstd) {
     throw Error(what + ": unknown compression " + std::to_string(std::uint8_t(start[9])));
   }
-  std::unique_ptr<ZSTD_DStream, DStreamFree> stream(ZSTD_createDStream());
-  std::vector<char> input(ZSTD_DStreamInSize());
-  std::vector<char> output(ZSTD_DStreamOutSize());
+  thread_local std::unique_ptr<ZSTD_DStream, DStreamFree> stream(ZSTD_createDStream());
+  ZSTD_DCtx_reset(stream.get(), ZSTD_reset_session_only);
+  thread_local std::vector<char> input(ZSTD_DStreamInSize());
+  thread_local std::vector<char> output(ZSTD_DStreamOutSize());
   std::size_t left = 1; // bytes the frame still needs; 0 once it ended
   while (std::size_t got = read_some(in.get(), input.data(), input.size(), source)) {
     ZSTD_inBuffer in_buffer{input.data(), got, 0};

@@ -97,7 +97,10 @@ push(const track::Repository& repo, Remote& remote,
     }
   }
   std::size_t done = 0;
-  std::size_t total = to_send.size() + dirs.size();
+  std::size_t total = to_send.size();
+  for (const auto& [id, listed] : dirs) {
+    total += on_remote(id) ? 0 : 1;
+  }
   auto send = [&](const ObjectId& id) { return remote.upload(repo.store().path_of(id), key_of(id)); };
   for_each_object(to_send, jobs, result, done, total, progress, send);
 
