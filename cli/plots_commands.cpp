@@ -19,30 +19,15 @@ using metrics::Version;
 using plots::PlotDefinition;
 
 // The plots the newest version declares (the others may lack some), kept to
-// `targets` (plot names or data files); a target trove.yaml does not declare
-// is plotted on its own with default fields.
+// the targets.
 std::vector<PlotDefinition>
 chosen_plots(const track::Repository& repo, Version& newest, const std::vector<std::string>& targets)
 {
-  auto all = plots::plot_definitions(newest.pipelines());
-  if (targets.empty()) {
-    return all;
-  }
-  std::vector<PlotDefinition> chosen;
+  std::vector<std::string> paths;
   for (const auto& target : targets) {
-    auto path = repo.relative(target);
-    auto named = [&](const PlotDefinition& plot) {
-      return plot.id == target || plot.id == path
-             || std::any_of(plot.sources.begin(), plot.sources.end(),
-                            [&](const auto& source) { return source.file == path; });
-    };
-    auto before = chosen.size();
-    std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), named);
-    if (chosen.size() == before) {
-      chosen.push_back({path, "", "", "", plots::Template::linear, {{path, "", {}}}});
-    }
+    paths.push_back(repo.relative(target));
   }
-  return chosen;
+  return plots::select_plots(plots::plot_definitions(newest.pipelines()), targets, paths);
 }
 
 void

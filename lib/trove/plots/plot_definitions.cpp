@@ -5,6 +5,7 @@
 #include <trove/core/yaml_error.hpp>
 #include <trove/plots/data_table.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -270,6 +271,29 @@ plot_definitions(const std::vector<pipeline::PipelineFile>& files)
     add_stage_plots(file, plots);
   }
   return plots;
+}
+
+std::vector<PlotDefinition>
+select_plots(std::vector<PlotDefinition> all, const std::vector<std::string>& targets,
+             const std::vector<std::string>& paths)
+{
+  if (targets.empty()) {
+    return all;
+  }
+  std::vector<PlotDefinition> chosen;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    auto named = [&](const PlotDefinition& plot) {
+      return plot.id == targets[i] || plot.id == paths[i]
+             || std::any_of(plot.sources.begin(), plot.sources.end(),
+                            [&](const auto& source) { return source.file == paths[i]; });
+    };
+    auto before = chosen.size();
+    std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), named);
+    if (chosen.size() == before) {
+      chosen.push_back({paths[i], "", "", "", Template::linear, {{paths[i], "", {}}}});
+    }
+  }
+  return chosen;
 }
 
 std::vector<Chart>

@@ -35,6 +35,13 @@ struct PlotDefinition
 // pipeline file.
 std::vector<PlotDefinition> plot_definitions(const std::vector<pipeline::PipelineFile>& files);
 
+// The plots `targets` name (a plot's name, or a data file it reads, as
+// given or as `paths` relative to the root); a file no plot reads is
+// plotted on its own with default fields. No targets: every plot.
+std::vector<PlotDefinition> select_plots(std::vector<PlotDefinition> all,
+                                         const std::vector<std::string>& targets,
+                                         const std::vector<std::string>& paths);
+
 // One chart per definition with a series per version and y field, read
 // from each version (the work tree, a commit, or the cache by trove.lock).
 // A version that lacks a file adds no series; a malformed file, or a plot
