@@ -161,7 +161,9 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
     if (report_errors(sides)) {
       return 1;
     }
-    bool changed = !metrics::compare(sides[0].files, sides[1].files, false).empty();
+    bool changed = std::any_of(changes.begin(), changes.end(), [](const auto& change) {
+      return change.old_value != change.new_value;
+    });
     return o->fail_on_change && changed ? 1 : 0;
   });
   command->add_option("revision", o->revisions, "A (default HEAD) and B (default the workspace)");
