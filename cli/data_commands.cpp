@@ -7,7 +7,6 @@
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_status.hpp>
 #include <trove/remote/transfer.hpp>
-#include <trove/core/parallel.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
 #include <trove/track/history.hpp>
@@ -725,10 +724,7 @@ run_transfer(const Context& context, track::Repository& repo, TransferOptions& o
   auto outputs = outputs_to_transfer(repo, o);
   auto settings = remote::choose_remote(repo.config(), o.remote);
   auto target = remote::open_remote(settings, repo.root());
-  unsigned jobs = o.jobs ? o.jobs : 4 * core::hardware_jobs();
-  if (auto it = settings.options.find("jobs"); it != settings.options.end() && !o.jobs) {
-    jobs = static_cast<unsigned>(std::stoul(it->second));
-  }
+  unsigned jobs = o.jobs ? o.jobs : remote::transfer_jobs(settings);
   bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
   remote::Progress progress = [&](std::size_t done, std::size_t total) {
     if (show_progress) {

@@ -938,6 +938,12 @@ target_not_declared() {
     printf 'a,b,score\n1,2,0.5\n2,3,0.75\n3,4,0.625\n' >data.csv
     expect_ok trove plots show data.csv -o out
     expect_stdout_equals "file://$PWD/out/index.html"
+    # --open hands the page to $BROWSER.
+    printf '#!/bin/sh\necho "$1" >"%s/opened"\n' "$PWD" >../browser
+    chmod +x ../browser
+    BROWSER=$PWD/../browser expect_ok trove plots show data.csv -o out --open
+    for _ in $(seq 50); do [ -s opened ] && break; sleep 0.1; done
+    expect_file_equals opened "$PWD/out/index.html"
     plotcheck page out out/index.html '[{"file": "data.csv.svg", "title": "data.csv", "x_label": "step",
         "y_label": "score", "legend": ["score"], "points": {"score": 3}}]'
 

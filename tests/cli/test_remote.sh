@@ -604,6 +604,11 @@ number_out_of_range() {
         expect_output_contains "$key"
         cmp -s ../config.before .trove/config || fail "the refused $key changed .trove/config"
     done
+    # A value edited into the file by hand is named when it is used.
+    sed -i 's|^\(\s*url = .*store\)$|&\n\tcompression_level = 99999999999|' .trove/config
+    expect_true grep -q "compression_level = 99999999999" .trove/config
+    expect_fail 1 trove push
+    expect_output_contains "remote.store.compression_level"
 }
 
 # status --cloud: what is only local, only on the remote, or nowhere.
@@ -662,6 +667,13 @@ install_hooks() {
         [ "$(grep -c '# >>> trove install >>>' ".git/hooks/$hook")" = 1 ] || fail "$hook has not exactly one trove block"
     done
     expect_true grep -q users-own-hook .git/hooks/pre-commit
+    # core.hooksPath is where git looks, so trove writes there.
+    git config core.hooksPath my-hooks
+    expect_ok trove install
+    expect_true test -x my-hooks/pre-push
+    expect_ok trove install --uninstall
+    expect_false test -e my-hooks/pre-push
+    git config --unset core.hooksPath
     # pre-push sends the data before git pushes.
     git init -q --bare ../origin.git
     git remote add origin ../origin.git

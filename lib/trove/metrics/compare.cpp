@@ -26,15 +26,17 @@ find_value(const FlatValues& values, const std::string& key)
   return nullptr;
 }
 
-const FileValues*
-find_file(const std::vector<FileValues>& files, const std::string& path)
+// The file's values, or none when it is absent or could not be read.
+const FileValues&
+file_or_none(const std::vector<FileValues>& files, const std::string& path)
 {
+  static const FileValues none;
   for (const auto& file : files) {
     if (file.path == path && file.error.empty()) {
-      return &file;
+      return file;
     }
   }
-  return nullptr;
+  return none;
 }
 
 } // namespace
@@ -113,9 +115,8 @@ compare(const std::vector<FileValues>& a, const std::vector<FileValues>& b,
   }
   std::vector<Change> changes;
   for (const auto& path : paths) {
-    static const FileValues none;
-    const FileValues& old_file = find_file(a, path) ? *find_file(a, path) : none;
-    const FileValues& new_file = find_file(b, path) ? *find_file(b, path) : none;
+    const FileValues& old_file = file_or_none(a, path);
+    const FileValues& new_file = file_or_none(b, path);
     std::vector<std::string> keys;
     std::set<std::string> seen;
     for (const auto* file : {&old_file, &new_file}) {

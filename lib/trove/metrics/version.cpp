@@ -31,12 +31,6 @@ files_of(const track::Repository& repo, const Revision& revision)
   return std::make_unique<scm::CommitFiles>(repo.require_git(), *revision.commit);
 }
 
-std::string
-in_directory_of(const std::string& file, const std::string& path)
-{
-  return (fs::path(file).parent_path() / path).lexically_normal().generic_string();
-}
-
 bool
 is_pipeline(std::string_view name)
 {
@@ -94,7 +88,7 @@ Version::metrics_files()
       }
     }
     for (const auto& path : file.metrics) {
-      paths.insert(in_directory_of(file.path, path));
+      paths.insert(file.path_from_root(path));
     }
   }
   return {paths.begin(), paths.end()};
@@ -114,7 +108,7 @@ Version::params_files()
       }
     }
     for (const auto& path : file.params) {
-      paths.insert(in_directory_of(file.path, path));
+      paths.insert(file.path_from_root(path));
     }
   }
   return {paths.begin(), paths.end()};
@@ -139,12 +133,8 @@ Version::read_cached_output(const std::string& path)
           continue;
         }
         std::string lock_path = pipeline::lock_path_of(file.path);
-        auto lock_text = m_files->read(lock_path);
-        if (!lock_text) {
-          return std::nullopt;
-        }
-        auto lock = pipeline::LockFile::parse(*lock_text, lock_path);
-        const auto* locked = lock.find(stage.name);
+        const auto* lock = lock_file(lock_path);
+        const auto* locked = lock ? lock->find(stage.name) : nullptr;
         const auto* entry = locked ? locked->out(out.path) : nullptr;
         if (!entry) {
           return std::nullopt;
@@ -158,6 +148,20 @@ Version::read_cached_output(const std::string& path)
     }
   }
   return std::nullopt;
+}
+
+const pipeline::LockFile*
+Version::lock_file(const std::string& path)
+{
+  auto it = m_locks.find(path);
+  if (it == m_locks.end()) {
+    std::optional<pipeline::LockFile> lock;
+    if (auto text = m_files->read(path)) {
+      lock = pipeline::LockFile::parse(*text, path);
+    }
+    it = m_locks.emplace(path, std::move(lock)).first;
+  }
+  return it->second ? &*it->second : nullptr;
 }
 
 std::vector<FileValues>

@@ -2,10 +2,12 @@
 
 #include <trove/metrics/revisions.hpp>
 #include <trove/metrics/values.hpp>
+#include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_file.hpp>
 #include <trove/scm/file_source.hpp>
 #include <trove/track/repository.hpp>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,12 +47,15 @@ public:
 
 private:
   std::optional<std::string> read_cached_output(const std::string& path);
+  // A lock file of this revision, parsed once; null when there is none.
+  const pipeline::LockFile* lock_file(const std::string& path);
 
   const track::Repository& m_repo;
   Revision m_revision;
   std::unique_ptr<scm::FileSource> m_files;
   scm::GitRepo::FileFinder* m_finder;
   std::optional<std::vector<pipeline::PipelineFile>> m_pipelines;
+  std::map<std::string, std::optional<pipeline::LockFile>> m_locks;
 };
 
 // One file's values at a revision, or why they could not be read.

@@ -538,6 +538,12 @@ Stage::path_from_root(const std::string& written) const
   return inside_root(fs::path(wdir) / written, position);
 }
 
+std::string
+PipelineFile::path_from_root(const std::string& written) const
+{
+  return (fs::path(path).parent_path() / written).lexically_normal().generic_string();
+}
+
 PipelineFile
 load_pipeline_file(const fs::path& root, const std::string& path, bool main)
 {

@@ -65,6 +65,9 @@ struct PipelineFile
   std::vector<std::string> metrics;
   std::vector<std::string> params;
   YAML::Node plots;
+
+  // A path written at the top level of this file, relative to the root.
+  std::string path_from_root(const std::string& written) const;
 };
 
 // Reads a pipeline file (`path` relative to `root`), expands its templates

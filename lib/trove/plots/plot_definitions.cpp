@@ -16,12 +16,6 @@ namespace {
 using pipeline::Value;
 namespace fs = std::filesystem;
 
-std::string
-in_directory_of(const std::string& file, const std::string& path)
-{
-  return (fs::path(file).parent_path() / path).lexically_normal().generic_string();
-}
-
 // A field name, or a list of them.
 std::vector<std::string>
 field_names(const Value& value, const std::string& where)
@@ -88,12 +82,13 @@ single_file_source(const std::string& file, const Value& options, const std::str
 
 // `NAME: {y: {file: field(s)}, x: field or {file: field}}`.
 std::vector<PlotSource>
-multi_file_sources(const std::string& pipeline, const Value& options, const std::string& where)
+multi_file_sources(const pipeline::PipelineFile& pipeline, const Value& options,
+                   const std::string& where)
 {
   std::vector<PlotSource> sources;
   const Value& x = options.contains("x") ? options["x"] : Value();
   for (const auto& [file, fields] : options["y"].items()) {
-    PlotSource source{in_directory_of(pipeline, file), "", field_names(fields, where + ": y")};
+    PlotSource source{pipeline.path_from_root(file), "", field_names(fields, where + ": y")};
     if (x.is_string()) {
       source.x = x.get<std::string>();
     } else if (x.is_object() && x.contains(file)) {
@@ -119,7 +114,7 @@ add_top_level_plots(const pipeline::PipelineFile& file, std::vector<PlotDefiniti
     Value entry = pipeline::to_value(item);
     PlotDefinition plot;
     if (entry.is_string()) {
-      plot.id = in_directory_of(file.path, entry.get<std::string>());
+      plot.id = file.path_from_root(entry.get<std::string>());
       plot.sources.push_back({plot.id, "", {}});
       out.push_back(std::move(plot));
       continue;
@@ -135,9 +130,9 @@ add_top_level_plots(const pipeline::PipelineFile& file, std::vector<PlotDefiniti
     apply_options(plot, options, where);
     if (options.contains("y") && options["y"].is_object()) {
       plot.id = name;
-      plot.sources = multi_file_sources(file.path, options, where);
+      plot.sources = multi_file_sources(file, options, where);
     } else {
-      plot.id = in_directory_of(file.path, name);
+      plot.id = file.path_from_root(name);
       plot.sources.push_back(single_file_source(plot.id, options, where));
     }
     out.push_back(std::move(plot));

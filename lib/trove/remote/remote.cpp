@@ -1,11 +1,22 @@
 #include <trove/remote/remote.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/parallel.hpp>
+#include <trove/track/repository.hpp>
 #include <trove/remote/local_remote.hpp>
 
 namespace trove::remote {
 
 namespace {
+
+// Settings come from files a user may edit by hand: check each before use.
+void
+check_settings(const RemoteSettings& settings)
+{
+  for (const auto& [key, value] : settings.options) {
+    track::Repository::check_setting("remote." + settings.name + "." + key, value);
+  }
+}
 
 Encoding
 encoding_of(const RemoteSettings& settings)
@@ -28,9 +39,19 @@ key_of(const store::ObjectId& id)
   return "sha256/" + id.hex.substr(0, 2) + "/" + id.hex.substr(2) + (id.is_dir ? ".dir" : "");
 }
 
+unsigned
+transfer_jobs(const RemoteSettings& settings)
+{
+  check_settings(settings);
+  auto it = settings.options.find("jobs");
+  return it != settings.options.end() ? static_cast<unsigned>(std::stoul(it->second))
+                                      : 4 * core::hardware_jobs();
+}
+
 std::unique_ptr<Remote>
 open_remote(const RemoteSettings& settings, const fs::path& root)
 {
+  check_settings(settings);
   const std::string& url = settings.url;
   if (url.rfind("s3://", 0) == 0) {
     throw Error("remote '" + settings.name + "': S3 remotes are not available in this build "

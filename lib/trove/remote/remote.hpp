@@ -41,7 +41,11 @@ public:
 // The key of an object on every remote.
 std::string key_of(const store::ObjectId& id);
 
-// Opens the remote the settings describe; a relative directory is relative
+// Transfers at once: the remote's `jobs`, else 4 per core.
+unsigned transfer_jobs(const RemoteSettings& settings);
+
+// Opens the remote the settings describe (each setting checked, so a value
+// edited by hand is reported with its key); a relative directory is relative
 // to `root` (the repository).
 std::unique_ptr<Remote> open_remote(const RemoteSettings& settings, const fs::path& root);
 
