@@ -123,7 +123,7 @@ int
 print_cloud_status(const Context& context, track::Repository& repo, const Selection& selection,
                    const std::string& remote_name, bool as_json)
 {
-  auto target = remote::open_remote(remote::choose_remote(repo.config(), remote_name), repo.root());
+  auto target = remote::open_remote(remote::choose_remote(repo.config(), remote_name), repo);
   std::vector<std::string> failures;
   auto statuses = remote::cloud_status(repo, *target, selected_outputs(repo, selection, failures));
   for (const auto& failure : failures) {
@@ -584,7 +584,7 @@ register_gc(CLI::App& app, Context& context)
     std::unique_ptr<remote::Remote> cloud;
     std::vector<std::string> cloud_unused;
     if (o->cloud) {
-      cloud = remote::open_remote(remote::choose_remote(repo.config(), o->remote), repo.root());
+      cloud = remote::open_remote(remote::choose_remote(repo.config(), o->remote), repo);
       cloud_unused = remote::unused_remote_objects(repo, *cloud,
                                                    track::referenced_outputs(repo, o->scope));
     }
@@ -723,7 +723,7 @@ run_transfer(const Context& context, track::Repository& repo, TransferOptions& o
 {
   auto outputs = outputs_to_transfer(repo, o);
   auto settings = remote::choose_remote(repo.config(), o.remote);
-  auto target = remote::open_remote(settings, repo.root());
+  auto target = remote::open_remote(settings, repo);
   unsigned jobs = o.jobs ? o.jobs : remote::transfer_jobs(settings);
   bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
   remote::Progress progress = [&](std::size_t done, std::size_t total) {

@@ -4,6 +4,7 @@
 #include <trove/core/parallel.hpp>
 #include <trove/track/repository.hpp>
 #include <trove/remote/local_remote.hpp>
+#include <trove/remote/s3_remote.hpp>
 
 namespace trove::remote {
 
@@ -49,13 +50,16 @@ transfer_jobs(const RemoteSettings& settings)
 }
 
 std::unique_ptr<Remote>
-open_remote(const RemoteSettings& settings, const fs::path& root)
+open_remote(const RemoteSettings& settings, const track::Repository& repo)
 {
   check_settings(settings);
   const std::string& url = settings.url;
   if (url.rfind("s3://", 0) == 0) {
-    throw Error("remote '" + settings.name + "': S3 remotes are not available in this build "
-                "yet; use a directory remote");
+    const fs::path& scratch = repo.store().tmp_dir();
+    std::error_code ec;
+    fs::create_directories(scratch, ec); // not there in a fresh clone
+    return std::make_unique<S3Remote>(settings, encoding_of(settings), transfer_jobs(settings),
+                                      scratch);
   }
   auto scheme = url.find("://");
   if (scheme != std::string::npos && url.rfind("file://", 0) != 0) {
@@ -64,7 +68,7 @@ open_remote(const RemoteSettings& settings, const fs::path& root)
   }
   fs::path path = url.rfind("file://", 0) == 0 ? fs::path(url.substr(7)) : fs::path(url);
   if (path.is_relative()) {
-    path = root / path;
+    path = repo.root() / path;
   }
   return std::make_unique<LocalRemote>(settings.name, path.lexically_normal(), encoding_of(settings));
 }

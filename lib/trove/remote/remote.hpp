@@ -11,6 +11,10 @@
 #include <unordered_set>
 #include <vector>
 
+namespace trove::track {
+class Repository;
+}
+
 namespace trove::remote {
 
 namespace fs = std::filesystem;
@@ -46,7 +50,7 @@ unsigned transfer_jobs(const RemoteSettings& settings);
 
 // Opens the remote the settings describe (each setting checked, so a value
 // edited by hand is reported with its key); a relative directory is relative
-// to `root` (the repository).
-std::unique_ptr<Remote> open_remote(const RemoteSettings& settings, const fs::path& root);
+// to the repository's root.
+std::unique_ptr<Remote> open_remote(const RemoteSettings& settings, const track::Repository& repo);
 
 } // namespace trove::remote

@@ -1,0 +1,143 @@
+#include <trove/remote/s3_remote.hpp>
+
+#include <trove/core/error.hpp>
+#include <trove/core/fs.hpp>
+#include <trove/core/parallel.hpp>
+
+#include <mutex>
+#include <set>
+
+namespace trove::remote {
+
+namespace {
+
+// Up to this many keys, present() asks about each (HEAD); beyond, it lists
+// the remote (1,000 keys per request).
+constexpr std::size_t k_most_heads = 256;
+
+// Removes a temp file however the scope is left.
+struct TempFile
+{
+  fs::path path;
+  ~TempFile()
+  {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
+std::string
+folder_of(const std::string& key)
+{
+  return key.substr(0, key.rfind('/') + 1);
+}
+
+} // namespace
+
+S3Remote::S3Remote(const RemoteSettings& settings, Encoding encoding, unsigned jobs,
+                   fs::path scratch)
+  : m_name(settings.name),
+    m_url(settings.url),
+    m_client(
+      [&] {
+        try {
+          return s3::resolve_connection(settings.url, settings.options);
+        } catch (const Error& e) {
+          throw Error("remote '" + settings.name + "': " + e.what());
+        }
+      }(),
+      "remote '" + settings.name + "' (" + settings.url + ")", jobs),
+    m_encoding(encoding),
+    m_jobs(jobs),
+    m_scratch(std::move(scratch))
+{
+}
+
+std::string
+S3Remote::describe() const
+{
+  return "remote '" + m_name + "' (" + m_url + ")";
+}
+
+std::unordered_set<std::string>
+S3Remote::present(const std::vector<std::string>& keys)
+{
+  std::unordered_set<std::string> found;
+  std::mutex mutex;
+  if (keys.size() <= k_most_heads) {
+    core::parallel_for(keys.size(), m_jobs, [&](std::size_t i) {
+      if (m_client.exists(keys[i])) {
+        std::lock_guard lock(mutex);
+        found.insert(keys[i]);
+      }
+    });
+    if (found.size() < keys.size()) {
+      m_client.check_bucket(); // a missing bucket answers HEAD with a bare 404 too
+    }
+    return found;
+  }
+  std::unordered_set<std::string> wanted(keys.begin(), keys.end());
+  auto keep_wanted = [&](std::vector<std::string> listed) {
+    std::lock_guard lock(mutex);
+    for (auto& key : listed) {
+      if (wanted.count(key)) {
+        found.insert(std::move(key));
+      }
+    }
+  };
+  // A remote of up to 1,000 objects answers in one page...
+  bool complete = false;
+  keep_wanted(m_client.list("sha256/", &complete));
+  if (complete) {
+    return found;
+  }
+  // ...a larger one folder by folder, in parallel.
+  std::set<std::string> folders;
+  for (const auto& key : keys) {
+    folders.insert(folder_of(key));
+  }
+  std::vector<std::string> to_list(folders.begin(), folders.end());
+  core::parallel_for(to_list.size(), m_jobs,
+                     [&](std::size_t i) { keep_wanted(m_client.list(to_list[i])); });
+  return found;
+}
+
+std::uint64_t
+S3Remote::upload(const fs::path& source, const std::string& key)
+{
+  TempFile encoded{core::temp_path_in(m_scratch)};
+  encode_object(source, encoded.path, m_encoding);
+  m_client.put(key, encoded.path);
+  return fs::file_size(encoded.path);
+}
+
+std::string
+S3Remote::download(const std::string& key, const fs::path& dest)
+{
+  TempFile received{core::temp_path_in(dest.parent_path())};
+  if (!m_client.get(key, received.path)) {
+    throw Error(key + " is not on " + describe());
+  }
+  return decode_object(received.path, dest, key + " on " + describe());
+}
+
+std::vector<std::string>
+S3Remote::list()
+{
+  std::vector<std::string> keys;
+  for (auto& key : m_client.list("sha256/")) {
+    // Only what trove writes: sha256/ab/<62 hex digits>[.dir].
+    if (key.size() >= 7 + 3 + 62 && key[9] == '/') {
+      keys.push_back(std::move(key));
+    }
+  }
+  return keys;
+}
+
+void
+S3Remote::remove(const std::vector<std::string>& keys)
+{
+  m_client.remove(keys);
+}
+
+} // namespace trove::remote

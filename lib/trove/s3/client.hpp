@@ -1,0 +1,79 @@
+#pragma once
+
+#include <trove/s3/connection.hpp>
+#include <trove/s3/http.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace trove::s3 {
+
+namespace fs = std::filesystem;
+
+// The S3 operations trove needs, each signed with Signature Version 4 and
+// retried with exponential backoff and jitter on network failures, 5xx and
+// 429 answers; any other error answer fails at once with the server's code
+// and message. Errors are trove::Error prefixed with `name`.
+class Client
+{
+public:
+  Client(Connection connection, std::string name, unsigned jobs);
+
+  const Connection& connection() const { return m_connection; }
+
+  // Objects above this size are sent in parts, `jobs` at a time, and read
+  // back in ranges of it.
+  static constexpr std::uint64_t k_part_size = 16 << 20;
+  static constexpr std::uint64_t k_multipart_threshold = 64 << 20;
+
+  // HeadObject: whether the bucket holds `key`.
+  bool exists(const std::string& key);
+  // GetObject into the new file `dest`, in ranged parts when large; false
+  // when there is no such key.
+  bool get(const std::string& key, const fs::path& dest);
+  // PutObject of the file `source`, or a multipart upload when large
+  // (aborted if a part fails, so no part is left behind).
+  void put(const std::string& key, const fs::path& source);
+  // ListObjectsV2 over every page: the keys that start with `prefix`. With
+  // `first_page_only`, stops after one page and tells whether it was all.
+  std::vector<std::string> list(const std::string& prefix, bool* first_page_only = nullptr);
+  // DeleteObjects, 1,000 keys per request.
+  void remove(const std::vector<std::string>& keys);
+  // Throws when the bucket does not exist or cannot be read.
+  void check_bucket();
+
+private:
+  using Query = std::vector<std::pair<std::string, std::string>>;
+  struct Call
+  {
+    Call(std::string method, std::string key, Query query = {})
+      : method(std::move(method)), key(std::move(key)), query(std::move(query))
+    {
+    }
+    std::string method;
+    std::string key; // "" for the bucket
+    Query query;
+    std::string_view body;
+    std::vector<std::pair<std::string, std::string>> headers; // lower-case names
+    int response_fd = -1;
+    std::uint64_t response_offset = 0;
+  };
+
+  // Sends `call`, retrying what may succeed later; returns the answer
+  // (any status) or throws when there is none after the last attempt.
+  HttpResponse send(const Call& call);
+  // `send`, and an error unless the status is one of `expected`.
+  HttpResponse send_expecting(const Call& call, std::initializer_list<long> expected);
+  [[noreturn]] void fail(const Call& call, const HttpResponse& response) const;
+
+  void put_in_parts(const std::string& key, int fd, std::uint64_t size);
+
+  Connection m_connection;
+  std::string m_name;
+  unsigned m_jobs;
+};
+
+} // namespace trove::s3

@@ -1,0 +1,192 @@
+#include <trove/s3/http.hpp>
+
+#include <trove/core/error.hpp>
+
+#include <curl/curl.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace trove::s3 {
+
+namespace {
+
+// One connection pool (and DNS cache) shared by every thread's handle.
+class SharedPool
+{
+public:
+  SharedPool()
+  {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    m_share = curl_share_init();
+    curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
+    curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
+    curl_share_setopt(m_share, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
+  CURLSH* share() const { return m_share; }
+
+private:
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
+  {
+    static_cast<SharedPool*>(self)->m_mutexes.at(data).lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* self)
+  {
+    static_cast<SharedPool*>(self)->m_mutexes.at(data).unlock();
+  }
+
+  CURLSH* m_share;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> m_mutexes;
+};
+
+SharedPool&
+shared_pool()
+{
+  static SharedPool pool; // never cleaned up: handles may outlive static destruction order
+  return pool;
+}
+
+struct ThreadHandle
+{
+  CURL* curl = curl_easy_init();
+  ~ThreadHandle() { curl_easy_cleanup(curl); }
+};
+
+CURL*
+thread_handle()
+{
+  thread_local ThreadHandle handle;
+  if (handle.curl == nullptr) {
+    throw TransportError("cannot start libcurl");
+  }
+  curl_easy_reset(handle.curl);
+  return handle.curl;
+}
+
+struct Exchange
+{
+  const HttpRequest* request;
+  HttpResponse* response;
+  CURL* curl;
+  std::size_t sent = 0;
+  std::string write_error;
+};
+
+std::size_t
+read_body(char* buffer, std::size_t size, std::size_t count, void* data)
+{
+  auto* exchange = static_cast<Exchange*>(data);
+  std::string_view body = exchange->request->body;
+  std::size_t n = std::min(size * count, body.size() - exchange->sent);
+  std::memcpy(buffer, body.data() + exchange->sent, n);
+  exchange->sent += n;
+  return n;
+}
+
+std::size_t
+write_body(char* buffer, std::size_t size, std::size_t count, void* data)
+{
+  auto* exchange = static_cast<Exchange*>(data);
+  std::size_t n = size * count;
+  long status = 0;
+  curl_easy_getinfo(exchange->curl, CURLINFO_RESPONSE_CODE, &status);
+  int fd = exchange->request->response_fd;
+  if (fd >= 0 && status >= 200 && status < 300) {
+    std::size_t done = 0;
+    while (done < n) {
+      ssize_t written = ::pwrite(fd, buffer + done, n - done,
+                                 static_cast<off_t>(exchange->request->response_offset
+                                                     + exchange->response->body_size + done));
+      if (written < 0 && errno == EINTR) {
+        continue;
+      }
+      if (written <= 0) {
+        exchange->write_error = std::strerror(errno);
+        return 0; // aborts the transfer
+      }
+      done += static_cast<std::size_t>(written);
+    }
+  } else {
+    exchange->response->body.append(buffer, n);
+  }
+  exchange->response->body_size += n;
+  return n;
+}
+
+std::size_t
+read_header(char* buffer, std::size_t size, std::size_t count, void* data)
+{
+  auto* response = static_cast<HttpResponse*>(data);
+  std::string line(buffer, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    auto begin = line.find_first_not_of(" \t", colon + 1);
+    auto end = line.find_last_not_of(" \t\r\n");
+    response->headers[name] =
+      begin == std::string::npos || end < begin ? "" : line.substr(begin, end - begin + 1);
+  }
+  return size * count;
+}
+
+} // namespace
+
+HttpResponse
+send_request(const HttpRequest& request)
+{
+  CURL* curl = thread_handle();
+  HttpResponse response;
+  Exchange exchange{&request, &response, curl, 0, {}};
+
+  curl_slist* headers = nullptr;
+  for (const auto& header : request.headers) {
+    headers = curl_slist_append(headers, header.c_str());
+  }
+  headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
+  curl_easy_setopt(curl, CURLOPT_SHARE, shared_pool().share());
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  // A stalled transfer (less than 1 byte/s for 60 s) is a timeout.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "PUT" || request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+
+  CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (!exchange.write_error.empty()) {
+    throw Error("cannot write a download: " + exchange.write_error);
+  }
+  if (code != CURLE_OK) {
+    throw TransportError(curl_easy_strerror(code));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+} // namespace trove::s3
