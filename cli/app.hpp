@@ -1,6 +1,7 @@
 #pragma once
 
 #include <trove/core/lock.hpp>
+#include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,12 @@ void register_pipeline_commands(CLI::App& app, Context& context);
 void register_metrics_commands(CLI::App& app, Context& context);
 void register_plots_commands(CLI::App& app, Context& context);
 void register_remote_commands(CLI::App& app, Context& context);
+
+// repro --pull: fetches what the workspace's pointer files and trove.lock
+// files record from the remote, checks out the tracked data, and returns
+// what fetches a run-cache entry's objects later.
+std::function<void(const std::vector<track::PointerFile>&)>
+pull_for_repro(const Context& context, track::Repository& repo, const std::string& remote_name);
 
 int run(int argc, char** argv);
 

@@ -790,6 +790,36 @@ register_fetch(CLI::App& app, Context& context, bool then_checkout)
 
 } // namespace
 
+std::function<void(const std::vector<track::PointerFile>&)>
+pull_for_repro(const Context& context, track::Repository& repo, const std::string& remote_name)
+{
+  auto settings = remote::choose_remote(repo.config(), remote_name);
+  std::shared_ptr<remote::Remote> target = remote::open_remote(settings, repo);
+  unsigned jobs = remote::transfer_jobs(settings);
+  TransferOptions all;
+  auto result = remote::fetch(repo, *target, outputs_to_transfer(repo, all), jobs, {});
+  if (!context.globals.quiet) {
+    std::cout << count_of(result.transferred, "object", "objects") << " fetched, "
+              << result.already << " already there, " << human_size(result.bytes)
+              << " received\n";
+  }
+  // What is on no remote is what the stages will make again: no error.
+  for (const auto& [id, error] : result.failed) {
+    context.warn()(error);
+  }
+  std::vector<std::string> failures;
+  auto tracked = track::load_all_tracked(repo, select_targets(repo, {}, "").pointers, failures);
+  auto checkout = track::checkout_outs(repo, tracked, track::Force::no, track::Relink::no,
+                                       context.warn());
+  failures.insert(failures.end(), checkout.failures.begin(), checkout.failures.end());
+  if (!failures.empty()) {
+    throw Error(failures.front());
+  }
+  return [&repo, target, jobs](const std::vector<track::PointerFile>& outs) {
+    remote::fetch(repo, *target, outs, jobs, {});
+  };
+}
+
 void
 register_data_commands(CLI::App& app, Context& context)
 {

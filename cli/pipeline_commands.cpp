@@ -313,12 +313,19 @@ register_repro(CLI::App& app, Context& context)
   {
     pipeline::ReproOptions repro;
     bool json = false;
+    bool pull = false;
+    std::string remote;
   };
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "repro", "Run the stages whose command, dependencies or parameters changed", [&context, o] {
     auto& repo = context.writer();
     o->repro.quiet = context.globals.quiet;
     o->repro.stdout_for_json = o->json;
+    if (o->pull) {
+      o->repro.fetch = pull_for_repro(context, repo, o->remote);
+    } else if (!o->remote.empty()) {
+      throw UsageError("-r/--remote goes with --pull");
+    }
     auto result = pipeline::repro(repo, o->repro, context.warn());
     if (o->json) {
       json stages = json::array();
@@ -357,6 +364,8 @@ register_repro(CLI::App& app, Context& context)
   command->add_option("-j,--jobs", r.jobs, "Run up to N independent stages at once (default 1)")
     ->check(CLI::PositiveNumber);
   command->add_flag("--json", o->json, "Print a summary of each stage as JSON");
+  command->add_flag("--pull", o->pull, "Fetch missing data and run-cache outputs from the remote first");
+  command->add_option("-r,--remote", o->remote, "The remote --pull uses (default: core.remote)");
 }
 
 } // namespace

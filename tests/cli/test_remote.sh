@@ -407,6 +407,57 @@ EOF
     expect_same_bytes ../want/model.bin model.bin
 }
 
+# repro --pull: a fresh clone whose data and stage outputs are only on the
+# remote runs nothing; a run-cache entry whose objects left the cache is
+# fetched instead of run again.
+repro_pull() {
+    STORE=$(pwd -P)/store
+    RUNS=$(pwd -P)/runs.log
+    mkdir -p "$STORE"
+    new_repo r
+    seq 1 500 >data.txt
+    expect_ok trove add data.txt
+    cat >trove.yaml <<EOF
+stages:
+  count:
+    cmd: echo ran >>$RUNS && wc -l <data.txt >count.txt && echo \${factor} >>count.txt
+    deps: [data.txt]
+    params: [factor]
+    outs: [count.txt]
+EOF
+    echo "factor: 1" >params.yaml
+    expect_ok trove repro
+    expect_ok trove remote add -d store "$STORE"
+    git add -A && git commit -qm pipeline || fail "git commit failed"
+    expect_ok trove push
+    cp count.txt ../count1.txt
+
+    cd .. && git clone -q r clone && cd clone || fail "git clone failed"
+    expect_fail 1 trove repro
+    expect_output_contains "data.txt"
+    expect_ok trove repro --pull
+    expect_output_contains "objects fetched"
+    expect_same_bytes ../count1.txt count.txt
+    expect_same_bytes ../r/data.txt data.txt
+    [ "$(wc -l <"$RUNS")" -eq 1 ] || fail "repro --pull ran the stage again"
+
+    # In r, factor 2 runs; back to 1 the run cache knows the result, but gc
+    # took its object from the cache: --pull brings it back, nothing runs.
+    cd ../r || fail "no r"
+    echo "factor: 2" >params.yaml
+    expect_ok trove repro
+    [ "$(wc -l <"$RUNS")" -eq 2 ] || fail "the changed stage did not run"
+    expect_ok trove gc -w -f
+    echo "factor: 1" >params.yaml
+    expect_ok trove repro --pull
+    expect_output_contains "run cache"
+    [ "$(wc -l <"$RUNS")" -eq 2 ] || fail "the stage ran though the run cache had it"
+    expect_same_bytes ../count1.txt count.txt
+
+    expect_fail 2 trove repro -r store
+    expect_output_contains "--pull"
+}
+
 # A repository where x is v1, then v2 (main, HEAD), tag t1 at v1, branch
 # other with x = other; and four empty remotes.
 history_repo() {
@@ -713,6 +764,7 @@ test_case compressed_on_remote
 test_case corrupted_remote_object_detected
 test_case concurrent_pushes
 test_case pipeline_outputs_pushed
+test_case repro_pull
 test_case scope_flags
 test_case targets
 test_case errors

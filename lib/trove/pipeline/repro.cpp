@@ -321,13 +321,8 @@ private:
     }
     auto key = RunCache::key(s, locked_stage(s, inputs, {}));
     auto outs = m_run_cache.lookup(key);
-    if (!outs || outs->size() != s.outs.size()) {
+    if (!outs || outs->size() != s.outs.size() || !in_cache(*outs)) {
       return false;
-    }
-    for (const auto& out : *outs) {
-      if (!m_repo.store().contains(out.id)) {
-        return false;
-      }
     }
     try {
       restore(s, *outs);
@@ -337,6 +332,31 @@ private:
     }
     record(s, inputs, *outs);
     say("restored '" + s.address + "' from the run cache\n");
+    return true;
+  }
+
+  // Whether the cache holds every object of `outs`, once fetched from the
+  // remote (repro --pull) when it does not.
+  bool in_cache(const std::vector<track::PointerFile>& outs)
+  {
+    std::vector<track::PointerFile> absent;
+    for (const auto& out : outs) {
+      if (!m_repo.store().contains(out.id)) {
+        absent.push_back(out);
+      }
+    }
+    if (!absent.empty() && m_options.fetch) {
+      try {
+        m_options.fetch(absent);
+      } catch (const Error& e) {
+        m_warn(e.what());
+      }
+    }
+    for (const auto& out : absent) {
+      if (!m_repo.store().contains(out.id)) {
+        return false;
+      }
+    }
     return true;
   }
 

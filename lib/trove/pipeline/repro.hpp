@@ -1,8 +1,10 @@
 #pragma once
 
 #include <trove/pipeline/project.hpp>
+#include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,9 @@ struct ReproOptions
   unsigned jobs = 1;            // stages at once
   bool quiet = false;
   bool stdout_for_json = false; // progress and stage output go to stderr
+  // When set (repro --pull), asked for the objects of a run-cache entry the
+  // cache lacks before the stage runs instead.
+  std::function<void(const std::vector<track::PointerFile>&)> fetch;
 };
 
 struct StageOutcome
