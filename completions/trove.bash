@@ -30,7 +30,7 @@ __trove_options()
         "cache dir") echo "--local" ;;
         "stage add") echo "-n --name -d --deps -o --outs -O --outs-no-cache -p --params -m --metrics -M --metrics-no-cache --plots --plots-no-cache -w --wdir -f --force --always-changed --desc --file" ;;
         "stage list") echo "--name-only --file" ;;
-        repro) echo "-f --force -s --single-item --downstream --dry --no-run-cache --allow-missing -R --recursive -k --keep-going -j --jobs --json --file" ;;
+        repro) echo "-f --force -s --single-item --downstream --dry --no-run-cache --allow-missing --pull -r --remote -R --recursive -k --keep-going -j --jobs --json --file" ;;
         dag) echo "--dot --mermaid --json --file" ;;
         freeze | unfreeze) echo "--file" ;;
         "metrics show") echo "-a --all-branches -T --all-tags -A --all-commits -n --num --targets --json --md --csv --precision" ;;

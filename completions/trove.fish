@@ -246,6 +246,8 @@ complete -c trove -n '__fish_seen_subcommand_from repro' -l downstream -d 'The t
 complete -c trove -n '__fish_seen_subcommand_from repro' -l dry -d 'Print what would run and why, run nothing'
 complete -c trove -n '__fish_seen_subcommand_from repro' -l no-run-cache -d 'Do not restore from the run cache'
 complete -c trove -n '__fish_seen_subcommand_from repro' -l allow-missing -d 'Skip stages whose only change is missing data'
+complete -c trove -n '__fish_seen_subcommand_from repro' -l pull -d 'Fetch missing data and run-cache outputs from the remote first'
+complete -c trove -n '__fish_seen_subcommand_from repro' -s r -l remote -x -a '(__trove_remotes)' -d 'The remote --pull uses (default: core.remote)'
 complete -c trove -n '__fish_seen_subcommand_from repro' -s R -l recursive -d 'Targets may be directories'
 complete -c trove -n '__fish_seen_subcommand_from repro' -s k -l keep-going -d 'Go on with stages that do not depend on a failed one'
 complete -c trove -n '__fish_seen_subcommand_from repro' -s j -l jobs -x -d 'Stages run at once (default: 1)'
