@@ -300,12 +300,11 @@ Client::remove(const std::vector<std::string>& keys)
     call.body = body;
     call.headers = {{"content-md5", base64_md5(body)}};
     auto response = send_expecting(call, {200});
-    // Quiet mode lists only the keys that could not be deleted.
-    auto codes = xml_values(response.body, "Code");
-    auto failed = xml_values(response.body, "Key");
+    // Each key that could not be deleted comes back in an <Error>.
     std::lock_guard lock(mutex);
-    for (std::size_t i = 0; i < failed.size(); ++i) {
-      failures.push_back(failed[i] + (i < codes.size() ? " (" + codes[i] + ")" : ""));
+    for (const auto& error : xml_values(response.body, "Error")) {
+      failures.push_back(xml_value(error, "Key").value_or("?") + " ("
+                         + xml_value(error, "Code").value_or("?") + ")");
     }
   });
   if (!failures.empty()) {
