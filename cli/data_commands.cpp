@@ -723,8 +723,11 @@ run_transfer(const Context& context, track::Repository& repo, TransferOptions& o
 {
   auto outputs = outputs_to_transfer(repo, o);
   auto settings = remote::choose_remote(repo.config(), o.remote);
+  if (o.jobs) { // -j rules the remote's own parallel requests too
+    settings.options["jobs"] = std::to_string(o.jobs);
+  }
   auto target = remote::open_remote(settings, repo);
-  unsigned jobs = o.jobs ? o.jobs : remote::transfer_jobs(settings);
+  unsigned jobs = remote::transfer_jobs(settings);
   bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
   remote::Progress progress = [&](std::size_t done, std::size_t total) {
     if (show_progress) {
