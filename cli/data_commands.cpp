@@ -747,8 +747,14 @@ run_transfer(const Context& context, track::Repository& repo, TransferOptions& o
     std::cerr << "trove: error: " << id << " is missing (not in the cache and not on "
               << target->describe() << ")\n";
   }
+  // The same failure for many objects (the remote went away) is said once.
+  std::map<std::string, std::size_t> errors;
   for (const auto& [id, error] : result.failed) {
-    std::cerr << "trove: error: " << error << '\n';
+    ++errors[error];
+  }
+  for (const auto& [error, count] : errors) {
+    std::cerr << "trove: error: " << error
+              << (count > 1 ? " (" + std::to_string(count) + " objects)" : "") << '\n';
   }
   return result.ok() ? 0 : 1;
 }

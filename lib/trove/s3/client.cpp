@@ -90,6 +90,12 @@ Client::send(const Call& call)
                                                : core::sha256_hex(call.body);
   std::string query = canonical_query(call.query);
   std::string url = m_connection.url_of(call.key) + (query.empty() ? "" : "?" + query);
+  auto unreachable = [&](const std::string& why) {
+    return Error(m_name + ": cannot reach " + m_connection.endpoint + ": " + why);
+  };
+  if (m_unreachable) { // once retried in vain, the next requests would fail alike
+    throw unreachable("gave up after earlier attempts");
+  }
   for (int attempt = 0;; ++attempt) {
     RequestToSign signing{call.method, m_connection.path_of(call.key), call.query, {}, payload_hash};
     std::string date = amz_date(std::time(nullptr));
@@ -117,8 +123,8 @@ Client::send(const Call& call)
       }
     } catch (const TransportError& e) {
       if (attempt + 1 == k_attempts) {
-        throw Error(m_name + ": cannot reach " + m_connection.endpoint + ": " + e.what()
-                    + " (" + std::to_string(k_attempts) + " attempts)");
+        m_unreachable = true;
+        throw unreachable(e.what() + (" (" + std::to_string(k_attempts) + " attempts)"));
       }
     }
     back_off(attempt);
@@ -160,7 +166,12 @@ bool
 Client::exists(const std::string& key)
 {
   Call call{"HEAD", m_connection.prefix + key};
-  return send_expecting(call, {200, 404}).status == 200;
+  auto response = send(call);
+  if (response.status != 200 && response.status != 404) {
+    check_bucket(); // a HEAD answer has no body: a GET tells the server's error code
+    fail(call, response);
+  }
+  return response.status == 200;
 }
 
 void

@@ -3,6 +3,7 @@
 #include <trove/s3/connection.hpp>
 #include <trove/s3/http.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -74,6 +75,7 @@ private:
   Connection m_connection;
   std::string m_name;
   unsigned m_jobs;
+  std::atomic<bool> m_unreachable = false; // a request failed every attempt
 };
 
 } // namespace trove::s3

@@ -1,0 +1,565 @@
+#!/usr/bin/env bash
+# push, fetch, pull, status --cloud and gc --cloud against a real S3 server:
+# OpenStack Swift with its s3api middleware (scripts/s3-test-server), with
+# what trove wrote checked, and written behind its back, by awscli.
+#
+# One server for the whole suite (it takes ~10 s and ~480 MB to start), each
+# test case in its own bucket. Skipped (exit 125) only when swift or awscli
+# is not installed (scripts/setup-deps installs both); a server that does not
+# start is a failure.
+. "$(dirname "$0")/lib.sh"
+
+skip() {
+    echo "skip: $*"
+    rm -rf "$SCRATCH"
+    exit 125
+}
+command -v swift-proxy-server >/dev/null || skip "swift is not installed (scripts/setup-deps)"
+# Debian's awscli; another aws earlier on PATH may be a different program.
+AWS=/usr/bin/aws
+[ -x "$AWS" ] || skip "awscli is not installed as $AWS (scripts/setup-deps)"
+# Swift runs on Debian's python3, so it is there.
+PYTHON=/usr/bin/python3
+SOURCE_DIR=$(cd "${TROVE_SOURCE_DIR:-$(dirname "$0")/../..}" && pwd)
+SERVER_SCRIPT=$SOURCE_DIR/scripts/s3-test-server
+[ -x "$SERVER_SCRIPT" ] || { echo "FAIL: $SERVER_SCRIPT is missing"; exit 1; }
+
+# lib.sh cleared the caller's AWS_* variables; trove finds these unless a test case says otherwise.
+export AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=testing
+
+S3_SERVER=$SCRATCH/s3-server
+# Then drops the objects it stored (hundreds of MB), keeping its logs.
+stop_server() {
+    "$SERVER_SCRIPT" stop "$S3_SERVER" >/dev/null 2>&1 && rm -rf "$S3_SERVER/srv"
+}
+# finish deletes $SCRATCH, so the server is stopped before it (see the end);
+# this is for every other way out.
+trap stop_server EXIT
+trap 'exit 1' INT TERM HUP
+
+server_rc=0
+ENDPOINT=$("$SERVER_SCRIPT" start "$S3_SERVER" 2>"$SCRATCH/server-start.err") || server_rc=$?
+if [ "$server_rc" -ne 0 ] || [ -z "$ENDPOINT" ]; then
+    echo "FAIL: '$SERVER_SCRIPT start $S3_SERVER' exited $server_rc, printed '$ENDPOINT'"
+    sed 's/^/      stderr: /' "$SCRATCH/server-start.err"
+    echo "scratch directory kept: $SCRATCH"
+    exit 1
+fi
+
+# awscli with the server's credentials, whatever a test case did to its
+# environment or ~/.aws.
+awscli() {
+    env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_CONFIG_FILE -u AWS_SHARED_CREDENTIALS_FILE \
+        AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+        AWS_EC2_METADATA_DISABLED=true AWS_PAGER= \
+        "$AWS" --endpoint-url "$ENDPOINT" "$@"
+}
+
+# new_bucket NAME: an empty bucket, made with awscli.
+new_bucket() {
+    awscli s3api create-bucket --bucket "$1" >"$SCRATCH/.aws.out" 2>&1 ||
+        { cat "$SCRATCH/.aws.out"; fail "awscli cannot create the bucket $1"; }
+}
+
+# list_keys BUCKET PREFIX: every key under PREFIX/ as awscli lists it (all
+# pages), sorted, one a line, in $KEYS; their number in $NKEYS.
+list_keys() {
+    awscli s3api list-objects-v2 --bucket "$1" --prefix "$2/" --output json \
+        >"$SCRATCH/.aws.out" 2>"$SCRATCH/.aws.err" ||
+        { cat "$SCRATCH/.aws.err"; fail "awscli cannot list s3://$1/$2/"; }
+    KEYS=$("$PYTHON" -S -c '
+import json, sys
+text = open(sys.argv[1]).read()
+listing = json.loads(text) if text.strip() else {}
+print("\n".join(sorted(o["Key"] for o in listing.get("Contents", []))))
+' "$SCRATCH/.aws.out") || fail "cannot read the listing of s3://$1/$2/"
+    NKEYS=$(printf '%s' "$KEYS" | grep -c .)
+}
+
+sha() { sha256sum "$1" | cut -c1-64; }
+
+# key_of ID PREFIX: the key of object ID (sha256:, .dir accepted) under PREFIX.
+key_of() {
+    local id=${1#sha256:}
+    echo "$2/sha256/${id:0:2}/${id:2}"
+}
+
+# s3_remote URL: the default remote `s3`, at URL on the test server.
+s3_remote() {
+    expect_ok trove remote add -d s3 "$1"
+    expect_ok trove remote modify s3 endpointurl "$ENDPOINT"
+}
+
+# expect_summary TEXT: stdout has a line that is exactly TEXT.
+expect_summary() {
+    grep -qxF -- "$1" "$OUT" || { show_output; fail "no line '$1'"; }
+}
+
+# expect_stderr_line_has A B: a line of stderr has both A and B.
+expect_stderr_line_has() {
+    grep -F -- "$1" "$ERR" | grep -qF -- "$2" || { show_output; fail "no line of stderr has both '$1' and '$2'"; }
+}
+
+# expect_header FILE: FILE starts with the 16-byte header of a zstd object.
+expect_header() {
+    local got
+    got=$(od -An -tx1 -N16 "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
+    [ "$got" = "89 54 52 4f 56 45 0d 0a 01 01 00 00 00 00 00 00" ] ||
+        fail "$1 does not start with the object header: $got"
+}
+
+no_temp_files() {
+    local left
+    left=$(find "$1" -name '.trove-tmp.*')
+    [ -z "$left" ] || fail "temporary files left in $1: $left"
+}
+
+clone() {
+    cd .. && git clone -q r "$1" && cd "$1" || fail "git clone failed"
+}
+
+# A committed repository `r` with a 3 MB random file big.bin, a compressible
+# text.txt and a directory d of three files, and the default remote s3 at
+# s3://BUCKET/proj/data (the bucket is made here). Copies in ../orig.
+data_repo() {
+    BUCKET=$1
+    PREFIX=proj/data
+    new_bucket "$BUCKET"
+    mkdir -p orig/d
+    head -c 3000000 /dev/urandom >orig/big.bin
+    seq 1 100000 >orig/text.txt
+    for i in 1 2 3; do echo "file $i" >"orig/d/f$i"; done
+    new_repo r
+    cp -r ../orig/big.bin ../orig/text.txt ../orig/d .
+    expect_ok trove add big.bin text.txt d
+    s3_remote "s3://$BUCKET/$PREFIX"
+    git add -A && git commit -qm data || fail "git commit failed"
+}
+
+# The keys of data_repo's six objects, sorted.
+data_repo_keys() {
+    {
+        for f in big.bin text.txt d/f1 d/f2 d/f3; do key_of "$(sha "$f")" "$PREFIX"; done
+        key_of "$(pointer_hash d.trove)" "$PREFIX"
+    } | sort
+}
+
+same_data() {
+    expect_same_bytes "$1/big.bin" big.bin
+    expect_same_bytes "$1/text.txt" text.txt
+    diff -r "$1/d" d >/dev/null || fail "d differs from $1/d"
+}
+
+round_trip() {
+    data_repo round-trip
+    expect_ok trove status --cloud
+    expect_stdout_equals "not pushed: big.bin
+not pushed: d
+not pushed: text.txt"
+    # big.bin, text.txt, d/f1..f3 and d's manifest.
+    expect_ok trove push
+    expect_output_contains "6 objects pushed, 0 already there,"
+    expect_ok trove push
+    expect_summary "0 objects pushed, 6 already there, 0 B sent"
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 's3' (s3://round-trip/proj/data) are in sync."
+
+    clone clone
+    expect_ok trove status --cloud --json
+    expect_json 'j == {"big.bin": "not in cache", "d": "not in cache", "text.txt": "not in cache"}'
+    expect_ok trove pull
+    expect_output_contains "6 objects fetched, 0 already there,"
+    for line in $'A\tbig.bin' $'A\ttext.txt' $'A\td'; do
+        grep -qxF "$line" "$OUT" || { show_output; fail "no line '$line'"; }
+    done
+    same_data ../orig
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+    expect_ok trove fsck
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 's3' (s3://round-trip/proj/data) are in sync."
+    expect_ok trove pull
+    expect_summary "0 objects fetched, 6 already there, 0 B received"
+
+    # fetch into an emptied cache and workspace, then checkout.
+    chmod -R u+w .trove/cache && rm -rf .trove/cache/sha256 big.bin text.txt d
+    expect_ok trove fetch -j 1
+    expect_output_contains "6 objects fetched, 0 already there,"
+    expect_ok trove checkout
+    same_data ../orig
+}
+
+awscli_interop() {
+    data_repo interop
+    expect_ok trove push
+    expect_output_contains "6 objects pushed"
+    # awscli sees exactly the six keys, PREFIX/sha256/ab/<62 hex>[.dir].
+    list_keys interop "$PREFIX"
+    want=$(data_repo_keys)
+    [ "$KEYS" = "$want" ] || fail "the bucket holds
+$KEYS
+expected
+$want"
+    # What awscli reads back: the random file as is, the text compressed
+    # behind the header, the small files as is.
+    awscli s3 cp --quiet --recursive "s3://interop/$PREFIX" ../got >/dev/null ||
+        fail "awscli cannot download s3://interop/$PREFIX"
+    got() { echo "../got/${1#"$PREFIX"/}"; }
+    expect_same_bytes big.bin "$(got "$(key_of "$(sha big.bin)" "$PREFIX")")"
+    expect_same_bytes d/f1 "$(got "$(key_of "$(sha d/f1)" "$PREFIX")")"
+    text=$(got "$(key_of "$(sha text.txt)" "$PREFIX")")
+    expect_header "$text"
+    [ "$(stat -c %s "$text")" -lt "$(stat -c %s text.txt)" ] ||
+        fail "the text object ($(stat -c %s "$text") bytes) is not smaller than the file"
+    if command -v zstd >/dev/null; then
+        tail -c +17 "$text" | zstd -dq >../text.out || fail "zstd cannot decode the object"
+        expect_same_bytes ../text.out text.txt
+    fi
+
+    # The other way: raw bytes uploaded by awscli under the key of a file
+    # that trove never pushed are pulled into a clone.
+    cd .. && new_repo up
+    head -c 200000 /dev/urandom >up.bin
+    cp up.bin ../up.orig
+    expect_ok trove add up.bin
+    s3_remote s3://interop/up
+    git add -A && git commit -qm up || fail "git commit failed"
+    awscli s3 cp --quiet ../up.orig "s3://interop/$(key_of "$(sha up.bin)" up)" >/dev/null ||
+        fail "awscli cannot upload"
+    cd .. && git clone -q up up-clone && cd up-clone || fail "git clone failed"
+    expect_false test -e up.bin
+    expect_ok trove pull
+    expect_output_contains "1 object fetched, 0 already there,"
+    expect_same_bytes ../up.orig up.bin
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 's3' (s3://interop/up) are in sync."
+}
+
+# Over 64 MiB: sent in parts, nothing left behind, read back in ranges.
+multipart() {
+    new_bucket multipart
+    new_repo r
+    head -c $((70 << 20)) /dev/urandom >big.bin
+    expect_ok trove add big.bin
+    s3_remote s3://multipart/m
+    git add -A && git commit -qm big || fail "git commit failed"
+    expect_ok trove push
+    expect_summary "1 object pushed, 0 already there, 70.0 MiB sent"
+    key=$(key_of "$(sha big.bin)" m)
+    awscli s3api head-object --bucket multipart --key "$key" --output json >../head.json ||
+        fail "awscli head-object $key failed"
+    # A multipart upload's ETag is "<md5 of the part md5s>-<parts>".
+    "$PYTHON" -S -c '
+import json, re, sys
+head = json.load(open(sys.argv[1]))
+m = re.fullmatch(r"\"[0-9a-f]{32}-([0-9]+)\"", head["ETag"])
+if not m or int(m.group(1)) < 2:
+    sys.exit("not a multipart ETag: " + head["ETag"])
+if head["ContentLength"] != 70 << 20:
+    sys.exit("stored as %d bytes" % head["ContentLength"])
+' ../head.json || { cat ../head.json; fail "the object was not uploaded in parts"; }
+    awscli s3api list-multipart-uploads --bucket multipart --output json >../uploads.json ||
+        fail "awscli list-multipart-uploads failed"
+    "$PYTHON" -S -c '
+import json, sys
+text = open(sys.argv[1]).read()
+sys.exit(1 if text.strip() and json.loads(text).get("Uploads") else 0)
+' ../uploads.json || { cat ../uploads.json; fail "a multipart upload is left in progress"; }
+
+    clone clone
+    expect_ok trove pull
+    expect_summary "1 object fetched, 0 already there, 70.0 MiB received"
+    expect_same_bytes ../r/big.bin big.bin
+    no_temp_files .trove
+    # 280 MB that a failing suite would keep.
+    cd .. && chmod -R u+w r clone && rm -rf r clone
+}
+
+# More than 1,000 keys: every listing takes more than one page.
+many_keys() {
+    new_bucket many-keys
+    new_repo r
+    mkdir many
+    "$PYTHON" -S -c '
+for i in range(1100):
+    with open("many/f%04d" % i, "w") as f:
+        f.write("small file %d\n" % i)
+' || fail "cannot write the files"
+    expect_ok trove add many
+    s3_remote s3://many-keys/k
+    git add -A && git commit -qm many || fail "git commit failed"
+    expect_ok trove push
+    expect_output_contains "1101 objects pushed, 0 already there,"
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 's3' (s3://many-keys/k) are in sync."
+    expect_ok trove push
+    expect_summary "0 objects pushed, 1101 already there, 0 B sent"
+
+    clone clone
+    expect_ok trove pull
+    expect_output_contains "1101 objects fetched, 0 already there,"
+    diff -r ../r/many many >/dev/null || fail "many differs"
+
+    # Half the files gone: gc --cloud deletes them and the old manifest.
+    cd ../r || fail "no r"
+    rm many/f0[0-4]* many/f05[0-4]*
+    [ "$(ls many | wc -l)" = 550 ] || fail "$(ls many | wc -l) files left, not 550"
+    expect_ok trove add many
+    git add -A && git commit -qm half || fail "git commit failed"
+    expect_ok trove push
+    expect_output_contains "1 object pushed, 550 already there,"
+    list_keys many-keys k
+    [ "$NKEYS" = 1102 ] || fail "the bucket holds $NKEYS keys, not 1102"
+    expect_ok trove gc -w --cloud -f
+    expect_output_contains "Removed 551 objects from remote 's3'"
+    list_keys many-keys k
+    want=$({
+        sha256sum many/* | while read -r id _; do key_of "$id" k; done
+        key_of "$(pointer_hash many.trove)" k
+    } | sort)
+    [ "$KEYS" = "$want" ] || fail "after gc the bucket holds $NKEYS keys, not the 551 the workspace uses"
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 's3' (s3://many-keys/k) are in sync."
+}
+
+wrong_secret() {
+    new_bucket wrong-secret
+    new_repo r
+    echo data >f
+    expect_ok trove add f
+    s3_remote s3://wrong-secret/w
+    export AWS_SECRET_ACCESS_KEY=wrong
+    expect_fail 1 trove push
+    expect_stderr_line_has "'s3'" SignatureDoesNotMatch
+    expect_fail 1 trove status --cloud
+    expect_stderr_line_has "'s3'" SignatureDoesNotMatch
+    list_keys wrong-secret w
+    [ "$NKEYS" = 0 ] || fail "the bucket holds $KEYS"
+}
+
+missing_bucket() {
+    new_repo r
+    echo data >f
+    expect_ok trove add f
+    s3_remote s3://no-such-bucket/p
+    git add -A && git commit -qm f || fail "git commit failed"
+    expect_fail 1 trove push
+    expect_stderr_line_has "'s3'" NoSuchBucket
+    expect_fail 1 trove status --cloud
+    expect_stderr_line_has "'s3'" NoSuchBucket
+    clone clone
+    expect_fail 1 trove fetch
+    expect_stderr_line_has "'s3'" NoSuchBucket
+    expect_fail 1 trove pull
+    expect_stderr_line_has "'s3'" NoSuchBucket
+    expect_false test -e f
+    # Nothing made the bucket.
+    run awscli s3api head-bucket --bucket no-such-bucket
+    [ "$rc" != 0 ] || fail "the bucket no-such-bucket exists"
+}
+
+credentials() {
+    new_bucket creds
+    new_repo r
+    s3_remote s3://creds/c
+    unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+    echo one >one
+    expect_ok trove add one
+    expect_fail 1 trove push
+    expect_stderr_line_has "'s3'" "credentials"
+    expect_output_lacks "pushed"
+
+    # ~/.aws/credentials, [default].
+    mkdir -p "$HOME/.aws"
+    printf '[default]\naws_access_key_id = test:tester\naws_secret_access_key = testing\n' \
+        >"$HOME/.aws/credentials"
+    expect_ok trove push
+    expect_summary "1 object pushed, 0 already there, 4 B sent"
+
+    # A named profile; [default] is now wrong.
+    printf '[default]\naws_access_key_id = test:tester\naws_secret_access_key = wrong\n\n[ci]\naws_access_key_id = test:tester\naws_secret_access_key = testing\n' \
+        >"$HOME/.aws/credentials"
+    echo two >two
+    expect_ok trove add two
+    expect_fail 1 trove push
+    expect_output_contains "'s3'"
+    expect_ok trove remote modify s3 profile ci
+    expect_ok trove push
+    expect_summary "1 object pushed, 1 already there, 4 B sent"
+
+    # The remote's own keys, in .trove/config.local.
+    rm -r "$HOME/.aws"
+    expect_ok trove remote modify -u s3 profile
+    echo three >three
+    expect_ok trove add three
+    expect_fail 1 trove push
+    expect_output_contains "credentials"
+    expect_ok trove remote modify --local s3 access_key_id test:tester
+    expect_ok trove remote modify --local s3 secret_access_key testing
+    expect_ok trove push
+    expect_summary "1 object pushed, 2 already there, 6 B sent"
+    grep -qF "testing" .trove/config.local || fail "the secret is not in .trove/config.local"
+    grep -qF "testing" .trove/config && fail "the secret is in .trove/config"
+    expect_ok trove remote list
+    grep -qxF "    secret_access_key = ***" "$OUT" || { show_output; fail "secret_access_key not shown masked"; }
+    expect_output_lacks "testing"
+    expect_ok trove remote list --json
+    expect_json "j[0]['options']['secret_access_key'] == '***'"
+    expect_output_lacks "testing"
+    # They come before the environment.
+    export AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=wrong
+    echo four >four
+    expect_ok trove add four
+    expect_ok trove push
+    expect_summary "1 object pushed, 3 already there, 5 B sent"
+}
+
+corrupted_remote_object() {
+    data_repo corrupted
+    expect_ok trove push
+    big_id=$(sha big.bin)
+    text_id=$(sha text.txt)
+    # Other bytes under two keys: random data of the same size for the raw
+    # big.bin, a short text for the compressed text.txt.
+    big_key=$(key_of "$big_id" "$PREFIX")
+    text_key=$(key_of "$text_id" "$PREFIX")
+    mkdir -p "../bad/$(dirname "$big_key")" "../bad/$(dirname "$text_key")"
+    head -c 3000000 /dev/urandom >"../bad/$big_key"
+    echo "not the text" >"../bad/$text_key"
+    awscli s3 cp --quiet --recursive ../bad s3://corrupted/ >/dev/null || fail "awscli cannot upload"
+
+    clone clone
+    expect_fail 1 trove pull
+    expect_stderr_line_has "${big_id:2}" "'s3'"
+    expect_stderr_line_has "${text_id:2}" "'s3'"
+    expect_stderr_line_has "${big_id:2}" "corrupt"
+    expect_stderr_line_has "${text_id:2}" "corrupt"
+    expect_false test -e "$(cache_object "$big_id")"
+    expect_false test -e "$(cache_object "$text_id")"
+    expect_false test -e big.bin
+    expect_false test -e text.txt
+    no_temp_files .trove
+    # What was intact arrived.
+    diff -r ../orig/d d >/dev/null || fail "d was not pulled"
+    expect_ok trove fsck
+    expect_fail 1 trove fetch
+    expect_stderr_line_has "${big_id:2}" "corrupt"
+    expect_false test -e "$(cache_object "$big_id")"
+    no_temp_files .trove
+}
+
+pipeline_outputs() {
+    new_bucket pipeline
+    new_repo r
+    seq 1 2000 >input.txt
+    expect_ok trove add input.txt
+    cat >trove.yaml <<'EOF'
+stages:
+  gen:
+    cmd: mkdir -p out && sort -r input.txt >out/reversed.txt && head -c 20000 /dev/urandom >model.bin
+    deps: [input.txt]
+    outs: [out, model.bin]
+EOF
+    expect_ok trove repro
+    s3_remote s3://pipeline/p
+    git add -A && git commit -qm pipeline || fail "git commit failed"
+    mkdir ../want && cp -r out model.bin input.txt ../want/
+    # input.txt, out/reversed.txt, out's manifest and model.bin.
+    expect_ok trove push
+    expect_output_contains "4 objects pushed, 0 already there,"
+    clone clone
+    expect_ok trove pull
+    expect_output_contains "4 objects fetched"
+    expect_same_bytes ../want/model.bin model.bin
+    expect_same_bytes ../want/input.txt input.txt
+    diff -r ../want/out out >/dev/null || fail "out differs"
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+}
+
+# Objects the server has written to disk (Swift keeps each in a .data file).
+stored_objects() { find "$S3_SERVER/srv" -name '*.data' | wc -l; }
+
+# The server goes away in the middle of a push, and comes back. Stops the
+# suite's server, so it runs last.
+server_stopped_mid_push() {
+    new_bucket interrupted
+    new_repo r
+    mkdir d
+    "$PYTHON" -S -c '
+import os
+for i in range(120):
+    with open("d/f%03d" % i, "wb") as f:
+        f.write(os.urandom(1 << 20))
+' || fail "cannot write the files"
+    cp -r d ../orig
+    expect_ok trove add d
+    s3_remote s3://interrupted/i
+    git add -A && git commit -qm d || fail "git commit failed"
+    manifest_key=$(key_of "$(pointer_hash d.trove)" i)
+
+    before=$(stored_objects)
+    "$TROVE" push >../push1.out 2>../push1.err &
+    pid=$!
+    trap 'kill $pid 2>/dev/null' EXIT
+    # Stop the server once the first objects have arrived.
+    tries=0
+    while [ "$(stored_objects)" -lt $((before + 5)) ]; do
+        kill -0 $pid 2>/dev/null || { cat ../push1.out ../push1.err; fail "push ended before the server was stopped"; }
+        tries=$((tries + 1))
+        [ $tries -lt 300 ] || fail "push sent nothing in 30 s"
+        sleep 0.1
+    done
+    "$SERVER_SCRIPT" stop "$S3_SERVER" || fail "cannot stop the server"
+    stopped=$SECONDS
+    while kill -0 $pid 2>/dev/null && [ $((SECONDS - stopped)) -lt 30 ]; do sleep 0.2; done
+    slow=""
+    if kill -0 $pid 2>/dev/null; then
+        slow="push was still running 30 s after the server stopped (killed)"
+        kill $pid
+    fi
+    push_rc=0 && wait $pid || push_rc=$?
+    trap - EXIT
+    if [ -z "$slow" ]; then
+        [ "$push_rc" != 0 ] || { cat ../push1.out ../push1.err; fail "push exited 0 with the server stopped"; }
+        grep -qF "'s3'" ../push1.err && grep -qF "$ENDPOINT" ../push1.err ||
+            { cat ../push1.out ../push1.err; fail "the error names neither the remote nor $ENDPOINT"; }
+        # Said once per kind of failure, not once per object.
+        [ "$(grep -c '^trove: error:' ../push1.err)" -le 3 ] ||
+            { cat ../push1.err; fail "the same error repeated for every object"; }
+    fi
+
+    expect_ok "$SERVER_SCRIPT" restart "$S3_SERVER"
+    expect_stdout_equals "$ENDPOINT"
+    # Not all of d's files made it, so neither did its manifest.
+    run awscli s3api head-object --bucket interrupted --key "$manifest_key"
+    [ "$rc" != 0 ] || fail "the manifest of d is on the remote, its files are not all there"
+    expect_output_contains "Not Found"
+
+    # Run again, push sends the rest.
+    expect_ok trove push
+    counts=$(sed -n 's/^\([0-9]*\) objects\{0,1\} pushed, \([0-9]*\) already there, .*/\1 \2/p' "$OUT")
+    read -r sent there <<<"$counts"
+    [ -n "$counts" ] && [ $((sent + there)) = 121 ] && [ "$there" -ge 5 ] ||
+        { show_output; fail "the second push does not count 121 objects with at least the 5 stored as already there"; }
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 's3' (s3://interrupted/i) are in sync."
+    clone clone
+    expect_ok trove pull
+    expect_output_contains "121 objects fetched, 0 already there,"
+    diff -r ../orig d >/dev/null || fail "d differs"
+    [ -z "$slow" ] || fail "$slow"
+}
+
+test_case round_trip
+test_case awscli_interop
+test_case multipart
+test_case many_keys
+test_case wrong_secret
+test_case missing_bucket
+test_case credentials
+test_case corrupted_remote_object
+test_case pipeline_outputs
+test_case server_stopped_mid_push
+stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"
+finish
