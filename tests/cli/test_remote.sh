@@ -27,26 +27,8 @@ for e in sys.argv[2:]:
 ' "$OUT" "$@" || { show_output; fail "JSON checks failed"; }
 }
 
-# expect_summary TEXT: stdout has a line that is exactly TEXT.
-expect_summary() {
-    grep -qxF -- "$1" "$OUT" || { show_output; fail "no line '$1'"; }
-}
 
-# expect_header FILE: FILE starts with the 16-byte header of a zstd object:
-# magic \x89TROVE\r\n, version 1, compression 1, six zero bytes.
-expect_header() {
-    local got
-    got=$(od -An -tx1 -N16 "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-    [ "$got" = "89 54 52 4f 56 45 0d 0a 01 01 00 00 00 00 00 00" ] ||
-        fail "$1 does not start with the object header: $got"
-}
 
-# no_temp_files DIR: nothing named .trove-tmp.* under DIR.
-no_temp_files() {
-    local left
-    left=$(find "$1" -name '.trove-tmp.*')
-    [ -z "$left" ] || fail "temporary files left in $1: $left"
-}
 
 # A committed repository `r` with a 3 MB random file big.bin, a compressible
 # text.txt and a directory d of three files, and an absolute default remote

@@ -90,29 +90,12 @@ s3_remote() {
     expect_ok trove remote modify s3 endpointurl "$ENDPOINT"
 }
 
-# expect_summary TEXT: stdout has a line that is exactly TEXT.
-expect_summary() {
-    grep -qxF -- "$1" "$OUT" || { show_output; fail "no line '$1'"; }
-}
-
 # expect_stderr_line_has A B: a line of stderr has both A and B.
 expect_stderr_line_has() {
     grep -F -- "$1" "$ERR" | grep -qF -- "$2" || { show_output; fail "no line of stderr has both '$1' and '$2'"; }
 }
 
-# expect_header FILE: FILE starts with the 16-byte header of a zstd object.
-expect_header() {
-    local got
-    got=$(od -An -tx1 -N16 "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-    [ "$got" = "89 54 52 4f 56 45 0d 0a 01 01 00 00 00 00 00 00" ] ||
-        fail "$1 does not start with the object header: $got"
-}
 
-no_temp_files() {
-    local left
-    left=$(find "$1" -name '.trove-tmp.*')
-    [ -z "$left" ] || fail "temporary files left in $1: $left"
-}
 
 clone() {
     cd .. && git clone -q r "$1" && cd "$1" || fail "git clone failed"
