@@ -115,7 +115,6 @@ Client::send(const Call& call)
     request.headers.push_back("authorization: "
                               + authorization(signing, m_connection.credentials,
                                               m_connection.region, date));
-    std::string failure;
     try {
       auto response = send_request(request);
       if (!worth_retrying(response.status) || attempt + 1 == k_attempts) {
