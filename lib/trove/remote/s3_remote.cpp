@@ -26,10 +26,13 @@ struct TempFile
   }
 };
 
+// "sha256/a": the first hex digit of the id splits a large remote into 16
+// listings, enough to run in parallel, few enough to cost the server little
+// more than one listing of everything.
 std::string
-folder_of(const std::string& key)
+listing_of(const std::string& key)
 {
-  return key.substr(0, key.rfind('/') + 1);
+  return key.substr(0, 8);
 }
 
 } // namespace
@@ -91,12 +94,12 @@ S3Remote::present(const std::vector<std::string>& keys)
   if (complete) {
     return found;
   }
-  // ...a larger one folder by folder, in parallel.
-  std::set<std::string> folders;
+  // ...a larger one in up to 16 parts, in parallel.
+  std::set<std::string> parts;
   for (const auto& key : keys) {
-    folders.insert(folder_of(key));
+    parts.insert(listing_of(key));
   }
-  std::vector<std::string> to_list(folders.begin(), folders.end());
+  std::vector<std::string> to_list(parts.begin(), parts.end());
   core::parallel_for(to_list.size(), m_jobs,
                      [&](std::size_t i) { keep_wanted(m_client.list(to_list[i])); });
   return found;

@@ -156,6 +156,8 @@ send_request(const HttpRequest& request)
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // The shared pool keeps 5 connections by default: fewer than the threads.
+  curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 256L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
   // A stalled transfer (less than 1 byte/s for 60 s) is a timeout.
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
