@@ -1,5 +1,6 @@
 #include <trove/track/workspace.hpp>
 
+#include <trove/core/data_path.hpp>
 #include <trove/core/error.hpp>
 #include <trove/core/hash.hpp>
 #include <trove/core/parallel.hpp>
@@ -205,12 +206,10 @@ load_tracked(const Repository& repo, const std::string& pointer_path)
 void
 check_data_path(const Repository& repo, const std::string& path, const std::string& source)
 {
-  fs::path ancestor = repo.root();
-  for (const auto& part : fs::path(path)) {
-    if (part == ".git" || part == ".trove") {
-      throw Error(source + ": unsafe path '" + path + "' (inside .git or .trove)");
-    }
+  if (auto problem = core::data_path_problem(path)) {
+    throw Error(source + ": unsafe path '" + path + "' (" + *problem + ")");
   }
+  fs::path ancestor = repo.root();
   for (const auto& part : fs::path(path).parent_path()) {
     ancestor /= part;
     struct stat st;
