@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <memory>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -117,8 +117,9 @@ read_file(const fs::path& path)
   Fd fd = open_read(path);
   struct stat st;
   // One allocation for a file whose size we know (+1 to see the end).
-  std::size_t expected =
-    fstat(fd.get(), &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  std::size_t expected = fstat(fd.get(), &st) == 0 && st.st_size > 0
+                             ? static_cast<std::size_t>(st.st_size)
+                             : 0;
   std::string content(expected + 1, '\0');
   std::size_t used = 0;
   while (true) {
@@ -146,25 +147,38 @@ temp_path_in(const fs::path& dir)
   static std::atomic<unsigned> counter{0};
   static const std::string pid = std::to_string(getpid());
   thread_local std::mt19937_64 random{std::random_device{}()};
-  return dir
-         / (std::string(k_temp_prefix) + pid + "."
-            + std::to_string(counter++)
-            + "." + std::to_string(random() % 1000000000));
+  return dir / (std::string(k_temp_prefix) + pid + "." + std::to_string(counter++) + "." +
+                std::to_string(random() % 1000000000));
 }
 
 int
 temp_owner(std::string_view filename)
 {
-  if (filename.substr(0, k_temp_prefix.size()) != k_temp_prefix) {
+  // Exactly what temp_path_in makes, <prefix><pid>.<counter>.<random>, so
+  // that a user's file that merely starts with the prefix is never taken for
+  // a temp file and swept away.
+  if (!filename.starts_with(k_temp_prefix)) {
     return 0;
   }
-  return std::atoi(std::string(filename.substr(k_temp_prefix.size())).c_str());
+  std::string_view rest = filename.substr(k_temp_prefix.size());
+  int fields = 0;
+  for (std::size_t start = 0; start <= rest.size(); ++fields) {
+    std::size_t end = std::min(rest.find('.', start), rest.size());
+    if (end == start || fields == 3
+        || !std::all_of(rest.begin() + static_cast<std::ptrdiff_t>(start),
+                        rest.begin() + static_cast<std::ptrdiff_t>(end),
+                        [](char c) { return c >= '0' && c <= '9'; })) {
+      return 0;
+    }
+    start = end + 1;
+  }
+  return fields == 3 ? std::atoi(std::string(rest).c_str()) : 0;
 }
 
 AtomicFile::AtomicFile(fs::path target, const fs::path& tmp_dir, unsigned mode)
-  : m_target(std::move(target)),
-    m_tmp(temp_path_in(tmp_dir.empty() ? m_target.parent_path() : tmp_dir)),
-    m_fd(create_exclusive(m_tmp, mode))
+    : m_target(std::move(target)),
+      m_tmp(temp_path_in(tmp_dir.empty() ? m_target.parent_path() : tmp_dir)),
+      m_fd(create_exclusive(m_tmp, mode))
 {
 }
 
@@ -216,9 +230,8 @@ flush_file_data(int fd, const fs::path& name)
   // the device cache flush) comes with the next fsync, at the latest when
   // the pointer or manifest that refers to this data is written.
   if (sync_file_range(fd, 0, 0,
-                      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE
-                        | SYNC_FILE_RANGE_WAIT_AFTER)
-      != 0) {
+                      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                          SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
     fsync_or_throw(fd, name); // a file system without sync_file_range
   }
 }
@@ -262,9 +275,9 @@ copy_in_kernel(int in, int out, off_t size, const fs::path& src)
 {
   off_t copied = 0;
   while (copied < size) {
-    ssize_t n = copy_file_range(in, nullptr, out, nullptr,
-                                static_cast<std::size_t>(std::min(k_writeback_step, size - copied)),
-                                0);
+    ssize_t n = copy_file_range(
+        in, nullptr, out, nullptr,
+        static_cast<std::size_t>(std::min(k_writeback_step, size - copied)), 0);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -279,9 +292,9 @@ copy_in_kernel(int in, int out, off_t size, const fs::path& src)
 bool
 same_stamp(const struct stat& a, const struct stat& b)
 {
-  return a.st_ino == b.st_ino && a.st_size == b.st_size
-         && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
-         && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+  return a.st_ino == b.st_ino && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
 }
 
 } // namespace
@@ -423,8 +436,8 @@ void
 rename_path(const fs::path& from, const fs::path& to)
 {
   if (rename(from.c_str(), to.c_str()) != 0) {
-    throw Error("cannot rename " + from.string() + " to " + to.string() + ": "
-                + std::strerror(errno));
+    throw Error("cannot rename " + from.string() + " to " + to.string() + ": " +
+                std::strerror(errno));
   }
 }
 
@@ -458,8 +471,8 @@ is_safe_relative_path(std::string_view relative)
   if (relative.empty() || relative.front() == '/') {
     return false;
   }
-  if (relative.find('\0') != std::string_view::npos
-      || relative.find('\n') != std::string_view::npos) {
+  if (relative.find('\0') != std::string_view::npos ||
+      relative.find('\n') != std::string_view::npos) {
     return false;
   }
   std::size_t start = 0;
@@ -481,8 +494,10 @@ void
 make_read_only(const fs::path& path)
 {
   struct stat st;
-  if (stat(path.c_str(), &st) == 0) {
-    chmod(path.c_str(), st.st_mode & ~static_cast<mode_t>(0222));
+  if (stat(path.c_str(), &st) != 0 ||
+      chmod(path.c_str(), st.st_mode & ~static_cast<mode_t>(0222)) != 0) {
+    // A cache object left writable could be edited through a hardlink.
+    throw Error(errno_message(path, "cannot make read-only"));
   }
 }
 

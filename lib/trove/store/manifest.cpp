@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_set>
 
 namespace trove::store {
 
@@ -16,15 +17,36 @@ void
 check_path(const std::string& path, std::string_view source)
 {
   if (!core::is_safe_relative_path(path)) {
-    throw Error(std::string(source) + ": unsafe path '" + path
-                + "' in directory manifest (absolute, '..' or empty component)");
+    throw Error(std::string(source) + ": unsafe path '" + path +
+                "' in directory manifest (absolute, '..' or empty component)");
+  }
+}
+
+// A hostile manifest could list both "a" and "a/b": "a" would have to be a
+// file and a directory at once. Entries are sorted.
+void
+check_no_file_is_a_parent(const std::vector<ManifestEntry>& entries,
+                          std::string_view source)
+{
+  std::unordered_set<std::string_view> paths;
+  for (const auto& entry : entries) {
+    paths.insert(entry.path);
+  }
+  for (const auto& entry : entries) {
+    std::string_view path = entry.path;
+    for (auto slash = path.find('/'); slash != std::string_view::npos;
+         slash = path.find('/', slash + 1)) {
+      if (paths.contains(path.substr(0, slash))) {
+        throw Error(std::string(source) + ": '" + std::string(path.substr(0, slash)) +
+                    "' is listed both as a file and as a directory");
+      }
+    }
   }
 }
 
 } // namespace
 
-Manifest::Manifest(std::vector<ManifestEntry> entries)
-  : m_entries(std::move(entries))
+Manifest::Manifest(std::vector<ManifestEntry> entries) : m_entries(std::move(entries))
 {
   std::sort(m_entries.begin(), m_entries.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -34,14 +56,14 @@ Manifest::Manifest(std::vector<ManifestEntry> entries)
       throw Error("manifest: duplicate path '" + m_entries[i].path + "'");
     }
   }
+  check_no_file_is_a_parent(m_entries, "manifest");
 }
 
 Manifest
 Manifest::parse(std::string_view text, std::string_view source)
 {
   auto fail = [&](std::size_t line, const std::string& what) -> Error {
-    return Error(std::string(source) + ": line " + std::to_string(line) + ": "
-                 + what);
+    return Error(std::string(source) + ": line " + std::to_string(line) + ": " + what);
   };
   std::vector<ManifestEntry> entries;
   std::size_t number = 0;
@@ -56,8 +78,7 @@ Manifest::parse(std::string_view text, std::string_view source)
     ++number;
     if (number == 1) {
       if (line != k_header) {
-        throw fail(1, "not a trove manifest (expected '"
-                        + std::string(k_header) + "')");
+        throw fail(1, "not a trove manifest (expected '" + std::string(k_header) + "')");
       }
       continue;
     }
@@ -72,9 +93,8 @@ Manifest::parse(std::string_view text, std::string_view source)
     }
     line.remove_prefix(65);
     auto [size_end, ec] =
-      std::from_chars(line.data(), line.data() + line.size(), entry.size);
-    if (ec != std::errc() || size_end == line.data() + line.size()
-        || *size_end != ' ') {
+        std::from_chars(line.data(), line.data() + line.size(), entry.size);
+    if (ec != std::errc() || size_end == line.data() + line.size() || *size_end != ' ') {
       throw fail(number, "malformed size");
     }
     line.remove_prefix(static_cast<std::size_t>(size_end - line.data()) + 1);
@@ -95,15 +115,13 @@ Manifest::parse(std::string_view text, std::string_view source)
   if (number == 0) {
     throw fail(1, "empty manifest");
   }
+  check_no_file_is_a_parent(entries, source);
   Manifest manifest;
   manifest.m_entries = std::move(entries);
   return manifest;
 }
 
-Manifest::Writer::Writer() : m_text(k_header)
-{
-  m_text += '\n';
-}
+Manifest::Writer::Writer() : m_text(k_header) { m_text += '\n'; }
 
 void
 Manifest::Writer::append(std::string_view hex,
@@ -143,8 +161,8 @@ const ManifestEntry*
 Manifest::find(std::string_view path) const
 {
   auto it = std::lower_bound(
-    m_entries.begin(), m_entries.end(), path,
-    [](const ManifestEntry& entry, std::string_view p) { return entry.path < p; });
+      m_entries.begin(), m_entries.end(), path,
+      [](const ManifestEntry& entry, std::string_view p) { return entry.path < p; });
   return it != m_entries.end() && it->path == path ? &*it : nullptr;
 }
 

@@ -14,15 +14,15 @@
 namespace trove::store {
 
 ObjectStore::ObjectStore(fs::path cache_dir, fs::path tmp_dir)
-  : m_dir(std::move(cache_dir)), m_tmp_dir(std::move(tmp_dir))
+    : m_dir(std::move(cache_dir)), m_tmp_dir(std::move(tmp_dir))
 {
 }
 
 fs::path
 ObjectStore::path_of(const ObjectId& id) const
 {
-  return m_dir / "sha256" / id.hex.substr(0, 2)
-         / (id.hex.substr(2) + (id.is_dir ? ".dir" : ""));
+  return m_dir / "sha256" / id.hex.substr(0, 2) /
+         (id.hex.substr(2) + (id.is_dir ? ".dir" : ""));
 }
 
 bool
@@ -50,7 +50,8 @@ ObjectStore::install(const fs::path& tmp, std::string hex, bool is_dir)
 void
 ObjectStore::adopt(const fs::path& tmp, const ObjectId& id)
 {
-  fs::permissions(tmp, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(tmp,
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   core::wait_for_writeback(tmp);
   install(tmp, id.hex, id.is_dir);
 }
@@ -77,13 +78,13 @@ ObjectStore::read_verified(const ObjectId& id) const
 {
   fs::path path = path_of(id);
   if (!contains(id)) {
-    throw Error("object " + id.to_string() + " is missing from the cache ("
-                + path.string() + ")");
+    throw Error("object " + id.to_string() + " is missing from the cache (" +
+                path.string() + ")");
   }
   std::string data = core::read_file(path);
   if (core::sha256_hex(data) != id.hex) {
-    throw Error("object " + id.to_string() + " in the cache is corrupt ("
-                + path.string() + "); run 'trove fsck'");
+    throw Error("object " + id.to_string() + " in the cache is corrupt (" +
+                path.string() + "); run 'trove fsck'");
   }
   return data;
 }
@@ -95,12 +96,18 @@ ObjectStore::stage_file(const fs::path& source, const std::vector<LinkType>& typ
   auto staged = [&](std::string hex, bool written) {
     return Staged{tmp, {std::move(hex), false}, written};
   };
+  // An inode with other names (perhaps outside the repository) is never
+  // taken over: making it read-only, or a write through another name, would
+  // reach the cache. It is copied instead.
+  struct stat st;
+  bool sole_name = lstat(source.c_str(), &st) == 0 && st.st_nlink == 1;
   try {
     for (auto type : types) {
       if (type == LinkType::reflink && core::try_reflink(source, tmp)) {
         return staged(core::sha256_file(tmp), false);
       }
-      if (shares_cache_bytes(type) && link(source.c_str(), tmp.c_str()) == 0) {
+      if (shares_cache_bytes(type) && sole_name &&
+          link(source.c_str(), tmp.c_str()) == 0) {
         // The store keeps the file's own inode, made read-only before it is
         // hashed, so what is hashed is what stays.
         core::make_read_only(tmp);

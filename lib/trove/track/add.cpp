@@ -15,6 +15,22 @@ namespace trove::track {
 
 namespace {
 
+// Whether a workspace file is still the one that was stored: a file that a
+// job replaced or rewrote meanwhile must not be linked back to the old object,
+// which would silently revert it. The ctime is left out: storing by hardlink
+// makes the file read-only, which changes it.
+bool
+unchanged_since(const fs::path& path, const store::FileStamp& stored)
+{
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return false;
+  }
+  auto now = store::FileStamp::of(st);
+  return now.inode == stored.inode && now.size == stored.size &&
+         now.mtime_ns == stored.mtime_ns;
+}
+
 // Makes the workspace file share the cache object when cache.type asks for a
 // hardlink or symlink (its content is already known to equal the object).
 // Returns the workspace file's stamp afterwards.
@@ -26,15 +42,13 @@ link_workspace_file(Repository& repo, const fs::path& path, const store::ObjectI
   struct stat workspace_st;
   struct stat object_st;
   bool linked = true;
-  if (store::shares_cache_bytes(types.front())
-      && lstat(path.c_str(), &workspace_st) == 0
-      && stat(object.c_str(), &object_st) == 0) {
+  if (store::shares_cache_bytes(types.front()) &&
+      lstat(path.c_str(), &workspace_st) == 0 && stat(object.c_str(), &object_st) == 0) {
     if (types.front() == store::LinkType::hardlink) {
       linked = workspace_st.st_ino == object_st.st_ino;
     } else {
       std::error_code ec;
-      linked = S_ISLNK(workspace_st.st_mode)
-               && fs::equivalent(path, object, ec);
+      linked = S_ISLNK(workspace_st.st_mode) && fs::equivalent(path, object, ec);
     }
   }
   if (!linked) {
@@ -64,22 +78,24 @@ check_addable(Repository& repo, const std::string& path, const fs::path& origina
     throw Error(core::errno_message(original, "cannot add"));
   }
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-    throw Error("'" + original.string()
-                + "' is neither a regular file nor a directory");
+    throw Error("'" + original.string() + "' is neither a regular file nor a directory");
   }
   if (auto parent = tracked_parent(repo, path)) {
-    throw Error("'" + original.string() + "' is inside tracked data '" + *parent + "' ("
-                + *parent + std::string(k_pointer_suffix) + ")");
+    throw Error("'" + original.string() + "' is inside tracked data '" + *parent + "' (" +
+                *parent + std::string(k_pointer_suffix) + ")");
   }
   auto ignore = scm::IgnoreRules::load(repo.root() / ".troveignore");
   for (fs::path part = path; !part.empty(); part = part.parent_path()) {
-    if (ignore.is_ignored(part.generic_string(), part != fs::path(path) || S_ISDIR(st.st_mode))) {
+    if (ignore.is_ignored(part.generic_string(),
+                          part != fs::path(path) || S_ISDIR(st.st_mode))) {
       throw Error("'" + original.string() + "' is ignored by .troveignore");
     }
   }
   if (const auto* git = repo.git(); git && git->tracks(path)) {
-    throw Error("'" + path + "' is tracked by git; stop tracking it first with "
-                "'git rm -r --cached " + path + "'");
+    throw Error("'" + path +
+                "' is tracked by git; stop tracking it first with "
+                "'git rm -r --cached " +
+                path + "'");
   }
 }
 
@@ -89,11 +105,11 @@ store_directory(Repository& repo, const std::string& path, const Warn& warn)
   auto files = scan_directory(repo, repo.absolute(path), warn);
   for (const auto& file : files) {
     if (file.path.ends_with(k_pointer_suffix)) {
-      throw Error("'" + path + "' contains the pointer file '" + path + "/"
-                  + file.path + "': its data is already tracked on its own");
+      throw Error("'" + path + "' contains the pointer file '" + path + "/" + file.path +
+                  "': its data is already tracked on its own");
     }
   }
-  auto hexes = store_workspace_files(repo, path, files);
+  auto hexes = store_workspace_files(repo, path, files, warn);
   std::vector<store::ManifestEntry> entries(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     entries[i] = {files[i].path, std::move(hexes[i]), files[i].stamp.size,
@@ -120,9 +136,8 @@ add_one(Repository& repo, const std::string& path, const Warn& warn)
   if (fs::exists(pointer_file, ec)) {
     try {
       auto old = PointerFile::load(pointer_file);
-      added.changed = old.id != pointer.id || old.size != pointer.size
-                      || old.nfiles != pointer.nfiles
-                      || old.out_path != pointer.out_path;
+      added.changed = old.id != pointer.id || old.size != pointer.size ||
+                      old.nfiles != pointer.nfiles || old.out_path != pointer.out_path;
     } catch (const Error&) {
       // A damaged pointer is replaced by a correct one.
     }
@@ -141,7 +156,8 @@ add_one(Repository& repo, const std::string& path, const Warn& warn)
 std::vector<std::string>
 store_workspace_files(Repository& repo,
                       const std::string& out_path,
-                      const std::vector<WorkspaceFile>& files)
+                      const std::vector<WorkspaceFile>& files,
+                      const Warn& warn)
 {
   auto& index = repo.stat_index();
   auto& store = repo.store();
@@ -164,30 +180,45 @@ store_workspace_files(Repository& repo,
     }
   }
   store.commit(to_commit, repo.jobs());
+  std::vector<char> changed(files.size(), 0);
   core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
     std::string key = index_key(out_path, files[i].path);
+    if (!unchanged_since(repo.absolute(key), files[i].stamp)) {
+      changed[i] = 1; // left as it is; status will show it modified
+      return;
+    }
     auto stamp = link_workspace_file(repo, repo.absolute(key), {hexes[i], false});
     index.record(key, stamp, hexes[i]);
   });
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (changed[i]) {
+      warn("'" + index_key(out_path, files[i].path) +
+           "' changed while it was being stored; the version read is in the cache, "
+           "the workspace file was left as it is");
+    }
+  }
   return hexes;
 }
 
 PointerFile
 store_path(Repository& repo, const std::string& path, const Warn& warn)
 {
-  fs::path absolute = repo.absolute(path);
-  bool is_dir = false;
-  auto stamp = stamp_of(absolute, &is_dir);
-  if (!stamp) {
+  auto entry = inspect_path(repo, repo.absolute(path));
+  switch (entry.kind) {
+  case PathEntry::Kind::missing:
     throw Error("'" + path + "' does not exist");
-  }
-  if (is_dir) {
+  case PathEntry::Kind::other:
+    throw not_data_error(path, entry);
+  case PathEntry::Kind::directory:
     return store_directory(repo, path, warn);
+  case PathEntry::Kind::file:
+    break;
   }
   PointerFile pointer;
-  auto hexes = store_workspace_files(repo, path, {{"", absolute, *stamp, false}});
+  auto hexes = store_workspace_files(repo, path,
+                                     {{"", entry.read_path, entry.stamp, false}}, warn);
   pointer.id = {hexes.front(), false};
-  pointer.size = stamp->size;
+  pointer.size = entry.stamp.size;
   return pointer;
 }
 

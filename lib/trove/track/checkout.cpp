@@ -1,5 +1,6 @@
 #include <trove/track/checkout.hpp>
 
+#include <trove/core/data_path.hpp>
 #include <trove/core/error.hpp>
 #include <trove/core/hash.hpp>
 #include <trove/core/parallel.hpp>
@@ -23,13 +24,17 @@ class Checkout
 {
 public:
   Checkout(Repository& repo, Force force, Relink relink, const Warn& warn)
-    : m_repo(repo), m_force(force), m_relink(relink), m_warn(warn)
+      : m_repo(repo), m_force(force), m_relink(relink), m_warn(warn)
   {
   }
 
-  void run(const TrackedOut& out, CheckoutResult& result)
+  void
+  run(const TrackedOut& out, CheckoutResult& result)
   {
     try {
+      // Pointer files are checked as they load; trove.lock entries and the
+      // run cache reach here too, so every output is checked here.
+      check_data_path(m_repo, out.path, out.pointer_path);
       if (out.pointer.id.is_dir) {
         directory(out, result);
       } else {
@@ -38,36 +43,45 @@ public:
     } catch (const Error& error) {
       // This output stays as it was; the others are still checked out.
       result.failures.push_back(error.what());
+    } catch (const fs::filesystem_error& error) {
+      result.failures.push_back(out.pointer_path + ": " + error.what());
     }
   }
 
 private:
   // Content about to be overwritten or deleted must be in the cache: with
   // --force it is saved first, otherwise the output is refused.
-  void preserve(const std::string& key, const fs::path& path, const std::string& hex)
+  void
+  preserve(const std::string& key, const fs::path& path, const std::string& hex)
   {
     if (m_repo.store().contains({hex, false})) {
       return;
     }
     if (m_force == Force::no) {
-      throw Error("'" + key + "' has changes that are not in the cache; "
-                    "use 'trove commit' to keep them or -f to save them and "
-                    "check out anyway");
+      throw Error("'" + key +
+                  "' has changes that are not in the cache; "
+                  "use 'trove commit' to keep them or -f to save them and "
+                  "check out anyway");
     }
     auto id = m_repo.store().put_file(path, {store::LinkType::copy});
-    m_warn("saved '" + key + "' to the cache as " + id.to_string()
-           + " before overwriting it");
+    m_warn("saved '" + key + "' to the cache as " + id.to_string() +
+           " before overwriting it");
   }
 
   // Creates or replaces `key` from an object, atomically.
-  void place(const std::string& key, const store::ObjectId& id, bool executable,
-             bool replace)
+  void
+  place(const std::string& key, const store::ObjectId& id, bool executable, bool replace)
   {
     fs::path dest = m_repo.absolute(key);
     if (replace) {
       fs::path tmp = core::temp_path_in(dest.parent_path());
       m_repo.store().link_out(id, tmp, m_repo.link_types(), executable);
-      core::rename_path(tmp, dest);
+      try {
+        core::rename_path(tmp, dest);
+      } catch (...) {
+        std::ignore = unlink(tmp.c_str()); // ours: never leave it in the workspace
+        throw;
+      }
     } else {
       m_repo.store().link_out(id, dest, m_repo.link_types(), executable);
     }
@@ -79,9 +93,10 @@ private:
   // Places a directory's files. New files under a hardlink cache.type are
   // linked directory by directory, relative to open directories; the rest go
   // through place().
-  void place_all(const std::string& out_path,
-                 const std::vector<const store::ManifestEntry*>& entries,
-                 const std::vector<char>& kinds)
+  void
+  place_all(const std::string& out_path,
+            const std::vector<const store::ManifestEntry*>& entries,
+            const std::vector<char>& kinds)
   {
     std::map<std::string, std::vector<std::size_t>> by_directory;
     std::vector<std::size_t> others;
@@ -90,7 +105,7 @@ private:
       if (hardlinks && kinds[i] == 'A') {
         auto slash = entries[i]->path.rfind('/');
         by_directory[slash == std::string::npos ? "" : entries[i]->path.substr(0, slash)]
-          .push_back(i);
+            .push_back(i);
       } else {
         others.push_back(i);
       }
@@ -113,8 +128,8 @@ private:
         std::string name = entry->path.substr(entry->path.rfind('/') + 1);
         std::string key = index_key(out_path, entry->path);
         struct stat st;
-        if (dir_fd && linker->link({entry->hex, false}, dir_fd.get(), name.c_str())
-            && fstatat(dir_fd.get(), name.c_str(), &st, 0) == 0) {
+        if (dir_fd && linker->link({entry->hex, false}, dir_fd.get(), name.c_str()) &&
+            fstatat(dir_fd.get(), name.c_str(), &st, 0) == 0) {
           m_repo.stat_index().record_written(key, store::FileStamp::of(st), entry->hex);
         } else {
           place(key, {entry->hex, false}, entry->executable, false); // the usual way
@@ -128,16 +143,18 @@ private:
     });
   }
 
-  void require_object(const TrackedOut& out)
+  void
+  require_object(const TrackedOut& out)
   {
     if (!m_repo.store().contains(out.pointer.id)) {
-      throw Error("'" + out.path + "': object " + out.pointer.id.to_string()
-                    + " is missing from the cache");
+      throw Error("'" + out.path + "': object " + out.pointer.id.to_string() +
+                  " is missing from the cache");
     }
   }
 
   // Saves (or refuses) a whole workspace directory that is in the way.
-  void preserve_tree(const std::string& key)
+  void
+  preserve_tree(const std::string& key)
   {
     auto files = scan_directory(m_repo, m_repo.absolute(key), m_warn);
     auto hexes = hash_files(m_repo, key, files);
@@ -146,14 +163,55 @@ private:
     }
   }
 
-  void file(const TrackedOut& out, CheckoutResult& result)
+  // What is at an output's path, with anything that is neither a file nor a
+  // directory (a FIFO, a symlink out of the repository) removed first when
+  // forced and refused otherwise: such a thing is never read.
+  PathEntry
+  inspect_dest(const std::string& key)
+  {
+    fs::path dest = m_repo.absolute(key);
+    auto entry = inspect_path(m_repo, dest);
+    if (entry.kind == PathEntry::Kind::other) {
+      if (m_force == Force::no) {
+        throw Error(std::string(not_data_error(key, entry).what()) +
+                    "; remove it, or use -f to replace it");
+      }
+      core::remove_file(dest);
+      m_warn("removed '" + key + "' (" + entry.what + ") to check out the tracked data");
+      entry = {};
+    }
+    return entry;
+  }
+
+  // A workspace file that shares the object's bytes (a hardlink, or a
+  // symlink to it) and hashes differently means the object itself was
+  // edited in place: relinking it would "restore" the edit.
+  void
+  check_not_edited_through_link(const std::string& key,
+                                const store::FileStamp& workspace,
+                                const store::ObjectId& id)
+  {
+    struct stat st;
+    fs::path object = m_repo.store().path_of(id);
+    if (stat(object.c_str(), &st) == 0 &&
+        store::FileStamp::of(st).inode == workspace.inode) {
+      throw Error("'" + key + "': its cache object " + id.to_string() +
+                  " was changed through the linked workspace file and is corrupt; "
+                  "run 'trove fsck'");
+    }
+  }
+
+  void
+  file(const TrackedOut& out, CheckoutResult& result)
   {
     fs::path dest = m_repo.absolute(out.path);
-    bool is_dir = false;
-    auto stamp = stamp_of(dest, &is_dir);
+    auto entry = inspect_dest(out.path);
     const auto& id = out.pointer.id;
-    bool is_file = stamp && !is_dir;
-    std::string hex = is_file ? hash_workspace_file(m_repo, out.path, dest, *stamp) : "";
+    bool exists = entry.kind != PathEntry::Kind::missing;
+    bool is_file = entry.kind == PathEntry::Kind::file;
+    std::string hex =
+        is_file ? hash_workspace_file(m_repo, out.path, entry.read_path, entry.stamp)
+                : "";
     bool up_to_date = is_file && hex == id.hex;
     if (up_to_date && m_relink == Relink::no) {
       return;
@@ -164,32 +222,60 @@ private:
       return;
     }
     if (is_file) {
-      preserve(out.path, dest, hex);
-    } else if (stamp) {
+      preserve(out.path, entry.read_path, hex);
+      check_not_edited_through_link(out.path, entry.stamp, id);
+    } else if (exists) {
       preserve_tree(out.path); // a directory where the file belongs
       fs::remove_all(dest);
     } else {
       fs::create_directories(dest.parent_path());
     }
-    place(out.path, id, false, stamp.has_value());
-    result.changes.push_back({stamp ? 'M' : 'A', out.path});
-    ++(stamp ? result.files_modified : result.files_added);
+    place(out.path, id, false, is_file);
+    result.changes.push_back({exists ? 'M' : 'A', out.path});
+    ++(exists ? result.files_modified : result.files_added);
   }
 
-  void directory(const TrackedOut& out, CheckoutResult& result)
+  // Manifest entries that must not be written (inside .git or .trove) are
+  // named and left out; the other files are still checked out.
+  std::vector<store::ManifestEntry>
+  placeable_entries(const TrackedOut& out,
+                    const store::Manifest& manifest,
+                    CheckoutResult& result)
+  {
+    std::vector<store::ManifestEntry> entries;
+    for (const auto& entry : manifest.entries()) {
+      std::string key = index_key(out.path, entry.path);
+      if (auto problem = core::data_path_problem(key)) {
+        result.failures.push_back(out.pointer_path + ": '" + key +
+                                  "' was not checked out (" + *problem + ")");
+      } else {
+        entries.push_back(entry);
+      }
+    }
+    return entries;
+  }
+
+  void
+  directory(const TrackedOut& out, CheckoutResult& result)
   {
     require_object(out);
     const auto& id = out.pointer.id;
-    auto manifest = store::Manifest::parse(m_repo.store().read_verified(id),
-                                           "manifest " + id.to_string());
+    auto entries =
+        placeable_entries(out,
+                          store::Manifest::parse(m_repo.store().read_verified(id),
+                                                 "manifest " + id.to_string()),
+                          result);
     fs::path dest = m_repo.absolute(out.path);
-    bool is_dir = false;
-    auto stamp = stamp_of(dest, &is_dir);
+    auto dest_entry = inspect_dest(out.path);
+    bool exists = dest_entry.kind != PathEntry::Kind::missing;
+    bool is_dir = dest_entry.kind == PathEntry::Kind::directory;
     std::vector<WorkspaceFile> files;
     std::vector<std::string> hexes;
-    if (stamp && !is_dir) {
-      preserve(out.path, dest, hash_workspace_file(m_repo, out.path, dest, *stamp));
-    } else if (stamp) {
+    if (dest_entry.kind == PathEntry::Kind::file) {
+      preserve(
+          out.path, dest_entry.read_path,
+          hash_workspace_file(m_repo, out.path, dest_entry.read_path, dest_entry.stamp));
+    } else if (is_dir) {
       std::vector<fs::path> stale_temps;
       files = scan_directory(m_repo, dest, m_warn, &stale_temps);
       hexes = hash_files(m_repo, out.path, files);
@@ -202,7 +288,6 @@ private:
     std::vector<const store::ManifestEntry*> to_place;
     std::vector<char> kinds; // 'A' new, 'M' replaced, 'R' relinked
     std::vector<std::string> to_delete;
-    const auto& entries = manifest.entries();
     std::size_t m = 0;
     std::size_t w = 0;
     while (m < entries.size() || w < files.size()) {
@@ -220,6 +305,7 @@ private:
       }
       if (entries[m].hex != hexes[w]) {
         preserve(key, files[w].absolute, hexes[w]);
+        check_not_edited_through_link(key, files[w].stamp, {entries[m].hex, false});
         to_place.push_back(&entries[m]);
         kinds.push_back('M');
       } else if (m_relink == Relink::yes) {
@@ -235,10 +321,6 @@ private:
     for (const auto* entry : to_place) {
       auto parent = fs::path(index_key(out.path, entry->path)).parent_path();
       parents.insert(parent.generic_string());
-      if (("/" + entry->path + "/").find("/.git/") != std::string::npos) {
-        throw Error("manifest " + id.to_string() + ": unsafe path '" + entry->path
-                      + "' (inside .git)");
-      }
       if (!m_repo.store().contains({entry->hex, false})) {
         missing.push_back(entry);
       }
@@ -259,48 +341,53 @@ private:
       check_data_path(m_repo, index_key(parent, "-"), out.pointer_path);
     }
 
-    if (stamp && !is_dir) {
+    if (exists && !is_dir) {
       core::remove_file(dest);
     }
-    for (const auto& parent : parents) {
-      fs::create_directories(m_repo.absolute(parent));
-    }
-    place_all(out.path, to_place, kinds);
+    // Deletions first: a file may be in the way of a directory the manifest
+    // now has at its path (and the other way round).
     for (const auto& key : to_delete) {
       core::remove_file(m_repo.absolute(key));
       m_repo.stat_index().forget(key);
       remove_empty_parents(fs::path(key).parent_path(), out.path);
     }
+    for (const auto& parent : parents) {
+      fs::create_directories(m_repo.absolute(parent));
+    }
+    place_all(out.path, to_place, kinds);
 
     auto created = static_cast<std::size_t>(std::count(kinds.begin(), kinds.end(), 'A'));
     auto replaced = static_cast<std::size_t>(std::count(kinds.begin(), kinds.end(), 'M'));
     result.files_added += created;
     result.files_modified += replaced;
     result.files_deleted += to_delete.size();
-    if (!stamp || !is_dir) {
-      result.changes.push_back({stamp ? 'M' : 'A', out.path});
+    if (!is_dir) {
+      result.changes.push_back({exists ? 'M' : 'A', out.path});
     } else if (created + replaced + to_delete.size() > 0) {
       result.changes.push_back({'M', out.path});
     }
   }
 
-  void report_missing(const std::string& out_path,
-                      const std::vector<const store::ManifestEntry*>& missing,
-                      CheckoutResult& result)
+  void
+  report_missing(const std::string& out_path,
+                 const std::vector<const store::ManifestEntry*>& missing,
+                 CheckoutResult& result)
   {
     constexpr std::size_t k_named = 10;
     for (std::size_t i = 0; i < missing.size() && i < k_named; ++i) {
-      result.failures.push_back("'" + index_key(out_path, missing[i]->path) + "': object sha256:"
-                                + missing[i]->hex + " is missing from the cache");
+      result.failures.push_back("'" + index_key(out_path, missing[i]->path) +
+                                "': object sha256:" + missing[i]->hex +
+                                " is missing from the cache");
     }
     if (missing.size() > k_named) {
-      result.failures.push_back("'" + out_path + "': "
-                                + std::to_string(missing.size() - k_named)
-                                + " more files are missing from the cache");
+      result.failures.push_back("'" + out_path +
+                                "': " + std::to_string(missing.size() - k_named) +
+                                " more files are missing from the cache");
     }
   }
 
-  void remove_empty_parents(fs::path dir, const std::string& stop)
+  void
+  remove_empty_parents(fs::path dir, const std::string& stop)
   {
     while (!dir.empty() && dir.generic_string() != stop) {
       if (rmdir(m_repo.absolute(dir.generic_string()).c_str()) != 0) {

@@ -81,17 +81,18 @@ workspace_files(Repository& repo)
   Warn quiet = [](const std::string&) {};
   for (const auto& pointer_path : find_pointer_files(repo)) {
     auto out = load_tracked(repo, pointer_path);
-    fs::path absolute = repo.absolute(out.path);
-    bool is_dir = false;
-    auto stamp = stamp_of(absolute, &is_dir);
-    if (!stamp) {
+    auto entry = inspect_path(repo, repo.absolute(out.path));
+    if (entry.kind == PathEntry::Kind::missing) {
       continue; // deleted from the workspace
     }
+    if (entry.kind == PathEntry::Kind::other) {
+      throw not_data_error(out.path, entry);
+    }
     std::vector<WorkspaceFile> found;
-    if (is_dir) {
-      found = scan_directory(repo, absolute, quiet);
+    if (entry.kind == PathEntry::Kind::directory) {
+      found = scan_directory(repo, entry.read_path, quiet);
     } else {
-      found.push_back({"", absolute, *stamp, false});
+      found.push_back({"", entry.read_path, entry.stamp, false});
     }
     auto hexes = hash_files(repo, out.path, found);
     for (std::size_t i = 0; i < found.size(); ++i) {

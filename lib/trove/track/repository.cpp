@@ -77,7 +77,10 @@ Repository::Repository(fs::path root, std::optional<scm::GitRepo> git)
   } else if (cache.is_relative()) {
     cache = trove_dir() / cache; // relative to .trove/, as DVC does
   }
-  m_store = store::ObjectStore(cache.lexically_normal(), trove_dir() / "tmp");
+  // Objects are renamed into the cache from its own tmp/, on the same file
+  // system: a cache.dir on another disk works, and nothing is staged twice.
+  fs::path tmp = cache == trove_dir() / "cache" ? trove_dir() / "tmp" : cache / "tmp";
+  m_store = store::ObjectStore(cache.lexically_normal(), tmp.lexically_normal());
   try {
     m_link_types =
       store::parse_link_types(m_config.get_or("cache.type", k_default_link_types));
@@ -205,6 +208,8 @@ Repository::lock(core::RepoLock::Mode mode, const std::string& command)
                                             command);
   m_lock->acquire(std::chrono::milliseconds(m_lock_timeout_s * 1000));
   if (mode == core::RepoLock::Mode::exclusive) {
+    std::error_code ec; // a cache.dir set since init has no tmp/ yet
+    fs::create_directories(m_store.tmp_dir(), ec);
     sweep_temp_files();
   }
 }

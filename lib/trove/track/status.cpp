@@ -19,8 +19,7 @@ compare_directory(const store::Manifest& manifest,
   std::size_t m = 0;
   std::size_t w = 0;
   while (m < entries.size() || w < files.size()) {
-    if (w == files.size()
-        || (m < entries.size() && entries[m].path < files[w].path)) {
+    if (w == files.size() || (m < entries.size() && entries[m].path < files[w].path)) {
       status.deleted.push_back(entries[m++].path);
     } else if (m == entries.size() || files[w].path < entries[m].path) {
       status.added.push_back(files[w++].path);
@@ -40,7 +39,8 @@ compare_directory(const store::Manifest& manifest,
 // The pointer a directory's files would get: its manifest's id, size and
 // file count.
 PointerFile
-manifest_of(const std::vector<WorkspaceFile>& files, const std::vector<std::string>& hexes)
+manifest_of(const std::vector<WorkspaceFile>& files,
+            const std::vector<std::string>& hexes)
 {
   store::Manifest::Writer writer;
   std::uint64_t size = 0;
@@ -60,19 +60,22 @@ manifest_of(const std::vector<WorkspaceFile>& files, const std::vector<std::stri
 std::optional<PointerFile>
 describe_path(Repository& repo, const std::string& path, const Warn& warn)
 {
-  fs::path absolute = repo.absolute(path);
-  bool is_dir = false;
-  auto stamp = stamp_of(absolute, &is_dir);
-  if (!stamp) {
+  auto entry = inspect_path(repo, repo.absolute(path));
+  switch (entry.kind) {
+  case PathEntry::Kind::missing:
     return std::nullopt;
-  }
-  if (is_dir) {
-    auto files = scan_directory(repo, absolute, warn);
+  case PathEntry::Kind::other:
+    throw not_data_error(path, entry);
+  case PathEntry::Kind::directory: {
+    auto files = scan_directory(repo, entry.read_path, warn);
     return manifest_of(files, hash_files(repo, path, files));
   }
+  case PathEntry::Kind::file:
+    break;
+  }
   PointerFile pointer;
-  pointer.id = {hash_workspace_file(repo, path, absolute, *stamp), false};
-  pointer.size = stamp->size;
+  pointer.id = {hash_workspace_file(repo, path, entry.read_path, entry.stamp), false};
+  pointer.size = entry.stamp.size;
   return pointer;
 }
 
@@ -99,28 +102,29 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
   const auto& id = out.pointer.id;
   status.in_cache = repo.store().contains(id);
 
-  fs::path absolute = repo.absolute(out.path);
-  bool is_dir = false;
-  auto stamp = stamp_of(absolute, &is_dir);
-  if (!stamp) {
+  auto entry = inspect_path(repo, repo.absolute(out.path));
+  using Kind = PathEntry::Kind;
+  if (entry.kind == Kind::missing) {
     status.state = OutStatus::State::deleted;
     return status;
   }
+  if (entry.kind == Kind::other) {
+    warn(not_data_error(out.path, entry).what());
+    status.state = OutStatus::State::modified; // never read: it could hang or leak
+    return status;
+  }
   if (!id.is_dir) {
-    if (is_dir) {
-      status.state = OutStatus::State::modified; // a directory where a file was
-      return status;
-    }
-    if (hash_workspace_file(repo, out.path, absolute, *stamp) != id.hex) {
+    if (entry.kind == Kind::directory ||
+        hash_workspace_file(repo, out.path, entry.read_path, entry.stamp) != id.hex) {
       status.state = OutStatus::State::modified;
     }
     return status;
   }
-  if (!is_dir) {
+  if (entry.kind == Kind::file) {
     status.state = OutStatus::State::modified; // a file where a directory was
     return status;
   }
-  auto files = scan_directory(repo, absolute, warn);
+  auto files = scan_directory(repo, entry.read_path, warn);
   auto hexes = hash_files(repo, out.path, files);
   // The workspace's own manifest id: when it is the recorded one, nothing
   // changed and the cached manifest need not be read.

@@ -19,6 +19,34 @@ namespace trove::track {
 
 namespace {
 
+// Whether a symlink points inside the repository or the cache.
+bool
+may_follow(const Repository& repo, const fs::path& link)
+{
+  std::error_code ec;
+  fs::path target = fs::canonical(link, ec);
+  return !ec && (core::is_within(repo.root(), target) ||
+                 core::is_within(fs::weakly_canonical(repo.store().dir(), ec), target));
+}
+
+std::string
+describe_mode(mode_t mode)
+{
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  if (S_ISSOCK(mode)) {
+    return "a socket";
+  }
+  if (S_ISCHR(mode) || S_ISBLK(mode)) {
+    return "a device";
+  }
+  if (S_ISDIR(mode)) {
+    return "a directory";
+  }
+  return "not a regular file";
+}
+
 // What one directory holds; directories are read in parallel.
 struct DirectoryListing
 {
@@ -35,16 +63,8 @@ struct Scanner
   std::string base_key; // the scanned directory relative to the root
   fs::path root;        // the scanned directory
 
-  bool may_follow(const fs::path& link) const
-  {
-    std::error_code ec;
-    fs::path target = fs::canonical(link, ec);
-    return !ec
-           && (core::is_within(repo.root(), target)
-               || core::is_within(fs::weakly_canonical(repo.store().dir(), ec), target));
-  }
-
-  DirectoryListing list(const std::string& prefix) const
+  DirectoryListing
+  list(const std::string& prefix) const
   {
     DirectoryListing listing;
     fs::path dir = prefix.empty() ? root : root / prefix;
@@ -75,28 +95,34 @@ struct Scanner
       }
       std::string absolute = dir.native() + "/" + name;
       if (S_ISLNK(st.st_mode)) {
-        if (!may_follow(absolute) || stat(absolute.c_str(), &st) != 0) {
-          listing.warnings.push_back("skipped symlink '" + absolute
-                                     + "': it points outside the repository");
+        if (!may_follow(repo, absolute) || stat(absolute.c_str(), &st) != 0) {
+          listing.warnings.push_back("skipped symlink '" + absolute +
+                                     "': it points outside the repository");
           continue;
         }
         if (!S_ISREG(st.st_mode)) {
-          listing.warnings.push_back("skipped symlink '" + absolute
-                                     + "': not a regular file");
+          listing.warnings.push_back("skipped symlink '" + absolute +
+                                     "': not a regular file");
           continue;
         }
         absolute = fs::canonical(absolute).native();
       }
       std::string key = base_key.empty() ? path : base_key + "/" + path;
-      if (S_ISDIR(st.st_mode)) {
-        if (!ignore.is_ignored(key, true)) {
-          listing.subdirs.push_back(std::move(path));
-        }
+      if (ignore.is_ignored(key, S_ISDIR(st.st_mode))) {
+        continue;
+      }
+      if (auto problem = core::data_path_problem(key)) {
+        // A dataset that is a git clone or holds a submodule: its .git could
+        // never be checked out again, so it is not recorded.
+        listing.warnings.push_back("skipped '" + absolute + "': " + *problem);
+      } else if (S_ISDIR(st.st_mode)) {
+        listing.subdirs.push_back(std::move(path));
       } else if (S_ISREG(st.st_mode)) {
-        if (!ignore.is_ignored(key, false)) {
-          listing.files.push_back({std::move(path), std::move(absolute),
-                                   store::FileStamp::of(st), (st.st_mode & S_IXUSR) != 0});
-        }
+        listing.files.push_back({std::move(path), std::move(absolute),
+                                 store::FileStamp::of(st), (st.st_mode & S_IXUSR) != 0});
+      } else {
+        listing.warnings.push_back("skipped '" + absolute + "': it is " +
+                                   describe_mode(st.st_mode));
       }
     }
     closedir(stream);
@@ -125,7 +151,8 @@ scan_directory(Repository& repo,
     level.clear();
     for (auto& listing : listings) {
       std::move(listing.files.begin(), listing.files.end(), std::back_inserter(files));
-      std::move(listing.subdirs.begin(), listing.subdirs.end(), std::back_inserter(level));
+      std::move(listing.subdirs.begin(), listing.subdirs.end(),
+                std::back_inserter(level));
       for (const auto& warning : listing.warnings) {
         warn(warning);
       }
@@ -191,6 +218,46 @@ stamp_of(const fs::path& path, bool* is_dir)
   return store::FileStamp::of(st);
 }
 
+PathEntry
+inspect_path(const Repository& repo, const fs::path& absolute)
+{
+  PathEntry entry;
+  struct stat st;
+  if (lstat(absolute.c_str(), &st) != 0) {
+    return entry;
+  }
+  entry.read_path = absolute;
+  if (S_ISLNK(st.st_mode)) {
+    if (!may_follow(repo, absolute) || stat(absolute.c_str(), &st) != 0) {
+      entry.kind = PathEntry::Kind::other;
+      entry.what = "a symlink to outside the repository";
+      return entry;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      entry.kind = PathEntry::Kind::other;
+      entry.what = "a symlink to " + describe_mode(st.st_mode);
+      return entry;
+    }
+    entry.read_path = fs::canonical(absolute);
+  }
+  entry.stamp = store::FileStamp::of(st);
+  if (S_ISREG(st.st_mode)) {
+    entry.kind = PathEntry::Kind::file;
+  } else if (S_ISDIR(st.st_mode)) {
+    entry.kind = PathEntry::Kind::directory;
+  } else {
+    entry.kind = PathEntry::Kind::other;
+    entry.what = describe_mode(st.st_mode);
+  }
+  return entry;
+}
+
+Error
+not_data_error(const std::string& key, const PathEntry& entry)
+{
+  return Error("'" + key + "' is " + entry.what + ", not a regular file or directory");
+}
+
 TrackedOut
 load_tracked(const Repository& repo, const std::string& pointer_path)
 {
@@ -204,7 +271,9 @@ load_tracked(const Repository& repo, const std::string& pointer_path)
 }
 
 void
-check_data_path(const Repository& repo, const std::string& path, const std::string& source)
+check_data_path(const Repository& repo,
+                const std::string& path,
+                const std::string& source)
 {
   if (auto problem = core::data_path_problem(path)) {
     throw Error(source + ": unsafe path '" + path + "' (" + *problem + ")");
@@ -217,8 +286,8 @@ check_data_path(const Repository& repo, const std::string& path, const std::stri
       return; // does not exist yet: checkout creates real directories
     }
     if (S_ISLNK(st.st_mode)) {
-      throw Error(source + ": unsafe path '" + path + "' (it goes through the symlink '"
-                  + ancestor.lexically_relative(repo.root()).generic_string() + "')");
+      throw Error(source + ": unsafe path '" + path + "' (it goes through the symlink '" +
+                  ancestor.lexically_relative(repo.root()).generic_string() + "')");
     }
   }
 }
@@ -245,7 +314,8 @@ tracked_parent(const Repository& repo, const std::string& path)
   for (fs::path parent = fs::path(path).parent_path(); !parent.empty();
        parent = parent.parent_path()) {
     std::error_code ec;
-    if (fs::exists(repo.absolute(parent.generic_string() + std::string(k_pointer_suffix)), ec)) {
+    if (fs::exists(repo.absolute(parent.generic_string() + std::string(k_pointer_suffix)),
+                   ec)) {
       return parent.generic_string();
     }
   }
@@ -296,9 +366,9 @@ find_metadata_files(const Repository& repo)
                      : kind == MetadataKind::pipeline ? found.pipelines
                                                       : found.locks;
         list.push_back(path);
-      } else if ((prefix.empty() && (name == ".git" || name == ".trove"))
-                 || std::binary_search(names.begin(), names.end(),
-                                       name + std::string(k_pointer_suffix))) {
+      } else if ((prefix.empty() && (name == ".git" || name == ".trove")) ||
+                 std::binary_search(names.begin(), names.end(),
+                                    name + std::string(k_pointer_suffix))) {
         continue; // tracked data is not searched for pointers
       } else if (fs::is_directory(fs::symlink_status(absolute, ec))) {
         pending.push_back(path);
@@ -322,9 +392,11 @@ resolve_targets(const Repository& repo, const std::vector<fs::path>& targets)
   for (const auto& target : targets) {
     std::string path = repo.relative(target);
     std::error_code ec;
-    if (path.ends_with(k_pointer_suffix) && fs::is_regular_file(repo.absolute(path), ec)) {
+    if (path.ends_with(k_pointer_suffix) &&
+        fs::is_regular_file(repo.absolute(path), ec)) {
       pointers.push_back(path);
-    } else if (fs::is_regular_file(repo.absolute(path + std::string(k_pointer_suffix)), ec)) {
+    } else if (fs::is_regular_file(repo.absolute(path + std::string(k_pointer_suffix)),
+                                   ec)) {
       pointers.push_back(path + std::string(k_pointer_suffix));
     } else if (fs::is_directory(repo.absolute(path), ec)) {
       if (all.empty()) {
@@ -340,8 +412,8 @@ resolve_targets(const Repository& repo, const std::vector<fs::path>& targets)
         throw Error("'" + target.string() + "' holds no tracked data");
       }
     } else {
-      throw Error("'" + target.string() + "' is not tracked by trove (no "
-                  + path + std::string(k_pointer_suffix) + ")");
+      throw Error("'" + target.string() + "' is not tracked by trove (no " + path +
+                  std::string(k_pointer_suffix) + ")");
     }
   }
   std::sort(pointers.begin(), pointers.end());

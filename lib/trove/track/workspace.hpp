@@ -1,5 +1,6 @@
 #pragma once
 
+#include <trove/core/error.hpp>
 #include <trove/store/stat_index.hpp>
 #include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
@@ -12,7 +13,7 @@ namespace trove::track {
 // A regular file found in the workspace.
 struct WorkspaceFile
 {
-  std::string path;   // relative to the scanned directory, '/'-separated
+  std::string path;     // relative to the scanned directory, '/'-separated
   std::string absolute; // what to read (a followed symlink's target); a
                         // string, as a path per file costs a no-op status
   store::FileStamp stamp;
@@ -48,8 +49,32 @@ std::vector<std::string> hash_files(Repository& repo,
                                     const std::string& out_path,
                                     const std::vector<WorkspaceFile>& files);
 
-// The stamp of a path, following symlinks; nullopt when it does not exist.
+// The stamp of a path trove itself just wrote, following symlinks; nullopt
+// when it does not exist. Paths a repository names go through inspect_path.
 std::optional<store::FileStamp> stamp_of(const fs::path& path, bool* is_dir = nullptr);
+
+// What a workspace path holds, seen with lstat: a symlink is followed only
+// to a regular file inside the repository or the cache (where symlink
+// checkouts point), so a committed symlink can never make trove read a
+// device, a FIFO or a file outside the repository.
+struct PathEntry
+{
+  enum class Kind
+  {
+    missing,
+    file,
+    directory,
+    other
+  };
+  Kind kind = Kind::missing;
+  store::FileStamp stamp; // of the file or directory (a followed link's target)
+  fs::path read_path;     // what to read for a file
+  std::string what; // for `other`: "a FIFO", "a symlink to outside the repository"...
+};
+PathEntry inspect_path(const Repository& repo, const fs::path& absolute);
+
+// The error for an `other` entry at `key` (relative to the root).
+Error not_data_error(const std::string& key, const PathEntry& entry);
 
 // A tracked output: its pointer file and where its data lives.
 struct TrackedOut
@@ -77,13 +102,20 @@ void check_data_path(const Repository& repo,
                      const std::string& source);
 
 // The tracked output that contains `path` (a parent with a pointer file).
-std::optional<std::string> tracked_parent(const Repository& repo, const std::string& path);
+std::optional<std::string> tracked_parent(const Repository& repo,
+                                          const std::string& path);
 
 inline constexpr std::string_view k_pipeline_file_name = "trove.yaml";
 // trove.lock, or X.trove.lock for a pipeline file X.yaml read with --file.
 inline constexpr std::string_view k_lock_file_name = "trove.lock";
 
-enum class MetadataKind { other, pointer, pipeline, lock };
+enum class MetadataKind
+{
+  other,
+  pointer,
+  pipeline,
+  lock
+};
 // What a file named `name` (the last path component) is to trove.
 MetadataKind metadata_kind(std::string_view name);
 

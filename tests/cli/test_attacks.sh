@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# What a hostile repository, a racing job or an odd workspace must not be
+# able to make trove do (the attack findings of issue 11): write into .git,
+# .trove or outside the repository, revert or lose an edit, read a FIFO or a
+# device, corrupt the cache through a shared inode.
+. "$(dirname "$0")/lib.sh"
+
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+
+# A trove.lock written by hand: stage s has output $1 with object $2.
+hostile_lock() {
+    printf 'stages:\n  s:\n    cmd: "true"\n    frozen: true\n    outs: [ok]\n' >trove.yaml
+    printf "schema: '2.0'\nstages:\n  s:\n    cmd: \"true\"\n    outs:\n      - path: %s\n        hash: sha256:%s\n        size: %s\n" \
+        "$1" "$2" "$3" >trove.lock
+}
+
+# The first finding end to end: a clone of a repository whose trove.lock
+# names .git/commondir must not get it written by `trove pull`.
+lock_output_into_git() {
+    mkdir remote
+    new_repo attacker
+    trove remote add -d origin "$PWD/../remote" >/dev/null
+    mkdir -p evilgit/objects evilgit/refs && touch evilgit/objects/.keep evilgit/refs/.keep
+    printf '[core]\n\tfsmonitor = "echo PWNED >&2; false"\n' >evilgit/config
+    echo ../evilgit >payload
+    expect_ok trove add -q payload
+    expect_ok trove push -q
+    h=$(pointer_hash payload.trove)
+    expect_ok trove remove -q payload.trove
+    printf 'stages:\n  s:\n    cmd: "true"\n    frozen: true\n    outs: [ok]\n' >trove.yaml
+    printf "schema: '2.0'\nstages:\n  s:\n    cmd: \"true\"\n    outs:\n      - path: .git/commondir\n        hash: sha256:%s\n        size: 11\n" "$h" >trove.lock
+    git add -A && git commit -qm evil
+    cd .. && git clone -q attacker victim && cd victim || fail "clone failed"
+    # The lock file is refused where it is read, or its entry where it is used.
+    run trove pull
+    expect_false test -e .git/commondir
+    run trove checkout -f
+    expect_false test -e .git/commondir
+    run git status
+    expect_output_lacks PWNED
+}
+
+lock_output_through_symlink() {
+    mkdir outside
+    new_repo r
+    ln -s "$PWD/../outside" link
+    echo pwned >x && trove add -q x && h=$(pointer_hash x.trove) && trove remove -q x.trove
+    printf 'stages:\n  s:\n    cmd: "true"\n    outs: [ok]\n' >trove.yaml
+    printf "schema: '2.0'\nstages:\n  s:\n    cmd: \"true\"\n    outs:\n      - path: ok\n        hash: sha256:%s\n        size: 6\n" "$h" >trove.lock
+    expect_ok trove checkout
+    expect_file_equals ok pwned # the same lock file with a safe path works
+    rm ok
+    sed -i 's|path: ok|path: link/trove-wrote-here|; s|outs: \[ok\]|outs: [link/trove-wrote-here]|' trove.lock trove.yaml
+    run trove checkout -f
+    expect_false test -e ../outside/trove-wrote-here
+}
+
+# A job replaces a file while `add` stores its directory: with a hardlink or
+# symlink cache the new content must not be reverted to the old object.
+edit_during_linked_add() {
+    for type in hardlink symlink; do
+        ( new_repo "$type"
+          trove config cache.type "$type"
+          python3 -c "
+import os
+for d in range(40):
+    os.makedirs('data/d%d' % d, exist_ok=True)
+    for i in range(500):
+        open('data/d%d/f%d' % (d, i), 'wb').write(os.urandom(1000))"
+          trove add data >/dev/null 2>../add.err &
+          pid=$!
+          # Replace a file once staging is under way (the temp dir fills).
+          while [ "$(ls -A .trove/tmp 2>/dev/null | wc -l)" -lt 5000 ]; do
+              kill -0 $pid 2>/dev/null || fail "add finished before the edit ($type): make the data bigger"
+              sleep 0.01
+          done
+          rm data/d0/f0 && echo NEW-RESULT >data/d0/f0
+          wait $pid || fail "add failed ($type)"
+          expect_file_equals data/d0/f0 NEW-RESULT
+          grep -q "data/d0/f0' changed while it was being stored" ../add.err ||
+              fail "add did not name the changed file ($type)"
+          expect_ok trove status
+          expect_output_contains "data"
+          expect_output_lacks "up to date"
+        ) || exit 1
+    done
+}
+
+# An in-place edit of a hardlinked file changes the cache object: checkout
+# must say so instead of "restoring" the edit and recording it as clean.
+in_place_edit_of_hardlinked_file() {
+    new_repo r
+    trove config cache.type hardlink
+    echo original >f && trove add -q f && git add -A && git commit -qm v1
+    chmod u+w f && echo appended >>f
+    expect_fail 1 trove checkout -f
+    expect_output_contains "corrupt"
+    expect_output_contains "trove fsck"
+    run trove status
+    expect_output_lacks "up to date"
+}
+
+# A hardlink cache never takes over an inode that has other names.
+shared_inode_is_copied() {
+    mkdir out
+    new_repo r
+    trove config cache.type hardlink
+    echo shared >f && ln f ../out/f_ext
+    expect_ok trove add -q f
+    expect_true test -w ../out/f_ext
+    echo changed >../out/f_ext
+    expect_ok trove fsck
+    expect_output_contains "0 corrupt"
+    expect_file_equals f shared
+}
+
+# A dataset holding a .git (a clone, a submodule) or a .trove directory:
+# those entries are skipped with a warning and the rest comes back.
+dataset_with_git_entries() {
+    new_repo r
+    mkdir -p ds/sub/.trove && echo important >ds/results.csv
+    echo "gitdir: ../.git/modules/x" >ds/.git && echo x >ds/sub/.trove/x
+    expect_ok trove add ds
+    expect_output_contains "skipped"
+    expect_output_contains ".git"
+    rm -rf ds
+    expect_ok trove checkout
+    expect_file_equals ds/results.csv important
+}
+
+# A hostile manifest naming .git entries: the other files are still placed.
+hostile_manifest_git_entry() {
+    new_repo r
+    mkdir ds && echo a >ds/a && trove add -q ds
+    h=$(pointer_hash ds.trove); h=${h%.dir}
+    ha=$(sha256sum ds/a | cut -c1-64)
+    printf 'trove-manifest 1\n%s 2 644 .git/config\n%s 2 644 a\n' "$ha" "$ha" >manifest
+    mh=$(sha256sum manifest | cut -c1-64)
+    mkdir -p ".trove/cache/sha256/${mh:0:2}" && cp manifest ".trove/cache/sha256/${mh:0:2}/${mh:2}.dir"
+    sed -i "s/$h/$mh/" ds.trove
+    rm -rf ds
+    expect_fail 1 trove checkout
+    expect_output_contains "ds/.git/config' was not checked out"
+    expect_file_equals ds/a a
+    expect_false test -e ds/.git
+}
+
+# A path inside a tracked directory turns from a file into a directory and
+# back; an error in one output never stops the others.
+file_and_directory_swap() {
+    new_repo r
+    mkdir data && echo A >data/a && echo z >z && trove add -q data z
+    git add -A && git commit -qm v1
+    rm data/a && mkdir data/a && echo AB >data/a/b && trove commit -q && git add -A && git commit -qm v2
+    git checkout -q HEAD~1
+    expect_ok trove checkout
+    expect_file_equals data/a A
+    no_temp_files data
+    git checkout -q main
+    rm z
+    expect_ok trove checkout
+    expect_file_equals data/a/b AB
+    expect_file_equals z z
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+}
+
+# A tracked path that is a FIFO or a symlink to a device or an outside file
+# is never read: no hang, no outside data in the cache.
+fifo_and_device_symlinks() {
+    new_repo r
+    echo x >p && trove add -q p && rm p && mkfifo p
+    run timeout 10 "$TROVE" status
+    [ "$rc" -ne 124 ] || fail "status hangs on a FIFO"
+    expect_output_contains "FIFO"
+    run timeout 10 "$TROVE" checkout
+    [ "$rc" = 1 ] || { show_output; fail "checkout over a FIFO exited $rc"; }
+    expect_output_contains "FIFO"
+    run timeout 10 "$TROVE" commit
+    [ "$rc" = 1 ] || { show_output; fail "commit of a FIFO exited $rc"; }
+    rm p && ln -s /dev/zero p
+    run timeout 10 "$TROVE" checkout
+    [ "$rc" = 1 ] || { show_output; fail "checkout over a /dev/zero link exited $rc"; }
+    rm p && ln -s /etc/hostname p
+    objects=$(find .trove/cache -type f | wc -l)
+    expect_ok timeout 10 "$TROVE" checkout -f
+    expect_file_equals p x
+    expect_true test "$(find .trove/cache -type f | wc -l)" = "$objects"
+    expect_output_lacks "saved 'p'"
+}
+
+# A cache on another file system (the usual reason to set cache.dir): objects
+# are staged beside it, not in .trove/tmp.
+cache_on_another_file_system() {
+    new_repo r
+    cache=/dev/shm/trove-test-cache.$$
+    [ "$(stat -c %d /dev/shm)" != "$(stat -c %d .)" ] ||
+        fail "/dev/shm is on the same file system as the scratch directory"
+    expect_ok trove cache dir "$cache"
+    echo hi >f && mkdir d && echo a >d/a
+    expect_ok trove add f d
+    expect_true test -f "$(cache_object "$(pointer_hash f.trove)" "$cache")"
+    rm -rf f d
+    expect_ok trove checkout
+    expect_file_equals d/a a
+    expect_true test -z "$(ls -A .trove/tmp)"
+    rm -rf "$cache"
+}
+
+# A user's file whose name starts like trove's temp files is data.
+temp_like_names_are_data() {
+    new_repo r
+    mkdir d && echo a >d/a && echo notes >d/.trove-tmp.999999.notes
+    expect_ok trove add -q d
+    expect_ok trove checkout
+    expect_file_equals d/.trove-tmp.999999.notes notes
+    rm -rf d && expect_ok trove checkout
+    expect_file_equals d/.trove-tmp.999999.notes notes
+}
+
+test_case lock_output_into_git
+test_case lock_output_through_symlink
+test_case edit_during_linked_add
+test_case in_place_edit_of_hardlinked_file
+test_case shared_inode_is_copied
+test_case dataset_with_git_entries
+test_case hostile_manifest_git_entry
+test_case file_and_directory_swap
+test_case fifo_and_device_symlinks
+test_case cache_on_another_file_system
+test_case temp_like_names_are_data
+finish
