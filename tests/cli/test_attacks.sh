@@ -218,6 +218,33 @@ temp_like_names_are_data() {
     expect_file_equals d/.trove-tmp.999999.notes notes
 }
 
+# Two pointer files for one path: refused, naming both.
+two_pointers_for_one_path() {
+    new_repo r
+    echo one >x && trove add -q x && mv x.trove a.trove
+    echo two >x && trove add -q x && mv x.trove b.trove
+    expect_fail 1 trove checkout
+    expect_output_contains "b.trove: 'x' is already tracked by a.trove"
+    expect_fail 1 trove status
+    expect_output_contains "b.trove: 'x' is already tracked by a.trove"
+}
+
+# Deeper than a path can be: refused by add rather than recorded and then
+# impossible to check out.
+too_deep_directory() {
+    new_repo r
+    python3 -c "
+import os
+os.mkdir('deep'); os.chdir('deep')
+for _ in range(2100):
+    os.mkdir('d'); os.chdir('d')
+open('f', 'w').write('x')" || fail "cannot build the deep tree"
+    expect_fail 1 trove add deep
+    expect_output_contains "longer than"
+    expect_false test -e deep.trove
+    rm -rf deep
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -229,4 +256,6 @@ test_case file_and_directory_swap
 test_case fifo_and_device_symlinks
 test_case cache_on_another_file_system
 test_case temp_like_names_are_data
+test_case two_pointers_for_one_path
+test_case too_deep_directory
 finish

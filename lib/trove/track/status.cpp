@@ -151,8 +151,11 @@ std::vector<OutStatus>
 status_of(Repository& repo, const std::vector<std::string>& pointers, const Warn& warn)
 {
   std::vector<OutStatus> result;
+  std::map<std::string, std::string> owners;
   for (const auto& pointer : pointers) {
-    result.push_back(out_status(repo, load_tracked(repo, pointer), warn));
+    auto out = load_tracked(repo, pointer);
+    check_single_owner(owners, out);
+    result.push_back(out_status(repo, out, warn));
   }
   repo.stat_index().save();
   return result;

@@ -13,7 +13,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <map>
 
 namespace trove::track {
 
@@ -89,6 +91,11 @@ struct Scanner
         continue;
       }
       std::string path = prefix.empty() ? name : prefix + "/" + name;
+      if (dir.native().size() + 1 + name.size() >= PATH_MAX) {
+        // Recorded, it could never be checked out again.
+        throw Error("'" + dir.native().substr(0, 80) + "...': a path inside it is longer than "
+                    + std::to_string(PATH_MAX - 1) + " bytes");
+      }
       struct stat st;
       if (fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         continue; // vanished while we looked
@@ -292,15 +299,28 @@ check_data_path(const Repository& repo,
   }
 }
 
+void
+check_single_owner(std::map<std::string, std::string>& owners, const TrackedOut& out)
+{
+  auto [it, inserted] = owners.emplace(out.path, out.pointer_path);
+  if (!inserted) {
+    // Each checkout would write the path twice and status never settle.
+    throw Error(out.pointer_path + ": '" + out.path + "' is already tracked by " + it->second);
+  }
+}
+
 std::vector<TrackedOut>
 load_all_tracked(const Repository& repo,
                  const std::vector<std::string>& pointers,
                  std::vector<std::string>& failures)
 {
   std::vector<TrackedOut> outs;
+  std::map<std::string, std::string> owners; // data path -> its pointer file
   for (const auto& pointer : pointers) {
     try {
-      outs.push_back(load_tracked(repo, pointer));
+      auto out = load_tracked(repo, pointer);
+      check_single_owner(owners, out);
+      outs.push_back(std::move(out));
     } catch (const Error& e) {
       failures.push_back(e.what());
     }

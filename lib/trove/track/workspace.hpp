@@ -5,6 +5,7 @@
 #include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -87,8 +88,12 @@ struct TrackedOut
 // Loads a pointer file and checks where its data would go (check_data_path).
 TrackedOut load_tracked(const Repository& repo, const std::string& pointer_path);
 
-// Loads pointer files; the ones that cannot be loaded are listed in
-// `failures` and the others still returned.
+// Refuses a second pointer file for a path: `owners` maps the data paths
+// seen so far to their pointer files.
+void check_single_owner(std::map<std::string, std::string>& owners, const TrackedOut& out);
+
+// Loads pointer files; the ones that cannot be loaded (or track a path that
+// an earlier one tracks) are listed in `failures`, the others returned.
 std::vector<TrackedOut> load_all_tracked(const Repository& repo,
                                          const std::vector<std::string>& pointers,
                                          std::vector<std::string>& failures);
