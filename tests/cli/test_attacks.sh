@@ -7,13 +7,6 @@
 
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 
-# A trove.lock written by hand: stage s has output $1 with object $2.
-hostile_lock() {
-    printf 'stages:\n  s:\n    cmd: "true"\n    frozen: true\n    outs: [ok]\n' >trove.yaml
-    printf "schema: '2.0'\nstages:\n  s:\n    cmd: \"true\"\n    outs:\n      - path: %s\n        hash: sha256:%s\n        size: %s\n" \
-        "$1" "$2" "$3" >trove.lock
-}
-
 # The first finding end to end: a clone of a repository whose trove.lock
 # names .git/commondir must not get it written by `trove pull`.
 lock_output_into_git() {
@@ -27,7 +20,7 @@ lock_output_into_git() {
     expect_ok trove push -q
     h=$(pointer_hash payload.trove)
     expect_ok trove remove -q payload.trove
-    printf 'stages:\n  s:\n    cmd: "true"\n    frozen: true\n    outs: [ok]\n' >trove.yaml
+    printf 'stages:\n  s:\n    cmd: "true"\n    frozen: true\n    outs: [.git/commondir]\n' >trove.yaml
     printf "schema: '2.0'\nstages:\n  s:\n    cmd: \"true\"\n    outs:\n      - path: .git/commondir\n        hash: sha256:%s\n        size: 11\n" "$h" >trove.lock
     git add -A && git commit -qm evil
     cd .. && git clone -q attacker victim && cd victim || fail "clone failed"
