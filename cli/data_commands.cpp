@@ -350,20 +350,24 @@ register_status(CLI::App& app, Context& context)
     if (o->cloud) {
       return print_cloud_status(context, repo, selection, o->remote, o->json);
     }
-    auto statuses = track::status_of(repo, selection.pointers, context.warn());
+    std::vector<std::string> failures;
+    auto statuses = track::status_of(repo, selection.pointers, context.warn(), failures);
     auto stages = pipeline::stage_statuses(repo, *selection.project, selection.stages,
                                            context.warn());
+    for (const auto& failure : failures) {
+      std::cerr << "trove: error: " << failure << '\n';
+    }
     bool clean = stages.empty() && std::all_of(statuses.begin(), statuses.end(),
                                                [](const auto& s) { return s.clean(); });
     if (context.globals.quiet) {
-      return clean ? 0 : 1;
+      return clean && failures.empty() ? 0 : 1;
     }
     if (o->json) {
       print_json(status_json(statuses, stages));
     } else {
       print_status(statuses, stages);
     }
-    return 0;
+    return failures.empty() ? 0 : 1;
   });
   command->add_option("targets", o->targets, "Tracked paths, pointer files or stages (default: all)");
   add_file_option(command, o->file);

@@ -238,6 +238,24 @@ open('f', 'w').write('x')" || fail "cannot build the deep tree"
     rm -rf deep
 }
 
+# Files that are only named like trove's: data inside a dataset, and a stray
+# one elsewhere does not hide the status of the rest.
+stray_trove_named_files() {
+    new_repo r
+    mkdir d && echo a >d/a && echo junk >d/x.trove
+    expect_ok trove add d
+    echo tracked >t && expect_ok trove add -q t
+    echo notes >notes.trove
+    echo changed >t
+    expect_fail 1 trove status
+    expect_output_contains "notes.trove"
+    expect_output_contains "t"
+    expect_output_contains "modified"
+    rm -rf d
+    run trove checkout d
+    expect_file_equals d/x.trove junk
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -251,4 +269,5 @@ test_case cache_on_another_file_system
 test_case temp_like_names_are_data
 test_case two_pointers_for_one_path
 test_case too_deep_directory
+test_case stray_trove_named_files
 finish

@@ -63,6 +63,19 @@ link_workspace_file(Repository& repo, const fs::path& path, const store::ObjectI
   return *stamp;
 }
 
+// Whether a file named like a pointer file is one (a dataset may hold a
+// file that merely ends in .trove).
+bool
+is_pointer_file(const fs::path& path)
+{
+  try {
+    PointerFile::load(path);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 void
 check_addable(Repository& repo, const std::string& path, const fs::path& original)
 {
@@ -104,9 +117,10 @@ store_directory(Repository& repo, const std::string& path, const Warn& warn)
 {
   auto files = scan_directory(repo, repo.absolute(path), warn);
   for (const auto& file : files) {
-    if (file.path.ends_with(k_pointer_suffix)) {
-      throw Error("'" + path + "' contains the pointer file '" + path + "/" + file.path +
-                  "': its data is already tracked on its own");
+    if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer
+        && is_pointer_file(file.absolute)) {
+      throw Error("'" + path + "' contains the pointer file '" + path + "/" + file.path
+                  + "': its data is already tracked on its own");
     }
   }
   auto hexes = store_workspace_files(repo, path, files, warn);

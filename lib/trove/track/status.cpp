@@ -148,13 +148,13 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
 }
 
 std::vector<OutStatus>
-status_of(Repository& repo, const std::vector<std::string>& pointers, const Warn& warn)
+status_of(Repository& repo,
+          const std::vector<std::string>& pointers,
+          const Warn& warn,
+          std::vector<std::string>& failures)
 {
   std::vector<OutStatus> result;
-  std::map<std::string, std::string> owners;
-  for (const auto& pointer : pointers) {
-    auto out = load_tracked(repo, pointer);
-    check_single_owner(owners, out);
+  for (const auto& out : load_all_tracked(repo, pointers, failures)) {
     result.push_back(out_status(repo, out, warn));
   }
   repo.stat_index().save();

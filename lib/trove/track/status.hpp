@@ -28,10 +28,12 @@ struct OutStatus
 
 // The status of the tracked outputs whose pointer files (relative to the
 // root) are given; unchanged files are recognised by the stat index without
-// being read.
+// being read. Pointer files that cannot be loaded are listed in `failures`
+// (one stray file does not hide the status of the others).
 std::vector<OutStatus> status_of(Repository& repo,
                                  const std::vector<std::string>& pointers,
-                                 const Warn& warn);
+                                 const Warn& warn,
+                                 std::vector<std::string>& failures);
 
 // The status of one tracked output.
 OutStatus out_status(Repository& repo, const TrackedOut& out, const Warn& warn);
