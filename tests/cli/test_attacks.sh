@@ -256,6 +256,21 @@ stray_trove_named_files() {
     expect_file_equals d/x.trove junk
 }
 
+# A kill between the pointer write and the .gitignore write leaves a temp
+# file in the work tree; the next command removes it.
+temp_file_of_a_killed_add() {
+    command -v strace >/dev/null || fail "strace is not installed (scripts/setup-deps installs it)"
+    new_repo r
+    echo hi >f
+    strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+        -e inject=rename,renameat,renameat2:signal=SIGKILL:when=3 "$TROVE" add -q f
+    left=$(find . -maxdepth 1 -name '.trove-tmp.*')
+    [ -n "$left" ] || fail "the kill did not land between the two writes (no temp file left)"
+    expect_ok trove status
+    expect_true test -z "$(find . -maxdepth 1 -name '.trove-tmp.*')"
+    expect_true test -z "$(git status --porcelain --untracked-files=all | grep trove-tmp)"
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -270,4 +285,5 @@ test_case temp_like_names_are_data
 test_case two_pointers_for_one_path
 test_case too_deep_directory
 test_case stray_trove_named_files
+test_case temp_file_of_a_killed_add
 finish

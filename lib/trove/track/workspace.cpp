@@ -380,6 +380,14 @@ find_metadata_files(const Repository& repo)
     for (const auto& name : names) {
       std::string path = prefix.empty() ? name : prefix + "/" + name;
       fs::path absolute = repo.absolute(path);
+      if (pid_t owner = core::temp_owner(name)) {
+        // Left beside a pointer or .gitignore by a trove that was killed: no
+        // one can ever commit it, and git would list it.
+        if (kill(owner, 0) != 0 && errno == ESRCH) {
+          std::ignore = unlink(absolute.c_str()); // best effort; the next walk retries
+        }
+        continue;
+      }
       auto kind = metadata_kind(name);
       if (kind != MetadataKind::other && fs::is_regular_file(absolute, ec)) {
         auto& list = kind == MetadataKind::pointer    ? found.pointers
