@@ -460,6 +460,42 @@ EOF
     expect_stdout_equals "Data and pipelines are up to date."
 }
 
+# An endpoint that takes connections and never answers: push gives up with
+# the remote, the endpoint and "no answer for N s" after one stall timeout
+# (20 s), not after 5 attempts of a minute each. Each stalled request is
+# given up as soon as nothing came for the timeout on a new connection.
+silent_endpoint() {
+    "$PYTHON" -S -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(512)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept())
+' >../port &
+    listener=$!
+    trap 'kill $listener 2>/dev/null' EXIT
+    for _ in $(seq 1 50); do [ -s ../port ] && break; sleep 0.1; done
+    port=$(cat ../port)
+    [ -n "$port" ] || fail "the silent listener did not start"
+    new_repo r
+    for i in 1 2 3; do echo "file $i" >"f$i"; done
+    expect_ok trove add f1 f2 f3
+    expect_ok trove remote add -d s3 s3://silent/p
+    expect_ok trove remote modify s3 endpointurl "http://127.0.0.1:$port"
+    start=$SECONDS
+    expect_fail 1 trove push
+    took=$((SECONDS - start))
+    kill $listener 2>/dev/null
+    trap - EXIT
+    [ "$took" -lt 45 ] || { show_output; fail "push took $took s to give up"; }
+    expect_stderr_line_has "'s3'" "no answer for 20 s"
+    expect_stderr_line_has "http://127.0.0.1:$port" "no answer for 20 s"
+    [ "$(grep -c '^trove: error:' "$ERR")" = 1 ] || { show_output; fail "not one error line"; }
+}
+
 # Objects the server has written to disk (Swift keeps each in a .data file).
 stored_objects() { find "$S3_SERVER/srv" -name '*.data' | wc -l; }
 
@@ -543,6 +579,7 @@ test_case missing_bucket
 test_case credentials
 test_case corrupted_remote_object
 test_case pipeline_outputs
+test_case silent_endpoint
 test_case server_stopped_mid_push
 stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"
 finish

@@ -96,6 +96,7 @@ Client::send(const Call& call)
   if (m_unreachable) { // once retried in vain, the next requests would fail alike
     throw unreachable("gave up after earlier attempts");
   }
+  bool fresh_connection = false;
   for (int attempt = 0;; ++attempt) {
     RequestToSign signing{call.method, m_connection.path_of(call.key), call.query, {}, payload_hash};
     std::string date = amz_date(std::time(nullptr));
@@ -109,6 +110,7 @@ Client::send(const Call& call)
       signing.headers[name] = value;
     }
     HttpRequest request{call.method, url, {}, call.body, call.response_fd, call.response_offset};
+    request.fresh_connection = fresh_connection;
     for (const auto& [name, value] : signing.headers) {
       request.headers.push_back(name + ": " + value);
     }
@@ -121,10 +123,19 @@ Client::send(const Call& call)
         return response;
       }
     } catch (const TransportError& e) {
-      if (attempt + 1 == k_attempts) {
+      // A stall on a pooled connection may be a connection that died
+      // silently (an expired NAT entry): worth one more try on a new one. A
+      // stall on a new connection is a server that does not answer, and
+      // would only make every attempt wait as long again.
+      if (e.stalled && !(e.reused && !fresh_connection)) {
         m_unreachable = true;
-        throw unreachable(e.what() + (" (" + std::to_string(k_attempts) + " attempts)"));
+        throw unreachable(e.what());
       }
+      if (attempt + 1 == k_attempts || m_unreachable) {
+        m_unreachable = true;
+        throw unreachable(e.what() + (" (" + std::to_string(attempt + 1) + " attempts)"));
+      }
+      fresh_connection = e.stalled;
     }
     back_off(attempt);
   }
