@@ -688,6 +688,60 @@ gc_cloud() {
     expect_file_equals text.txt changed
 }
 
+# zip_bomb FILE: a remote object in trove's format (header and one zstd frame)
+# that decodes to 150 MB of zeros, made with trove itself (no zstd tool
+# needed): a sparse file, hardlinked into a scratch cache and pushed.
+zip_bomb() {
+    (
+        new_repo bomb-maker >/dev/null
+        mkdir ../bomb-store
+        expect_ok trove config cache.type hardlink
+        truncate -s 150000000 zeros
+        expect_ok trove add zeros
+        expect_ok trove remote add -d s ../bomb-store
+        expect_ok trove push
+    ) || fail "cannot make the zip bomb"
+    cp "$(remote_object "$(pointer_hash bomb-maker/zeros.trove)" bomb-store)" "$1"
+    chmod -R u+w bomb-maker bomb-store && rm -rf bomb-maker bomb-store
+    [ "$(stat -c %s "$1")" -lt 100000 ] || fail "the zip bomb is $(stat -c %s "$1") bytes"
+}
+
+# A remote object that decodes to far more than the size the pointer file
+# (or the manifest) records is refused as soon as its output passes that
+# size, before it fills the disk. Fetch runs with a file size limit of 2 MiB
+# (ulimit -f): writing 150 MB into .trove/tmp, as trove did before, gets it
+# killed by SIGXFSZ.
+remote_zip_bomb() {
+    zip_bomb "$PWD/bomb"
+    STORE=$(pwd -P)/store
+    mkdir -p "$STORE"
+    new_repo r
+    echo hi >f
+    mkdir d && echo one >d/a && echo two >d/b
+    expect_ok trove add f d
+    expect_ok trove remote add -d store "$STORE"
+    expect_ok trove push
+    f_id=$(sha f)
+    d_id=$(pointer_hash d.trove)
+    for id in "$f_id" "$d_id"; do
+        chmod u+w "$(remote_object "$id" "$STORE")"
+        cp ../bomb "$(remote_object "$id" "$STORE")"
+    done
+    chmod -R u+w .trove/cache && rm -rf .trove/cache f d
+
+    expect_fail 1 bash -c 'ulimit -f 2048 && exec "$TROVE" pull'
+    grep -F "${f_id:2}" "$ERR" | grep -qF "decodes to more than its recorded size (3 bytes)" ||
+        { show_output; fail "no error says ${f_id:2} decodes to more than its recorded size"; }
+    grep -F "${d_id:2}" "$ERR" | grep -qF "decodes to more than" ||
+        { show_output; fail "no error says the manifest ${d_id:2} decodes to more than it may"; }
+    expect_output_contains "'store'"
+    expect_false test -e "$(cache_object "$f_id")"
+    expect_false test -e "$(cache_object "$d_id")"
+    expect_false test -e f
+    no_temp_files .trove
+    [ -z "$(find .trove -type f -size +1M)" ] || fail "large files in .trove: $(find .trove -type f -size +1M)"
+}
+
 # install: hooks as DVC's, chained with the user's own, removed cleanly.
 install_hooks() {
     data_repo
@@ -754,6 +808,7 @@ test_case compression_none
 test_case number_out_of_range
 test_case status_cloud
 test_case gc_cloud
+test_case remote_zip_bomb
 test_case install_hooks
 test_case install_refuses_exec_hooks
 finish

@@ -496,6 +496,48 @@ while True:
     [ "$(grep -c '^trove: error:' "$ERR")" = 1 ] || { show_output; fail "not one error line"; }
 }
 
+# Objects on S3 that decode to far more than their recorded sizes are
+# refused: one whose stored form is already larger than its size allows
+# is not even downloaded (the first ranged GET tells the size), the other
+# is decoded only up to its size. Pull runs with a 2 MiB file size limit,
+# which writing on would break (SIGXFSZ).
+zip_bomb() {
+    new_bucket zip-bomb
+    (
+        new_repo bomb-maker >/dev/null
+        mkdir ../bomb-store
+        expect_ok trove config cache.type hardlink
+        truncate -s 150000000 zeros
+        expect_ok trove add zeros
+        expect_ok trove remote add -d s ../bomb-store
+        expect_ok trove push
+        id=$(pointer_hash zeros.trove)
+        cp "../bomb-store/sha256/${id:0:2}/${id:2}" ../bomb
+    ) || fail "cannot make the zip bomb"
+    new_repo r
+    echo hi >small
+    seq 1 20000 >big
+    expect_ok trove add small big
+    s3_remote s3://zip-bomb/z
+    expect_ok trove push
+    small_id=$(sha small)
+    big_id=$(sha big)
+    for id in "$small_id" "$big_id"; do
+        awscli s3 cp --quiet ../bomb "s3://zip-bomb/$(key_of "$id" z)" >/dev/null ||
+            fail "awscli cannot upload"
+    done
+    chmod -R u+w .trove/cache && rm -rf .trove/cache small big
+    expect_fail 1 bash -c 'ulimit -f 2048 && exec "$TROVE" pull'
+    expect_stderr_line_has "${small_id:2}" "is larger on the remote than its recorded size (3 bytes)"
+    expect_stderr_line_has "${big_id:2}" "decodes to more than its recorded size (108894 bytes)"
+    expect_stderr_line_has "${big_id:2}" "'s3'"
+    expect_false test -e "$(cache_object "$small_id")"
+    expect_false test -e "$(cache_object "$big_id")"
+    expect_false test -e small
+    expect_false test -e big
+    no_temp_files .trove
+}
+
 # Objects the server has written to disk (Swift keeps each in a .data file).
 stored_objects() { find "$S3_SERVER/srv" -name '*.data' | wc -l; }
 
@@ -580,6 +622,7 @@ test_case credentials
 test_case corrupted_remote_object
 test_case pipeline_outputs
 test_case silent_endpoint
+test_case zip_bomb
 test_case server_stopped_mid_push
 stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"
 finish

@@ -1,5 +1,6 @@
 // HTTP through libcurl against servers that misbehave on purpose: one that
-// takes the connection and never answers, one that stops half way.
+// takes the connection and never answers, one that stops half way, one that
+// sends more than was asked for.
 #include "scratch.hpp"
 
 #include <trove/core/fs.hpp>
@@ -7,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <chrono>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
@@ -104,6 +106,24 @@ TEST_CASE("an answer that stops half way is given up")
     CHECK(e.stalled);
   }
   CHECK(seconds_since(start) < 4);
+  thread.join();
+}
+
+TEST_CASE("a body to a file stops at the response limit")
+{
+  ScratchDir dir;
+  Listener server;
+  std::string body(100000, 'x');
+  auto thread = server.answer_once(
+    "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+    std::chrono::seconds(0));
+  core::Fd fd(::open((dir / "body").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  HttpRequest request{"GET", server.url(), {}, {}, fd.get()};
+  request.response_limit = 1000;
+  auto response = send_request(request);
+  CHECK(response.too_long);
+  CHECK(response.status == 200);
+  CHECK(std::filesystem::file_size(dir / "body") <= 1000);
   thread.join();
 }
 

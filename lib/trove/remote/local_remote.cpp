@@ -56,14 +56,14 @@ LocalRemote::upload(const fs::path& source, const std::string& key)
 }
 
 std::string
-LocalRemote::download(const std::string& key, const fs::path& dest)
+LocalRemote::download(const std::string& key, const fs::path& dest, const SizeLimit& limit)
 {
   fs::path source = m_root / key;
   std::error_code ec;
   if (!fs::is_regular_file(source, ec)) {
     throw Error(key + " is not on " + describe());
   }
-  return decode_object(source, dest, key + " on " + describe());
+  return decode_object(source, dest, key + " on " + describe(), limit);
 }
 
 std::vector<std::string>

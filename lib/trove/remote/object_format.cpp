@@ -6,6 +6,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -142,6 +143,14 @@ copy_raw(int in, const fs::path& source, int out, const fs::path& dest)
   }
 }
 
+
+[[noreturn]] void
+throw_too_large(const std::string& what, const SizeLimit& limit)
+{
+  throw Error(what + ": decodes to more than " + limit.meaning + " ("
+              + std::to_string(limit.bytes) + " bytes)");
+}
+
 } // namespace
 
 void
@@ -174,12 +183,18 @@ encode_object(const fs::path& source, const fs::path& dest, const Encoding& enco
 }
 
 std::string
-decode_object(const fs::path& source, const fs::path& dest, const std::string& what)
+decode_object(const fs::path& source, const fs::path& dest, const std::string& what,
+              const SizeLimit& limit)
 {
   auto in = core::open_read(source);
   auto out = create_file(dest);
   core::Sha256 hash;
+  std::uint64_t decoded = 0;
   auto emit = [&](const char* data, std::size_t size) {
+    if (size > limit.bytes - decoded) {
+      throw_too_large(what, limit);
+    }
+    decoded += size;
     hash.update(data, size);
     write_all(out.get(), data, size, dest);
   };
@@ -214,7 +229,16 @@ decode_object(const fs::path& source, const fs::path& dest, const std::string& w
   thread_local std::vector<char> input(ZSTD_DStreamInSize());
   thread_local std::vector<char> output(ZSTD_DStreamOutSize());
   std::size_t left = 1; // bytes the frame still needs; 0 once it ended
+  bool first = true;
   while (std::size_t got = read_some(in.get(), input.data(), input.size(), source)) {
+    // A frame that says how large it is can be refused unread; one that
+    // does not (or lies) is stopped by emit().
+    auto claimed = first ? ZSTD_getFrameContentSize(input.data(), got) : ZSTD_CONTENTSIZE_UNKNOWN;
+    if (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed != ZSTD_CONTENTSIZE_ERROR
+        && claimed > limit.bytes) {
+      throw_too_large(what, limit);
+    }
+    first = false;
     ZSTD_inBuffer in_buffer{input.data(), got, 0};
     bool output_full = false; // zstd may hold more output for us
     while (in_buffer.pos < in_buffer.size || output_full) {
@@ -231,6 +255,15 @@ decode_object(const fs::path& source, const fs::path& dest, const std::string& w
     throw Error(what + ": compressed data ends early");
   }
   return hash.finish_hex();
+}
+
+std::uint64_t
+most_encoded_size(std::uint64_t size)
+{
+  if (size > UINT64_MAX / 2) {
+    return UINT64_MAX;
+  }
+  return k_object_header_size + std::max<std::uint64_t>(size, ZSTD_compressBound(size));
 }
 
 } // namespace trove::remote

@@ -31,12 +31,27 @@ struct Encoding
 inline constexpr std::string_view k_object_magic{"\x89TROVE\r\n", 8};
 inline constexpr std::size_t k_object_header_size = 16;
 
+// The most bytes an object may decode to, and what that is in words for the
+// error ("its recorded size"): a remote's bytes are checked against the id
+// only after decoding, and a small zstd frame can decode to terabytes.
+struct SizeLimit
+{
+  std::uint64_t bytes = UINT64_MAX;
+  std::string meaning = "any size";
+};
+
 // Writes the remote form of the file `source` to the new file `dest`.
 void encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding);
 
 // Writes the bytes a remote object holds to the new file `dest` and returns
 // their SHA-256 (hex). `what` names the object in errors (an unknown format
-// version or compression, corrupt zstd data).
-std::string decode_object(const fs::path& source, const fs::path& dest, const std::string& what);
+// version or compression, corrupt zstd data, more bytes than `limit`, which
+// stops decoding before more than `limit.bytes` are written).
+std::string decode_object(const fs::path& source, const fs::path& dest, const std::string& what,
+                          const SizeLimit& limit = {});
+
+// The most bytes the remote form of an object of `size` bytes takes, when
+// written by trove or by another zstd encoder (which may expand a little).
+std::uint64_t most_encoded_size(std::uint64_t size);
 
 } // namespace trove::remote

@@ -35,8 +35,10 @@ public:
   virtual std::uint64_t upload(const fs::path& source, const std::string& key) = 0;
   // Writes the bytes the object holds to the new file `dest` and returns
   // their SHA-256 (hex); the caller checks it against the id. Throws
-  // trove::Error naming the key when the remote lacks it.
-  virtual std::string download(const std::string& key, const fs::path& dest) = 0;
+  // trove::Error naming the key when the remote lacks it, or when it
+  // decodes to more than `limit`.
+  virtual std::string download(const std::string& key, const fs::path& dest,
+                               const SizeLimit& limit) = 0;
   // Every object key on the remote.
   virtual std::vector<std::string> list() = 0;
   virtual void remove(const std::vector<std::string>& keys) = 0;

@@ -115,13 +115,19 @@ S3Remote::upload(const fs::path& source, const std::string& key)
 }
 
 std::string
-S3Remote::download(const std::string& key, const fs::path& dest)
+S3Remote::download(const std::string& key, const fs::path& dest, const SizeLimit& limit)
 {
   TempFile received{core::temp_path_in(dest.parent_path())};
-  if (!m_client.get(key, received.path)) {
+  switch (m_client.get(key, received.path, most_encoded_size(limit.bytes))) {
+  case s3::Client::Got::no_such_key:
     throw Error(key + " is not on " + describe());
+  case s3::Client::Got::too_large:
+    throw Error(key + " on " + describe() + ": is larger on the remote than " + limit.meaning
+                + " (" + std::to_string(limit.bytes) + " bytes) allows");
+  case s3::Client::Got::object:
+    break;
   }
-  return decode_object(received.path, dest, key + " on " + describe());
+  return decode_object(received.path, dest, key + " on " + describe(), limit);
 }
 
 std::vector<std::string>

@@ -15,14 +15,74 @@ namespace {
 
 using store::ObjectId;
 
+// sha256("") : a pointer file without a size reads as size 0, which is
+// believable only for the empty file.
+constexpr std::string_view k_empty_hex =
+  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+// What a manifest line takes at most: "<64 hex> <size> <mode> <path>\n" with
+// a 20-digit size and a path of PATH_MAX.
+constexpr std::uint64_t k_most_manifest_line = 64 + 1 + 20 + 1 + 3 + 1 + 4096 + 1;
+constexpr std::uint64_t k_most_manifest_header = 32;
+// A manifest of millions of files; fetch reads a manifest into memory too.
+constexpr std::uint64_t k_most_manifest = std::uint64_t{1} << 30;
+
+// The most bytes each object a fetch asks for may decode to. A file has the
+// size its pointer file, lock file or manifest records (the largest, when
+// they differ); a manifest what its number of files allows, capped by
+// k_most_manifest, which is also the limit when the number is not recorded.
+// A file whose pointer records no size is not limited.
+class ExpectedSizes
+{
+public:
+  void add_output(const track::PointerFile& out)
+  {
+    if (out.id.is_dir) {
+      SizeLimit limit{k_most_manifest, "the cap for manifests"};
+      if (out.nfiles && *out.nfiles < (k_most_manifest - k_most_manifest_header) / k_most_manifest_line) {
+        limit = {k_most_manifest_header + *out.nfiles * k_most_manifest_line,
+                 "the most a manifest of " + std::to_string(*out.nfiles) + " files takes"};
+      }
+      raise(out.id, limit);
+    } else if (out.size > 0 || out.id.hex == k_empty_hex) {
+      raise(out.id, {out.size, "its recorded size"});
+    } else {
+      raise(out.id, {});
+    }
+  }
+  void add_file(const ObjectId& id, std::uint64_t size) { raise(id, {size, "its recorded size"}); }
+  SizeLimit of(const ObjectId& id) const
+  {
+    auto it = m_limits.find(id);
+    return it != m_limits.end() ? it->second : SizeLimit{};
+  }
+
+private:
+  void raise(const ObjectId& id, SizeLimit limit)
+  {
+    auto [it, added] = m_limits.emplace(id, limit);
+    if (!added && limit.bytes > it->second.bytes) {
+      it->second = std::move(limit);
+    }
+  }
+
+  std::map<ObjectId, SizeLimit> m_limits;
+};
+
+// The entries of a manifest in the cache.
+std::vector<store::ManifestEntry>
+entries_of(const track::Repository& repo, const ObjectId& dir)
+{
+  return store::Manifest::parse(repo.store().read_verified(dir), "manifest " + dir.to_string())
+    .entries();
+}
+
 // The file ids a manifest in the cache lists.
 std::vector<ObjectId>
 files_of(const track::Repository& repo, const ObjectId& dir)
 {
-  auto manifest = store::Manifest::parse(repo.store().read_verified(dir),
-                                         "manifest " + dir.to_string());
   std::vector<ObjectId> files;
-  for (const auto& entry : manifest.entries()) {
+  for (const auto& entry : entries_of(repo, dir)) {
     files.push_back({entry.hex, false});
   }
   return files;
@@ -127,11 +187,13 @@ fetch(track::Repository& repo, Remote& remote,
 {
   TransferResult result;
   std::error_code ec;
-  fs::create_directories(repo.store().tmp_dir(), ec); // not in a fresh clone
+  const fs::path& tmp_dir = repo.store().tmp_dir();
+  fs::create_directories(tmp_dir, ec); // not in a fresh clone
+  ExpectedSizes expected;
   auto receive = [&](const ObjectId& id) -> std::uint64_t {
-    auto tmp = core::temp_path_in(repo.store().tmp_dir());
+    auto tmp = core::temp_path_in(tmp_dir);
     try {
-      auto hex = remote.download(key_of(id), tmp);
+      auto hex = remote.download(key_of(id), tmp, expected.of(id));
       if (hex != id.hex) {
         throw Error(key_of(id) + " on " + remote.describe() + " is corrupt: its bytes hash to "
                     + hex);
@@ -171,6 +233,7 @@ fetch(track::Repository& repo, Remote& remote,
   std::set<ObjectId> roots;
   for (const auto& out : outputs) {
     roots.insert(out.id);
+    expected.add_output(out);
   }
   std::size_t done = 0;
   auto wanted = to_receive(roots);
@@ -179,8 +242,10 @@ fetch(track::Repository& repo, Remote& remote,
   std::set<ObjectId> files;
   for (const auto& id : roots) {
     if (id.is_dir && repo.store().contains(id)) {
-      auto listed = files_of(repo, id);
-      files.insert(listed.begin(), listed.end());
+      for (const auto& entry : entries_of(repo, id)) {
+        files.insert({entry.hex, false});
+        expected.add_file({entry.hex, false}, entry.size);
+      }
     }
   }
   auto listed_files = to_receive(files);

@@ -37,7 +37,9 @@ TransferResult push(const track::Repository& repo, Remote& remote,
 
 // Brings the objects of `outputs` that the cache lacks: manifests first,
 // then the files they list. Every object is decoded and hashed as it
-// arrives and enters the cache only when its hash is its id.
+// arrives and enters the cache only when its hash is its id; decoding stops
+// as soon as an object passes the size `outputs` or its manifest records
+// (a manifest: what its number of files allows, at most 1 GiB).
 TransferResult fetch(track::Repository& repo, Remote& remote,
                      const std::vector<track::PointerFile>& outputs, unsigned jobs,
                      const Progress& progress);

@@ -110,6 +110,7 @@ Client::send(const Call& call)
       signing.headers[name] = value;
     }
     HttpRequest request{call.method, url, {}, call.body, call.response_fd, call.response_offset};
+    request.response_limit = call.response_limit;
     request.fresh_connection = fresh_connection;
     for (const auto& [name, value] : signing.headers) {
       request.headers.push_back(name + ": " + value);
@@ -190,26 +191,35 @@ Client::check_bucket()
   send_expecting(Call("GET", "", {{"list-type", "2"}, {"max-keys", "0"}}), {200});
 }
 
-bool
-Client::get(const std::string& key, const fs::path& dest)
+Client::Got
+Client::get(const std::string& key, const fs::path& dest, std::uint64_t most)
 {
   core::Fd fd(::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) {
     throw Error("cannot create " + dest.string() + ": " + std::strerror(errno));
   }
+  // The first range is one byte more than `most` at most, so that an
+  // object that is too large shows it without being read.
   Call first{"GET", m_connection.prefix + key};
-  first.headers = {{"range", range_header(0, k_part_size)}};
+  first.headers = {{"range", range_header(0, most < k_part_size ? most + 1 : k_part_size)}};
   first.response_fd = fd.get();
+  first.response_limit = most; // a server may ignore the range
   auto response = send_expecting(first, {200, 206, 404, 416});
   if (response.status == 404) {
     if (xml_value(response.body, "Code").value_or("NoSuchKey") != "NoSuchKey") {
       fail(first, response); // NoSuchBucket
     }
-    return false;
+    return Got::no_such_key;
+  }
+  if (response.too_long) {
+    return Got::too_large;
   }
   // 200: the server sent it all; 416: the object is empty.
   if (response.status == 206) {
     std::uint64_t size = total_size(response);
+    if (size > most) {
+      return Got::too_large;
+    }
     std::size_t parts = (size + k_part_size - 1) / k_part_size;
     core::parallel_for(parts > 0 ? parts - 1 : 0, m_jobs, [&](std::size_t i) {
       std::uint64_t offset = (i + 1) * k_part_size;
@@ -217,10 +227,11 @@ Client::get(const std::string& key, const fs::path& dest)
       part.headers = {{"range", range_header(offset, std::min(k_part_size, size - offset))}};
       part.response_fd = fd.get();
       part.response_offset = offset;
+      part.response_limit = size;
       send_expecting(part, {206});
     });
   }
-  return true;
+  return Got::object;
 }
 
 void

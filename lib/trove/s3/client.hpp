@@ -32,9 +32,10 @@ public:
 
   // HeadObject: whether the bucket holds `key`.
   bool exists(const std::string& key);
-  // GetObject into the new file `dest`, in ranged parts when large; false
-  // when there is no such key.
-  bool get(const std::string& key, const fs::path& dest);
+  enum class Got { object, no_such_key, too_large };
+  // GetObject into the new file `dest`, in ranged parts when large. An
+  // object larger than `most` bytes is not read beyond that (too_large).
+  Got get(const std::string& key, const fs::path& dest, std::uint64_t most = UINT64_MAX);
   // PutObject of the file `source`, or a multipart upload when large
   // (aborted if a part fails, so no part is left behind).
   void put(const std::string& key, const fs::path& source);
@@ -61,6 +62,7 @@ private:
     std::vector<std::pair<std::string, std::string>> headers; // lower-case names
     int response_fd = -1;
     std::uint64_t response_offset = 0;
+    std::uint64_t response_limit = UINT64_MAX;
   };
 
   // Sends `call`, retrying what may succeed later; returns the answer

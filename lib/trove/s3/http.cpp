@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cerrno>
@@ -112,6 +113,11 @@ write_body(char* buffer, std::size_t size, std::size_t count, void* data)
   curl_easy_getinfo(exchange->curl, CURLINFO_RESPONSE_CODE, &status);
   int fd = exchange->request->response_fd;
   if (fd >= 0 && status >= 200 && status < 300) {
+    std::uint64_t end = exchange->request->response_offset + exchange->response->body_size;
+    if (n > exchange->request->response_limit - std::min(end, exchange->request->response_limit)) {
+      exchange->response->too_long = true;
+      return 0; // aborts the transfer
+    }
     std::size_t done = 0;
     while (done < n) {
       ssize_t written = ::pwrite(fd, buffer + done, n - done,
@@ -242,7 +248,7 @@ send_request(const HttpRequest& request)
   if (!exchange.write_error.empty()) {
     throw Error("cannot write a download: " + exchange.write_error);
   }
-  if (code != CURLE_OK) {
+  if (code != CURLE_OK && !response.too_long) {
     throw transport_error(exchange, code);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -27,7 +27,8 @@ struct HttpRequest
   std::vector<std::string> headers; // "Name: value"
   std::string_view body;            // sent as is
   int response_fd = -1;             // when set, a 2xx body is written there...
-  std::uint64_t response_offset = 0; // ...from this offset
+  std::uint64_t response_offset = 0; // ...from this offset...
+  std::uint64_t response_limit = UINT64_MAX; // ...up to this offset (see too_long)
   int stall_seconds = k_stall_seconds;
   bool fresh_connection = false; // a new connection rather than one from the pool
 };
@@ -38,6 +39,7 @@ struct HttpResponse
   std::map<std::string, std::string> headers; // lower-case names
   std::string body;                           // unless written to response_fd
   std::uint64_t body_size = 0;                // bytes received
+  bool too_long = false; // the body went past response_limit: cut there
 };
 
 // A failure to talk to the server at all (refused, reset, timed out), as
