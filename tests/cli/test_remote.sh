@@ -742,6 +742,43 @@ remote_zip_bomb() {
     [ -z "$(find .trove -type f -size +1M)" ] || fail "large files in .trove: $(find .trove -type f -size +1M)"
 }
 
+# With cache.type hardlink, an edit of the workspace file in place changes
+# the cache object. Push hashes what it reads and does not send an object
+# whose bytes are not its id; the others still go.
+push_refuses_corrupt_cache_object() {
+    STORE=$(pwd -P)/store
+    mkdir -p "$STORE"
+    new_repo r
+    expect_ok trove config cache.type hardlink
+    seq 1 20000 >f
+    echo good >g
+    mkdir d && echo one >d/a && echo two >d/b
+    expect_ok trove add f g d
+    expect_ok trove remote add -d store "$STORE"
+    f_id=$(sha f)
+    a_id=$(sha d/a)
+    d_id=$(pointer_hash d.trove)
+    chmod u+w f d/a
+    echo x >>f
+    echo x >>d/a
+    [ "$(sha "$(cache_object "$f_id")")" != "$f_id" ] || fail "the edit did not reach the cache"
+
+    expect_fail 1 trove push
+    expect_output_contains "2 objects pushed"
+    grep -F "$f_id" "$ERR" | grep -qF "is corrupt in the cache" ||
+        { show_output; fail "no error says $f_id is corrupt in the cache"; }
+    grep -F "$a_id" "$ERR" | grep -qF "run 'trove fsck'" ||
+        { show_output; fail "no error about $a_id says to run trove fsck"; }
+    expect_false test -e "$(remote_object "$f_id" "$STORE")"
+    expect_false test -e "$(remote_object "$a_id" "$STORE")"
+    # d's manifest waits for all its files.
+    expect_false test -e "$(remote_object "$d_id" "$STORE")"
+    expect_true test -f "$(remote_object "$(sha g)" "$STORE")"
+    expect_true test -f "$(remote_object "$(sha d/b)" "$STORE")"
+    no_temp_files "$STORE"
+    [ "$(remote_keys "$STORE" | wc -l)" = 2 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 2"
+}
+
 # install: hooks as DVC's, chained with the user's own, removed cleanly.
 install_hooks() {
     data_repo
@@ -809,6 +846,7 @@ test_case number_out_of_range
 test_case status_cloud
 test_case gc_cloud
 test_case remote_zip_bomb
+test_case push_refuses_corrupt_cache_object
 test_case install_hooks
 test_case install_refuses_exec_hooks
 finish

@@ -496,6 +496,27 @@ while True:
     [ "$(grep -c '^trove: error:' "$ERR")" = 1 ] || { show_output; fail "not one error line"; }
 }
 
+# A cache object changed behind trove's back (cache.type hardlink and an
+# edit in place) is not uploaded: its key never appears in the bucket.
+corrupt_cache_object_not_pushed() {
+    new_bucket corrupt-cache
+    new_repo r
+    expect_ok trove config cache.type hardlink
+    seq 1 20000 >f
+    echo good >g
+    expect_ok trove add f g
+    s3_remote s3://corrupt-cache/c
+    f_id=$(sha f)
+    chmod u+w f
+    echo x >>f
+    expect_fail 1 trove push
+    expect_output_contains "1 object pushed"
+    expect_stderr_line_has "$f_id" "is corrupt in the cache"
+    expect_stderr_line_has "$f_id" "run 'trove fsck'"
+    list_keys corrupt-cache c
+    [ "$KEYS" = "$(key_of "$(sha g)" c)" ] || fail "the bucket holds $KEYS"
+}
+
 # Objects on S3 that decode to far more than their recorded sizes are
 # refused: one whose stored form is already larger than its size allows
 # is not even downloaded (the first ranged GET tells the size), the other
@@ -622,6 +643,7 @@ test_case credentials
 test_case corrupted_remote_object
 test_case pipeline_outputs
 test_case silent_endpoint
+test_case corrupt_cache_object_not_pushed
 test_case zip_bomb
 test_case server_stopped_mid_push
 stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"

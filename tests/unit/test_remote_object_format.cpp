@@ -32,7 +32,7 @@ round_trip(const ScratchDir& dir, const std::string& content, const Encoding& en
   core::write_file_atomic(dir / "object", content);
   std::filesystem::remove(dir / "stored");
   std::filesystem::remove(dir / "back");
-  encode_object(dir / "object", dir / "stored", encoding);
+  CHECK(encode_object(dir / "object", dir / "stored", encoding) == core::sha256_hex(content));
   auto hash = decode_object(dir / "stored", dir / "back", "test object",
                             {content.size(), "its recorded size"});
   CHECK(hash == core::sha256_hex(content));

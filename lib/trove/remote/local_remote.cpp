@@ -36,14 +36,14 @@ LocalRemote::present(const std::vector<std::string>& keys)
 }
 
 std::uint64_t
-LocalRemote::upload(const fs::path& source, const std::string& key)
+LocalRemote::upload(const fs::path& source, const store::ObjectId& id)
 {
-  fs::path target = m_root / key;
+  fs::path target = m_root / key_of(id);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   fs::path tmp = core::temp_path_in(target.parent_path());
   try {
-    encode_object(source, tmp, m_encoding);
+    check_source(id, encode_object(source, tmp, m_encoding));
     core::wait_for_writeback(tmp);
     fs::permissions(tmp, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
     auto size = fs::file_size(tmp);

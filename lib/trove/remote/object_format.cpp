@@ -89,11 +89,13 @@ struct DStreamFree
   void operator()(ZSTD_DStream* stream) const { ZSTD_freeDStream(stream); }
 };
 
-// Compresses `in` into `out` after a header; the bytes written, header
-// included, or UINT64_MAX once the first megabytes show that the data does
-// not compress (so a large random file is not compressed in vain).
+// Compresses `in` into `out` after a header, hashing what it reads; the
+// bytes written, header included, or UINT64_MAX once the first megabytes
+// show that the data does not compress (so a large random file is not
+// compressed in vain).
 std::uint64_t
-write_compressed(int in, const fs::path& source, int out, const fs::path& dest, int level)
+write_compressed(int in, const fs::path& source, int out, const fs::path& dest, int level,
+                 core::Sha256& hash)
 {
   // One context per thread, reused: creating one costs more than
   // compressing a small file.
@@ -108,6 +110,7 @@ write_compressed(int in, const fs::path& source, int out, const fs::path& dest, 
   thread_local std::vector<char> output(ZSTD_CStreamOutSize());
   for (;;) {
     std::size_t got = read_some(in, input.data(), input.size(), source);
+    hash.update(input.data(), got);
     bool last = got < input.size();
     ZSTD_inBuffer in_buffer{input.data(), got, 0};
     for (;;) {
@@ -135,14 +138,14 @@ write_compressed(int in, const fs::path& source, int out, const fs::path& dest, 
 }
 
 void
-copy_raw(int in, const fs::path& source, int out, const fs::path& dest)
+copy_raw(int in, const fs::path& source, int out, const fs::path& dest, core::Sha256& hash)
 {
   char* buffer = core::io_buffer();
   while (std::size_t got = read_some(in, buffer, core::k_io_buffer_size, source)) {
+    hash.update(buffer, got);
     write_all(out, buffer, got, dest);
   }
 }
-
 
 [[noreturn]] void
 throw_too_large(const std::string& what, const SizeLimit& limit)
@@ -153,7 +156,7 @@ throw_too_large(const std::string& what, const SizeLimit& limit)
 
 } // namespace
 
-void
+std::string
 encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding)
 {
   auto in = core::open_read(source);
@@ -166,8 +169,9 @@ encode_object(const fs::path& source, const fs::path& dest, const Encoding& enco
   ::fstat(in.get(), &st);
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (encoding.compression == Compression::zstd) {
-    if (write_compressed(in.get(), source, out.get(), dest, encoding.level) < size) {
-      return;
+    core::Sha256 hash;
+    if (write_compressed(in.get(), source, out.get(), dest, encoding.level, hash) < size) {
+      return hash.finish_hex();
     }
     // Incompressible: start again with the raw bytes.
     if (::ftruncate(out.get(), 0) != 0 || ::lseek(out.get(), 0, SEEK_SET) != 0
@@ -179,7 +183,9 @@ encode_object(const fs::path& source, const fs::path& dest, const Encoding& enco
     auto head = header(Compression::none);
     write_all(out.get(), head.data(), head.size(), dest);
   }
-  copy_raw(in.get(), source, out.get(), dest);
+  core::Sha256 hash;
+  copy_raw(in.get(), source, out.get(), dest, hash);
+  return hash.finish_hex();
 }
 
 std::string

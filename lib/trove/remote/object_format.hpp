@@ -40,8 +40,10 @@ struct SizeLimit
   std::string meaning = "any size";
 };
 
-// Writes the remote form of the file `source` to the new file `dest`.
-void encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding);
+// Writes the remote form of the file `source` to the new file `dest` and
+// returns the SHA-256 (hex) of the bytes it read and encoded, for the caller
+// to check before it publishes the object.
+std::string encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding);
 
 // Writes the bytes a remote object holds to the new file `dest` and returns
 // their SHA-256 (hex). `what` names the object in errors (an unknown format

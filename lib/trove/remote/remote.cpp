@@ -34,6 +34,15 @@ encoding_of(const RemoteSettings& settings)
 
 } // namespace
 
+void
+check_source(const store::ObjectId& id, const std::string& hex)
+{
+  if (hex != id.hex) {
+    throw Error("object " + id.to_string() + " is corrupt in the cache (its bytes hash to " + hex
+                + "); run 'trove fsck'");
+  }
+}
+
 std::string
 key_of(const store::ObjectId& id)
 {

@@ -30,9 +30,11 @@ public:
   virtual std::string describe() const = 0;
   // The keys among `keys` the remote holds.
   virtual std::unordered_set<std::string> present(const std::vector<std::string>& keys) = 0;
-  // Stores the file `source` under `key` in the remote's object format; a
-  // reader never sees part of it. Returns the bytes stored.
-  virtual std::uint64_t upload(const fs::path& source, const std::string& key) = 0;
+  // Stores the file `source` as the object `id` in the remote's object
+  // format; a reader never sees part of it. The bytes are hashed as they
+  // are read, and an object whose bytes are not its id is not stored
+  // (check_source). Returns the bytes stored.
+  virtual std::uint64_t upload(const fs::path& source, const store::ObjectId& id) = 0;
   // Writes the bytes the object holds to the new file `dest` and returns
   // their SHA-256 (hex); the caller checks it against the id. Throws
   // trove::Error naming the key when the remote lacks it, or when it
@@ -43,6 +45,11 @@ public:
   virtual std::vector<std::string> list() = 0;
   virtual void remove(const std::vector<std::string>& keys) = 0;
 };
+
+// Throws unless `hex`, what the bytes of the cache object `id` hashed to as
+// an upload read them, is its id: such an object was changed after it was
+// stored (an edit through a hardlink) and is never sent.
+void check_source(const store::ObjectId& id, const std::string& hex);
 
 // The key of an object on every remote.
 std::string key_of(const store::ObjectId& id);

@@ -106,11 +106,11 @@ S3Remote::present(const std::vector<std::string>& keys)
 }
 
 std::uint64_t
-S3Remote::upload(const fs::path& source, const std::string& key)
+S3Remote::upload(const fs::path& source, const store::ObjectId& id)
 {
   TempFile encoded{core::temp_path_in(m_scratch)};
-  encode_object(source, encoded.path, m_encoding);
-  m_client.put(key, encoded.path);
+  check_source(id, encode_object(source, encoded.path, m_encoding));
+  m_client.put(key_of(id), encoded.path);
   return fs::file_size(encoded.path);
 }
 

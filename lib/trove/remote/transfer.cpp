@@ -161,7 +161,7 @@ push(const track::Repository& repo, Remote& remote,
   for (const auto& [id, listed] : dirs) {
     total += on_remote(id) ? 0 : 1;
   }
-  auto send = [&](const ObjectId& id) { return remote.upload(repo.store().path_of(id), key_of(id)); };
+  auto send = [&](const ObjectId& id) { return remote.upload(repo.store().path_of(id), id); };
   for_each_object(to_send, jobs, result, done, total, progress, send);
 
   std::vector<ObjectId> manifests;

@@ -30,7 +30,8 @@ using Progress = std::function<void(std::size_t done, std::size_t total)>;
 // Sends the objects of `outputs` (directories with every file they list)
 // that the remote lacks, `jobs` at a time. A directory's manifest goes last,
 // and only when all its files are there, so that a remote never holds a
-// manifest whose files are missing.
+// manifest whose files are missing. An object whose bytes in the cache are
+// not its id fails and is not sent.
 TransferResult push(const track::Repository& repo, Remote& remote,
                     const std::vector<track::PointerFile>& outputs, unsigned jobs,
                     const Progress& progress);
