@@ -779,6 +779,48 @@ push_refuses_corrupt_cache_object() {
     [ "$(remote_keys "$STORE" | wc -l)" = 2 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 2"
 }
 
+# A push to a full remote disk says so once, with the number of objects,
+# not once per object. The full disk is a 1 MiB tmpfs mounted in a private
+# mount namespace (unshare; as root or in a user namespace). Where mount
+# is not permitted, a read-only remote gives a repeated "Permission denied"
+# instead (not as root, which ignores modes).
+full_remote_disk() {
+    STORE=$(pwd -P)/store
+    mkdir -p "$STORE"
+    new_repo r
+    mkdir d
+    "$PYTHON" -S -c '
+import os
+for i in range(300):
+    with open("d/f%03d" % i, "wb") as f:
+        f.write(os.urandom(8192))
+' || fail "cannot write the files"
+    expect_ok trove add d
+    expect_ok trove remote add -d store "$STORE"
+    if unshare -rm true 2>/dev/null; then
+        cause="No space left on device"
+        run unshare -rm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" || exit 99
+            "$TROVE" push; rc=$?
+            find "$1" -name ".trove-tmp.*" >"$2"
+            exit $rc' sh "$STORE" ../left
+        [ "$rc" != 99 ] || { show_output; fail "cannot mount a tmpfs"; }
+    elif [ "$(id -u)" != 0 ]; then
+        cause="Permission denied"
+        chmod a-w "$STORE"
+        run trove push
+        find "$STORE" -name ".trove-tmp.*" >../left
+    else
+        echo "    (skipped: neither mount nor a read-only directory can make the remote fail)"
+        return 0
+    fi
+    [ "$rc" = 1 ] || { show_output; fail "push exited $rc, not 1"; }
+    [ ! -s ../left ] || fail "temp files left on the remote: $(cat ../left)"
+    [ "$(grep -c '^trove: error:' "$ERR")" = 1 ] ||
+        { show_output | tail -5; fail "$(grep -c '^trove: error:' "$ERR") error lines, not 1"; }
+    grep -qE "^trove: error: cannot write to remote 'store' \\($STORE\\): $cause \\([0-9]+ objects\\)\$" "$ERR" ||
+        { show_output; fail "the error does not say '$cause' once with a count"; }
+}
+
 # install: hooks as DVC's, chained with the user's own, removed cleanly.
 install_hooks() {
     data_repo
@@ -847,6 +889,7 @@ test_case status_cloud
 test_case gc_cloud
 test_case remote_zip_bomb
 test_case push_refuses_corrupt_cache_object
+test_case full_remote_disk
 test_case install_hooks
 test_case install_refuses_exec_hooks
 finish

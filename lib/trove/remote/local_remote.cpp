@@ -3,9 +3,39 @@
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <tuple>
+#include <unistd.h>
 
 namespace trove::remote {
+
+namespace {
+
+// Waits until the temp file's data is on the device and makes it read-only
+// like the cache's objects; returns its size. As core::flush_file_data, but
+// a failure keeps its errno (a full disk on NFS shows here, not in write).
+std::uint64_t
+settle(const fs::path& tmp)
+{
+  core::Fd fd(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st{};
+  if (!fd
+      || (::sync_file_range(fd.get(), 0, 0,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE
+                              | SYNC_FILE_RANGE_WAIT_AFTER)
+            != 0
+          && ::fdatasync(fd.get()) != 0)
+      || ::fchmod(fd.get(), S_IRUSR | S_IRGRP | S_IROTH) != 0 || ::fstat(fd.get(), &st) != 0) {
+    int code = errno;
+    throw WriteError("cannot write " + tmp.string() + ": " + std::strerror(code), code);
+  }
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+} // namespace
 
 LocalRemote::LocalRemote(std::string name, fs::path root, Encoding encoding)
   : m_name(std::move(name)), m_root(std::move(root)), m_encoding(encoding)
@@ -39,18 +69,26 @@ std::uint64_t
 LocalRemote::upload(const fs::path& source, const store::ObjectId& id)
 {
   fs::path target = m_root / key_of(id);
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
   fs::path tmp = core::temp_path_in(target.parent_path());
   try {
+    std::error_code ec;
+    if (!fs::create_directories(target.parent_path(), ec) && ec) {
+      throw WriteError("cannot create " + target.parent_path().string(), ec.value());
+    }
     check_source(id, encode_object(source, tmp, m_encoding));
-    core::wait_for_writeback(tmp);
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-    auto size = fs::file_size(tmp);
-    core::rename_path(tmp, target);
+    auto size = settle(tmp);
+    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+      int code = errno;
+      throw WriteError("cannot rename " + tmp.string(), code);
+    }
     return size;
+  } catch (const WriteError& e) {
+    std::ignore = ::unlink(tmp.c_str()); // best effort
+    // The remote's file system is full, read-only...: the same error for
+    // every object, said without the temp file's name so that it is said once.
+    throw Error("cannot write to " + describe() + ": " + std::strerror(e.code()));
   } catch (...) {
-    fs::remove(tmp, ec);
+    std::ignore = ::unlink(tmp.c_str()); // best effort
     throw;
   }
 }

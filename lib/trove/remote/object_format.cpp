@@ -27,7 +27,8 @@ create_file(const fs::path& path)
 {
   core::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) {
-    throw Error("cannot create " + path.string() + ": " + std::strerror(errno));
+    int code = errno;
+    throw WriteError("cannot create " + path.string() + ": " + std::strerror(code), code);
   }
   return fd;
 }
@@ -42,7 +43,8 @@ write_all(int fd, const void* data, std::size_t size, const fs::path& path)
       continue;
     }
     if (n <= 0) {
-      throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
+      int code = errno;
+      throw WriteError("cannot write " + path.string() + ": " + std::strerror(code), code);
     }
     p += n;
     size -= static_cast<std::size_t>(n);
@@ -176,7 +178,8 @@ encode_object(const fs::path& source, const fs::path& dest, const Encoding& enco
     // Incompressible: start again with the raw bytes.
     if (::ftruncate(out.get(), 0) != 0 || ::lseek(out.get(), 0, SEEK_SET) != 0
         || ::lseek(in.get(), 0, SEEK_SET) != 0) {
-      throw Error("cannot rewrite " + dest.string() + ": " + std::strerror(errno));
+      int code = errno;
+      throw WriteError("cannot rewrite " + dest.string() + ": " + std::strerror(code), code);
     }
   }
   if (starts_with_magic) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <trove/core/error.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -30,6 +32,19 @@ struct Encoding
 
 inline constexpr std::string_view k_object_magic{"\x89TROVE\r\n", 8};
 inline constexpr std::size_t k_object_header_size = 16;
+
+// A failure to write the encoded or decoded form (the destination's file
+// system is full, read-only, ...). It is the same for every object, so a
+// caller reports it once, without the temp file's name.
+class WriteError : public Error
+{
+public:
+  WriteError(const std::string& message, int code) : Error(message), m_code(code) {}
+  int code() const { return m_code; }
+
+private:
+  int m_code;
+};
 
 // The most bytes an object may decode to, and what that is in words for the
 // error ("its recorded size"): a remote's bytes are checked against the id

@@ -4,6 +4,7 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/parallel.hpp>
 
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -109,7 +110,12 @@ std::uint64_t
 S3Remote::upload(const fs::path& source, const store::ObjectId& id)
 {
   TempFile encoded{core::temp_path_in(m_scratch)};
-  check_source(id, encode_object(source, encoded.path, m_encoding));
+  try {
+    check_source(id, encode_object(source, encoded.path, m_encoding));
+  } catch (const WriteError& e) {
+    // The local disk is full...: the same for every object, so said once.
+    throw Error("cannot write to " + m_scratch.string() + ": " + std::strerror(e.code()));
+  }
   m_client.put(key_of(id), encoded.path);
   return fs::file_size(encoded.path);
 }

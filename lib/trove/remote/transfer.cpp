@@ -6,6 +6,7 @@
 #include <trove/store/manifest.hpp>
 
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -201,6 +202,11 @@ fetch(track::Repository& repo, Remote& remote,
       auto size = fs::file_size(tmp);
       repo.store().adopt(tmp, id);
       return size;
+    } catch (const WriteError& e) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      // A full disk is the same for every object: said once.
+      throw Error("cannot write to " + tmp_dir.string() + ": " + std::strerror(e.code()));
     } catch (...) {
       std::error_code ec;
       fs::remove(tmp, ec);
