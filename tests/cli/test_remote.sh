@@ -779,6 +779,42 @@ push_refuses_corrupt_cache_object() {
     [ "$(remote_keys "$STORE" | wc -l)" = 2 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 2"
 }
 
+# A push killed between writing an object and renaming it into place
+# leaves a temp file on the remote. It is never taken for an object, and
+# gc --cloud deletes it once it is an hour old (younger, its writer may
+# still be at work on another machine).
+killed_push_leftovers() {
+    data_repo
+    if command -v strace >/dev/null; then
+        # (bash's "Killed" notice goes to /dev/null.)
+        { run strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+            -e inject=rename,renameat,renameat2:signal=SIGKILL:when=1 "$TROVE" push; } 2>/dev/null
+        [ "$rc" = 137 ] || { show_output; fail "push under strace exited $rc, not 137 (SIGKILL)"; }
+    else
+        # Without strace (scripts/setup-deps installs it), what such a push leaves.
+        mkdir -p "$STORE/sha256/00"
+        cp text.txt "$STORE/sha256/00/.trove-tmp.12345.0.678"
+    fi
+    left=$(find "$STORE" -name '.trove-tmp.*')
+    [ -n "$left" ] || fail "the killed push left no temp file"
+    expect_ok trove push
+    expect_output_contains "already there"
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 'store' ($STORE) are in sync."
+    expect_ok trove gc -w --cloud -f
+    expect_output_contains "Removed 0 objects from remote 'store'"
+    [ "$(find "$STORE" -name '.trove-tmp.*')" = "$left" ] || fail "gc --cloud deleted a young temp file"
+    touch -d '2 hours ago' $left
+    expect_ok trove gc -w --cloud --dry-run
+    expect_true test -n "$(find "$STORE" -name '.trove-tmp.*')"
+    expect_ok trove gc -w --cloud -f
+    no_temp_files "$STORE"
+    [ "$(remote_keys "$STORE" | wc -l)" = 6 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 6"
+    cd .. && git clone -q r clone && cd clone || fail "git clone failed"
+    expect_ok trove pull
+    same_data ../orig
+}
+
 # A push to a full remote disk says so once, with the number of objects,
 # not once per object. The full disk is a 1 MiB tmpfs mounted in a private
 # mount namespace (unshare; as root or in a user namespace). Where mount
@@ -889,6 +925,7 @@ test_case status_cloud
 test_case gc_cloud
 test_case remote_zip_bomb
 test_case push_refuses_corrupt_cache_object
+test_case killed_push_leftovers
 test_case full_remote_disk
 test_case install_hooks
 test_case install_refuses_exec_hooks

@@ -35,6 +35,17 @@ settle(const fs::path& tmp)
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+// "ab" and "cdef...[.dir]": the two parts of an object's key, as trove
+// writes them (other files in the remote's directories are not objects).
+bool
+is_object_name(const std::string& prefix, std::string_view name)
+{
+  if (name.ends_with(".dir")) {
+    name.remove_suffix(4);
+  }
+  return store::ObjectId::is_valid_hex(prefix + std::string(name));
+}
+
 } // namespace
 
 LocalRemote::LocalRemote(std::string name, fs::path root, Encoding encoding)
@@ -83,12 +94,12 @@ LocalRemote::upload(const fs::path& source, const store::ObjectId& id)
     }
     return size;
   } catch (const WriteError& e) {
-    std::ignore = ::unlink(tmp.c_str()); // best effort
+    std::ignore = ::unlink(tmp.c_str()); // best effort; gc --cloud deletes it later
     // The remote's file system is full, read-only...: the same error for
     // every object, said without the temp file's name so that it is said once.
     throw Error("cannot write to " + describe() + ": " + std::strerror(e.code()));
   } catch (...) {
-    std::ignore = ::unlink(tmp.c_str()); // best effort
+    std::ignore = ::unlink(tmp.c_str()); // best effort; gc --cloud deletes it later
     throw;
   }
 }
@@ -110,9 +121,29 @@ LocalRemote::list()
   std::vector<std::string> keys;
   std::error_code ec;
   for (const auto& prefix : fs::directory_iterator(m_root / "sha256", ec)) {
+    auto prefix_name = prefix.path().filename().string();
     for (const auto& entry : fs::directory_iterator(prefix.path(), ec)) {
       auto name = entry.path().filename().string();
-      if (name.rfind(core::k_temp_prefix, 0) != 0 && entry.is_regular_file(ec)) {
+      if (is_object_name(prefix_name, name) && entry.is_regular_file(ec)) {
+        keys.push_back("sha256/" + prefix_name + "/" + name);
+      }
+    }
+  }
+  return keys;
+}
+
+std::vector<std::string>
+LocalRemote::abandoned_uploads()
+{
+  std::vector<std::string> keys;
+  auto old = fs::file_time_type::clock::now() - k_abandoned_age;
+  std::error_code ec;
+  for (const auto& prefix : fs::directory_iterator(m_root / "sha256", ec)) {
+    for (const auto& entry : fs::directory_iterator(prefix.path(), ec)) {
+      auto name = entry.path().filename().string();
+      // The time of the last write: an upload writes until it renames.
+      if (name.starts_with(core::k_temp_prefix) && entry.is_regular_file(ec)
+          && entry.last_write_time(ec) < old && !ec) {
         keys.push_back("sha256/" + prefix.path().filename().string() + "/" + name);
       }
     }

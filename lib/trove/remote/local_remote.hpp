@@ -18,6 +18,7 @@ public:
   std::string download(const std::string& key, const fs::path& dest,
                        const SizeLimit& limit) override;
   std::vector<std::string> list() override;
+  std::vector<std::string> abandoned_uploads() override;
   void remove(const std::vector<std::string>& keys) override;
 
 private:

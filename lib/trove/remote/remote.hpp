@@ -4,6 +4,7 @@
 #include <trove/remote/remote_config.hpp>
 #include <trove/store/object_id.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -43,8 +44,16 @@ public:
                                const SizeLimit& limit) = 0;
   // Every object key on the remote.
   virtual std::vector<std::string> list() = 0;
+  // What interrupted uploads left on the remote, as keys for remove(): on
+  // a directory remote, temp files older than k_abandoned_age (a younger
+  // one may belong to an upload still running on another machine).
+  virtual std::vector<std::string> abandoned_uploads() { return {}; }
   virtual void remove(const std::vector<std::string>& keys) = 0;
 };
+
+// A temp file on a remote this old belongs to no running upload: trove
+// writes to it without pause until it renames it.
+inline constexpr std::chrono::hours k_abandoned_age{1};
 
 // Throws unless `hex`, what the bytes of the cache object `id` hashed to as
 // an upload read them, is its id: such an object was changed after it was

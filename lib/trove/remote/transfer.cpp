@@ -338,6 +338,9 @@ unused_remote_objects(const track::Repository& repo, Remote& remote,
       unused.push_back(std::move(key));
     }
   }
+  for (auto& key : remote.abandoned_uploads()) {
+    unused.push_back(std::move(key));
+  }
   return unused;
 }
 

@@ -61,9 +61,10 @@ struct CloudStatus
 std::vector<CloudStatus> cloud_status(const track::Repository& repo, Remote& remote,
                                       const std::vector<track::TrackedOut>& outputs);
 
-// The keys on the remote that none of `outputs` uses (gc --cloud). Throws
-// when a directory's manifest is not in the cache, as its files could not
-// be told apart from garbage.
+// The keys on the remote that none of `outputs` uses (gc --cloud), and what
+// interrupted uploads left there long ago (Remote::abandoned_uploads).
+// Throws when a directory's manifest is not in the cache, as its files
+// could not be told apart from garbage.
 std::vector<std::string> unused_remote_objects(const track::Repository& repo, Remote& remote,
                                                const std::vector<track::PointerFile>& outputs);
 
