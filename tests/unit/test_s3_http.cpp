@@ -38,11 +38,16 @@ public:
     m_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/bucket/key";
   }
 
-  const std::string& url() const { return m_url; }
+  const std::string&
+  url() const
+  {
+    return m_url;
+  }
 
   // Accepts one connection, reads the request's head, writes `answer`, and
   // keeps the connection open for `hold`.
-  std::thread answer_once(std::string answer, std::chrono::seconds hold)
+  std::thread
+  answer_once(std::string answer, std::chrono::seconds hold)
   {
     return std::thread([this, answer = std::move(answer), hold] {
       core::Fd client(::accept4(m_fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -114,9 +119,9 @@ TEST_CASE("a body to a file stops at the response limit")
   ScratchDir dir;
   Listener server;
   std::string body(100000, 'x');
-  auto thread = server.answer_once(
-    "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
-    std::chrono::seconds(0));
+  auto thread = server.answer_once("HTTP/1.1 200 OK\r\nContent-Length: " +
+                                       std::to_string(body.size()) + "\r\n\r\n" + body,
+                                   std::chrono::seconds(0));
   core::Fd fd(::open((dir / "body").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
   HttpRequest request{"GET", server.url(), {}, {}, fd.get()};
   request.response_limit = 1000;

@@ -21,14 +21,13 @@ std::uint64_t
 settle(const fs::path& tmp)
 {
   core::Fd fd(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
-  struct stat st{};
-  if (!fd
-      || (::sync_file_range(fd.get(), 0, 0,
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE
-                              | SYNC_FILE_RANGE_WAIT_AFTER)
-            != 0
-          && ::fdatasync(fd.get()) != 0)
-      || ::fchmod(fd.get(), S_IRUSR | S_IRGRP | S_IROTH) != 0 || ::fstat(fd.get(), &st) != 0) {
+  constexpr unsigned k_wait =
+      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+  bool on_device = fd && (::sync_file_range(fd.get(), 0, 0, k_wait) == 0 ||
+                          ::fdatasync(fd.get()) == 0);
+  struct stat st = {};
+  if (!on_device || ::fchmod(fd.get(), S_IRUSR | S_IRGRP | S_IROTH) != 0 ||
+      ::fstat(fd.get(), &st) != 0) {
     int code = errno;
     throw WriteError("cannot write " + tmp.string() + ": " + std::strerror(code), code);
   }
@@ -49,7 +48,7 @@ is_object_name(const std::string& prefix, std::string_view name)
 } // namespace
 
 LocalRemote::LocalRemote(std::string name, fs::path root, Encoding encoding)
-  : m_name(std::move(name)), m_root(std::move(root)), m_encoding(encoding)
+    : m_name(std::move(name)), m_root(std::move(root)), m_encoding(encoding)
 {
   std::error_code ec;
   if (!fs::is_directory(m_root, ec)) {
@@ -68,7 +67,7 @@ LocalRemote::present(const std::vector<std::string>& keys)
 {
   std::unordered_set<std::string> found;
   for (const auto& key : keys) {
-    struct stat st{};
+    struct stat st = {};
     if (::stat((m_root / key).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
       found.insert(key);
     }
@@ -105,7 +104,9 @@ LocalRemote::upload(const fs::path& source, const store::ObjectId& id)
 }
 
 std::string
-LocalRemote::download(const std::string& key, const fs::path& dest, const SizeLimit& limit)
+LocalRemote::download(const std::string& key,
+                      const fs::path& dest,
+                      const SizeLimit& limit)
 {
   fs::path source = m_root / key;
   std::error_code ec;
@@ -142,8 +143,8 @@ LocalRemote::abandoned_uploads()
     for (const auto& entry : fs::directory_iterator(prefix.path(), ec)) {
       auto name = entry.path().filename().string();
       // The time of the last write: an upload writes until it renames.
-      if (name.starts_with(core::k_temp_prefix) && entry.is_regular_file(ec)
-          && entry.last_write_time(ec) < old && !ec) {
+      if (name.starts_with(core::k_temp_prefix) && entry.is_regular_file(ec) &&
+          entry.last_write_time(ec) < old && !ec) {
         keys.push_back("sha256/" + prefix.path().filename().string() + "/" + name);
       }
     }

@@ -22,7 +22,11 @@ namespace fs = std::filesystem;
 // trove writes the header with zstd whenever that makes the object
 // smaller, raw bytes otherwise (and a "none" header for the rare raw object
 // that starts with the magic, so that reading is never ambiguous).
-enum class Compression : std::uint8_t { none = 0, zstd = 1 };
+enum class Compression : std::uint8_t
+{
+  none = 0,
+  zstd = 1
+};
 
 struct Encoding
 {
@@ -40,7 +44,11 @@ class WriteError : public Error
 {
 public:
   WriteError(const std::string& message, int code) : Error(message), m_code(code) {}
-  int code() const { return m_code; }
+  int
+  code() const
+  {
+    return m_code;
+  }
 
 private:
   int m_code;
@@ -58,13 +66,16 @@ struct SizeLimit
 // Writes the remote form of the file `source` to the new file `dest` and
 // returns the SHA-256 (hex) of the bytes it read and encoded, for the caller
 // to check before it publishes the object.
-std::string encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding);
+std::string
+encode_object(const fs::path& source, const fs::path& dest, const Encoding& encoding);
 
 // Writes the bytes a remote object holds to the new file `dest` and returns
 // their SHA-256 (hex). `what` names the object in errors (an unknown format
 // version or compression, corrupt zstd data, more bytes than `limit`, which
 // stops decoding before more than `limit.bytes` are written).
-std::string decode_object(const fs::path& source, const fs::path& dest, const std::string& what,
+std::string decode_object(const fs::path& source,
+                          const fs::path& dest,
+                          const std::string& what,
                           const SizeLimit& limit = {});
 
 // The most bytes the remote form of an object of `size` bytes takes, when

@@ -30,7 +30,8 @@ public:
   // "remote 'storage' (/mnt/shared/trove)", for messages.
   virtual std::string describe() const = 0;
   // The keys among `keys` the remote holds.
-  virtual std::unordered_set<std::string> present(const std::vector<std::string>& keys) = 0;
+  virtual std::unordered_set<std::string>
+  present(const std::vector<std::string>& keys) = 0;
   // Stores the file `source` as the object `id` in the remote's object
   // format; a reader never sees part of it. The bytes are hashed as they
   // are read, and an object whose bytes are not its id is not stored
@@ -40,14 +41,18 @@ public:
   // their SHA-256 (hex); the caller checks it against the id. Throws
   // trove::Error naming the key when the remote lacks it, or when it
   // decodes to more than `limit`.
-  virtual std::string download(const std::string& key, const fs::path& dest,
-                               const SizeLimit& limit) = 0;
+  virtual std::string
+  download(const std::string& key, const fs::path& dest, const SizeLimit& limit) = 0;
   // Every object key on the remote.
   virtual std::vector<std::string> list() = 0;
   // What interrupted uploads left on the remote, as keys for remove(): on
   // a directory remote, temp files older than k_abandoned_age (a younger
   // one may belong to an upload still running on another machine).
-  virtual std::vector<std::string> abandoned_uploads() { return {}; }
+  virtual std::vector<std::string>
+  abandoned_uploads()
+  {
+    return {};
+  }
   virtual void remove(const std::vector<std::string>& keys) = 0;
 };
 
@@ -69,6 +74,7 @@ unsigned transfer_jobs(const RemoteSettings& settings);
 // Opens the remote the settings describe (each setting checked, so a value
 // edited by hand is reported with its key); a relative directory is relative
 // to the repository's root.
-std::unique_ptr<Remote> open_remote(const RemoteSettings& settings, const track::Repository& repo);
+std::unique_ptr<Remote> open_remote(const RemoteSettings& settings,
+                                    const track::Repository& repo);
 
 } // namespace trove::remote

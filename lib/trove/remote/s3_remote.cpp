@@ -38,22 +38,22 @@ listing_of(const std::string& key)
 
 } // namespace
 
-S3Remote::S3Remote(const RemoteSettings& settings, Encoding encoding, unsigned jobs,
+S3Remote::S3Remote(const RemoteSettings& settings,
+                   Encoding encoding,
+                   unsigned jobs,
                    fs::path scratch)
-  : m_name(settings.name),
-    m_url(settings.url),
-    m_client(
-      [&] {
-        try {
-          return s3::resolve_connection(settings.url, settings.options);
-        } catch (const Error& e) {
-          throw Error("remote '" + settings.name + "': " + e.what());
-        }
-      }(),
-      "remote '" + settings.name + "' (" + settings.url + ")", jobs),
-    m_encoding(encoding),
-    m_jobs(jobs),
-    m_scratch(std::move(scratch))
+    : m_name(settings.name), m_url(settings.url),
+      m_client(
+          [&] {
+            try {
+              return s3::resolve_connection(settings.url, settings.options);
+            } catch (const Error& e) {
+              throw Error("remote '" + settings.name + "': " + e.what());
+            }
+          }(),
+          "remote '" + settings.name + "' (" + settings.url + ")",
+          jobs),
+      m_encoding(encoding), m_jobs(jobs), m_scratch(std::move(scratch))
 {
 }
 
@@ -128,8 +128,8 @@ S3Remote::download(const std::string& key, const fs::path& dest, const SizeLimit
   case s3::Client::Got::no_such_key:
     throw Error(key + " is not on " + describe());
   case s3::Client::Got::too_large:
-    throw Error(key + " on " + describe() + ": is larger on the remote than " + limit.meaning
-                + " (" + std::to_string(limit.bytes) + " bytes) allows");
+    throw Error(key + " on " + describe() + ": is larger on the remote than " +
+                limit.meaning + " (" + std::to_string(limit.bytes) + " bytes) allows");
   case s3::Client::Got::object:
     break;
   }

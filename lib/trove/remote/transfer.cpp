@@ -19,7 +19,7 @@ using store::ObjectId;
 // sha256("") : a pointer file without a size reads as size 0, which is
 // believable only for the empty file.
 constexpr std::string_view k_empty_hex =
-  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // What a manifest line takes at most: "<64 hex> <size> <mode> <path>\n" with
 // a 20-digit size and a path of PATH_MAX.
@@ -36,13 +36,16 @@ constexpr std::uint64_t k_most_manifest = std::uint64_t{1} << 30;
 class ExpectedSizes
 {
 public:
-  void add_output(const track::PointerFile& out)
+  void
+  add_output(const track::PointerFile& out)
   {
     if (out.id.is_dir) {
       SizeLimit limit{k_most_manifest, "the cap for manifests"};
-      if (out.nfiles && *out.nfiles < (k_most_manifest - k_most_manifest_header) / k_most_manifest_line) {
+      if (out.nfiles && *out.nfiles < (k_most_manifest - k_most_manifest_header) /
+                                          k_most_manifest_line) {
         limit = {k_most_manifest_header + *out.nfiles * k_most_manifest_line,
-                 "the most a manifest of " + std::to_string(*out.nfiles) + " files takes"};
+                 "the most a manifest of " + std::to_string(*out.nfiles) +
+                     " files takes"};
       }
       raise(out.id, limit);
     } else if (out.size > 0 || out.id.hex == k_empty_hex) {
@@ -51,15 +54,21 @@ public:
       raise(out.id, {});
     }
   }
-  void add_file(const ObjectId& id, std::uint64_t size) { raise(id, {size, "its recorded size"}); }
-  SizeLimit of(const ObjectId& id) const
+  void
+  add_file(const ObjectId& id, std::uint64_t size)
+  {
+    raise(id, {size, "its recorded size"});
+  }
+  SizeLimit
+  of(const ObjectId& id) const
   {
     auto it = m_limits.find(id);
     return it != m_limits.end() ? it->second : SizeLimit{};
   }
 
 private:
-  void raise(const ObjectId& id, SizeLimit limit)
+  void
+  raise(const ObjectId& id, SizeLimit limit)
   {
     auto [it, added] = m_limits.emplace(id, limit);
     if (!added && limit.bytes > it->second.bytes) {
@@ -74,8 +83,9 @@ private:
 std::vector<store::ManifestEntry>
 entries_of(const track::Repository& repo, const ObjectId& dir)
 {
-  return store::Manifest::parse(repo.store().read_verified(dir), "manifest " + dir.to_string())
-    .entries();
+  return store::Manifest::parse(repo.store().read_verified(dir),
+                                "manifest " + dir.to_string())
+      .entries();
 }
 
 // The file ids a manifest in the cache lists.
@@ -92,8 +102,12 @@ files_of(const track::Repository& repo, const ObjectId& dir)
 // Runs `transfer` on each object, `jobs` at a time, collecting failures
 // instead of stopping at the first.
 void
-for_each_object(const std::vector<ObjectId>& ids, unsigned jobs, TransferResult& result,
-                std::size_t& done, std::size_t total, const Progress& progress,
+for_each_object(const std::vector<ObjectId>& ids,
+                unsigned jobs,
+                TransferResult& result,
+                std::size_t& done,
+                std::size_t total,
+                const Progress& progress,
                 const std::function<std::uint64_t(const ObjectId&)>& transfer)
 {
   std::mutex mutex;
@@ -121,8 +135,11 @@ for_each_object(const std::vector<ObjectId>& ids, unsigned jobs, TransferResult&
 } // namespace
 
 TransferResult
-push(const track::Repository& repo, Remote& remote,
-     const std::vector<track::PointerFile>& outputs, unsigned jobs, const Progress& progress)
+push(const track::Repository& repo,
+     Remote& remote,
+     const std::vector<track::PointerFile>& outputs,
+     unsigned jobs,
+     const Progress& progress)
 {
   TransferResult result;
   std::set<ObjectId> files;
@@ -162,15 +179,17 @@ push(const track::Repository& repo, Remote& remote,
   for (const auto& [id, listed] : dirs) {
     total += on_remote(id) ? 0 : 1;
   }
-  auto send = [&](const ObjectId& id) { return remote.upload(repo.store().path_of(id), id); };
+  auto send = [&](const ObjectId& id) {
+    return remote.upload(repo.store().path_of(id), id);
+  };
   for_each_object(to_send, jobs, result, done, total, progress, send);
 
   std::vector<ObjectId> manifests;
   for (const auto& [id, listed] : dirs) {
     bool complete = true;
     for (const auto& file : listed) {
-      complete = complete && !result.failed.count(file.to_string())
-                 && (on_remote(file) || repo.store().contains(file));
+      complete = complete && !result.failed.count(file.to_string()) &&
+                 (on_remote(file) || repo.store().contains(file));
     }
     if (on_remote(id)) {
       ++result.already;
@@ -183,8 +202,11 @@ push(const track::Repository& repo, Remote& remote,
 }
 
 TransferResult
-fetch(track::Repository& repo, Remote& remote,
-      const std::vector<track::PointerFile>& outputs, unsigned jobs, const Progress& progress)
+fetch(track::Repository& repo,
+      Remote& remote,
+      const std::vector<track::PointerFile>& outputs,
+      unsigned jobs,
+      const Progress& progress)
 {
   TransferResult result;
   std::error_code ec;
@@ -196,8 +218,8 @@ fetch(track::Repository& repo, Remote& remote,
     try {
       auto hex = remote.download(key_of(id), tmp, expected.of(id));
       if (hex != id.hex) {
-        throw Error(key_of(id) + " on " + remote.describe() + " is corrupt: its bytes hash to "
-                    + hex);
+        throw Error(key_of(id) + " on " + remote.describe() +
+                    " is corrupt: its bytes hash to " + hex);
       }
       auto size = fs::file_size(tmp);
       repo.store().adopt(tmp, id);
@@ -277,7 +299,8 @@ to_string(CloudState state)
 }
 
 std::vector<CloudStatus>
-cloud_status(const track::Repository& repo, Remote& remote,
+cloud_status(const track::Repository& repo,
+             Remote& remote,
              const std::vector<track::TrackedOut>& outputs)
 {
   std::vector<std::vector<ObjectId>> ids_of(outputs.size());
@@ -314,7 +337,8 @@ cloud_status(const track::Repository& repo, Remote& remote,
 }
 
 std::vector<std::string>
-unused_remote_objects(const track::Repository& repo, Remote& remote,
+unused_remote_objects(const track::Repository& repo,
+                      Remote& remote,
                       const std::vector<track::PointerFile>& outputs)
 {
   std::set<std::string> used;
@@ -324,9 +348,9 @@ unused_remote_objects(const track::Repository& repo, Remote& remote,
       continue;
     }
     if (!repo.store().contains(out.id)) {
-      throw Error("the manifest " + out.id.to_string() + " of '" + out.out_path
-                  + "' is not in the cache, so its files on " + remote.describe()
-                  + " cannot be told from garbage; run 'trove fetch' first");
+      throw Error("the manifest " + out.id.to_string() + " of '" + out.out_path +
+                  "' is not in the cache, so its files on " + remote.describe() +
+                  " cannot be told from garbage; run 'trove fetch' first");
     }
     for (const auto& file : files_of(repo, out.id)) {
       used.insert(key_of(file));

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -31,14 +31,20 @@ public:
     curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   }
-  CURLSH* share() const { return m_share; }
+  CURLSH*
+  share() const
+  {
+    return m_share;
+  }
 
 private:
-  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
+  static void
+  lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
   {
     static_cast<SharedPool*>(self)->m_mutexes.at(data).lock();
   }
-  static void unlock(CURL*, curl_lock_data data, void* self)
+  static void
+  unlock(CURL*, curl_lock_data data, void* self)
   {
     static_cast<SharedPool*>(self)->m_mutexes.at(data).unlock();
   }
@@ -50,7 +56,8 @@ private:
 SharedPool&
 shared_pool()
 {
-  static SharedPool pool; // never cleaned up: handles may outlive static destruction order
+  // Never cleaned up: handles may outlive static destruction order.
+  static SharedPool pool;
   return pool;
 }
 
@@ -76,7 +83,7 @@ using Clock = std::chrono::steady_clock;
 struct Exchange
 {
   Exchange(const HttpRequest& request, HttpResponse& response, CURL* curl)
-    : request(&request), response(&response), curl(curl)
+      : request(&request), response(&response), curl(curl)
   {
   }
 
@@ -113,16 +120,19 @@ write_body(char* buffer, std::size_t size, std::size_t count, void* data)
   curl_easy_getinfo(exchange->curl, CURLINFO_RESPONSE_CODE, &status);
   int fd = exchange->request->response_fd;
   if (fd >= 0 && status >= 200 && status < 300) {
-    std::uint64_t end = exchange->request->response_offset + exchange->response->body_size;
-    if (n > exchange->request->response_limit - std::min(end, exchange->request->response_limit)) {
+    std::uint64_t end =
+        exchange->request->response_offset + exchange->response->body_size;
+    if (n > exchange->request->response_limit -
+                std::min(end, exchange->request->response_limit)) {
       exchange->response->too_long = true;
       return 0; // aborts the transfer
     }
     std::size_t done = 0;
     while (done < n) {
-      ssize_t written = ::pwrite(fd, buffer + done, n - done,
-                                 static_cast<off_t>(exchange->request->response_offset
-                                                     + exchange->response->body_size + done));
+      ssize_t written =
+          ::pwrite(fd, buffer + done, n - done,
+                   static_cast<off_t>(exchange->request->response_offset +
+                                      exchange->response->body_size + done));
       if (written < 0 && errno == EINTR) {
         continue;
       }
@@ -155,8 +165,9 @@ read_header(char* buffer, std::size_t size, std::size_t count, void* data)
     }
     auto begin = line.find_first_not_of(" \t", colon + 1);
     auto end = line.find_last_not_of(" \t\r\n");
-    response->headers[name] =
-      begin == std::string::npos || end < begin ? "" : line.substr(begin, end - begin + 1);
+    response->headers[name] = begin == std::string::npos || end < begin
+                                  ? ""
+                                  : line.substr(begin, end - begin + 1);
   }
   return size * count;
 }
@@ -164,7 +175,8 @@ read_header(char* buffer, std::size_t size, std::size_t count, void* data)
 // libcurl calls this at least once a second: aborts the transfer when no
 // byte moved either way for the request's stall_seconds.
 int
-watch_progress(void* data, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t uploaded)
+watch_progress(
+    void* data, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t uploaded)
 {
   auto* exchange = static_cast<Exchange*>(data);
   auto now = Clock::now();
@@ -175,7 +187,8 @@ watch_progress(void* data, curl_off_t, curl_off_t downloaded, curl_off_t, curl_o
     exchange->last_progress = now;
     return 0;
   }
-  if (now - exchange->last_progress >= std::chrono::seconds(exchange->request->stall_seconds)) {
+  if (now - exchange->last_progress >=
+      std::chrono::seconds(exchange->request->stall_seconds)) {
     exchange->stalled = true;
     return 1;
   }
@@ -190,13 +203,15 @@ transport_error(const Exchange& exchange, CURLcode code)
   if (exchange.stalled) {
     long connects = 0;
     curl_easy_getinfo(exchange.curl, CURLINFO_NUM_CONNECTS, &connects);
-    return TransportError(exchange.answered ? "the answer stopped for " + std::to_string(seconds) + " s"
-                                            : "no answer for " + std::to_string(seconds) + " s",
+    return TransportError(exchange.answered
+                              ? "the answer stopped for " + std::to_string(seconds) + " s"
+                              : "no answer for " + std::to_string(seconds) + " s",
                           true, connects == 0);
   }
   // With no overall timeout set, only the connect timeout ends here.
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return TransportError("no connection within " + std::to_string(k_connect_seconds) + " s", true);
+    return TransportError(
+        "no connection within " + std::to_string(k_connect_seconds) + " s", true);
   }
   return TransportError(curl_easy_strerror(code));
 }

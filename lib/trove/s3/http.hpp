@@ -24,10 +24,10 @@ struct HttpRequest
 {
   std::string method;
   std::string url;
-  std::vector<std::string> headers; // "Name: value"
-  std::string_view body;            // sent as is
-  int response_fd = -1;             // when set, a 2xx body is written there...
-  std::uint64_t response_offset = 0; // ...from this offset...
+  std::vector<std::string> headers;          // "Name: value"
+  std::string_view body;                     // sent as is
+  int response_fd = -1;                      // when set, a 2xx body is written there...
+  std::uint64_t response_offset = 0;         // ...from this offset...
   std::uint64_t response_limit = UINT64_MAX; // ...up to this offset (see too_long)
   int stall_seconds = k_stall_seconds;
   bool fresh_connection = false; // a new connection rather than one from the pool
@@ -47,7 +47,7 @@ struct HttpResponse
 struct TransportError : std::runtime_error
 {
   TransportError(const std::string& what, bool stalled = false, bool reused = false)
-    : std::runtime_error(what), stalled(stalled), reused(reused)
+      : std::runtime_error(what), stalled(stalled), reused(reused)
   {
   }
   // Nothing moved for stall_seconds, or a new connection did not open in
