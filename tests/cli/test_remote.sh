@@ -833,7 +833,7 @@ for i in range(300):
 ' || fail "cannot write the files"
     expect_ok trove add d
     expect_ok trove remote add -d store "$STORE"
-    if unshare -rm true 2>/dev/null; then
+    if unshare -rm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$STORE" 2>/dev/null; then
         cause="No space left on device"
         run unshare -rm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" || exit 99
             "$TROVE" push; rc=$?
