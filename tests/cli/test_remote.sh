@@ -688,6 +688,175 @@ gc_cloud() {
     expect_file_equals text.txt changed
 }
 
+# zip_bomb FILE: a remote object in trove's format (header and one zstd frame)
+# that decodes to 150 MB of zeros, made with trove itself (no zstd tool
+# needed): a sparse file, hardlinked into a scratch cache and pushed.
+zip_bomb() {
+    (
+        new_repo bomb-maker >/dev/null
+        mkdir ../bomb-store
+        expect_ok trove config cache.type hardlink
+        truncate -s 150000000 zeros
+        expect_ok trove add zeros
+        expect_ok trove remote add -d s ../bomb-store
+        expect_ok trove push
+    ) || fail "cannot make the zip bomb"
+    cp "$(remote_object "$(pointer_hash bomb-maker/zeros.trove)" bomb-store)" "$1"
+    chmod -R u+w bomb-maker bomb-store && rm -rf bomb-maker bomb-store
+    [ "$(stat -c %s "$1")" -lt 100000 ] || fail "the zip bomb is $(stat -c %s "$1") bytes"
+}
+
+# A remote object that decodes to far more than the size the pointer file
+# (or the manifest) records is refused as soon as its output passes that
+# size, before it fills the disk. Fetch runs with a file size limit of 2 MiB
+# (ulimit -f): writing 150 MB into .trove/tmp, as trove did before, gets it
+# killed by SIGXFSZ.
+remote_zip_bomb() {
+    zip_bomb "$PWD/bomb"
+    STORE=$(pwd -P)/store
+    mkdir -p "$STORE"
+    new_repo r
+    echo hi >f
+    mkdir d && echo one >d/a && echo two >d/b
+    expect_ok trove add f d
+    expect_ok trove remote add -d store "$STORE"
+    expect_ok trove push
+    f_id=$(sha f)
+    d_id=$(pointer_hash d.trove)
+    for id in "$f_id" "$d_id"; do
+        chmod u+w "$(remote_object "$id" "$STORE")"
+        cp ../bomb "$(remote_object "$id" "$STORE")"
+    done
+    chmod -R u+w .trove/cache && rm -rf .trove/cache f d
+
+    expect_fail 1 bash -c 'ulimit -f 2048 && exec "$TROVE" pull'
+    grep -F "${f_id:2}" "$ERR" | grep -qF "decodes to more than its recorded size (3 bytes)" ||
+        { show_output; fail "no error says ${f_id:2} decodes to more than its recorded size"; }
+    grep -F "${d_id:2}" "$ERR" | grep -qF "decodes to more than" ||
+        { show_output; fail "no error says the manifest ${d_id:2} decodes to more than it may"; }
+    expect_output_contains "'store'"
+    expect_false test -e "$(cache_object "$f_id")"
+    expect_false test -e "$(cache_object "$d_id")"
+    expect_false test -e f
+    no_temp_files .trove
+    [ -z "$(find .trove -type f -size +1M)" ] || fail "large files in .trove: $(find .trove -type f -size +1M)"
+}
+
+# With cache.type hardlink, an edit of the workspace file in place changes
+# the cache object. Push hashes what it reads and does not send an object
+# whose bytes are not its id; the others still go.
+push_refuses_corrupt_cache_object() {
+    STORE=$(pwd -P)/store
+    mkdir -p "$STORE"
+    new_repo r
+    expect_ok trove config cache.type hardlink
+    seq 1 20000 >f
+    echo good >g
+    mkdir d && echo one >d/a && echo two >d/b
+    expect_ok trove add f g d
+    expect_ok trove remote add -d store "$STORE"
+    f_id=$(sha f)
+    a_id=$(sha d/a)
+    d_id=$(pointer_hash d.trove)
+    chmod u+w f d/a
+    echo x >>f
+    echo x >>d/a
+    [ "$(sha "$(cache_object "$f_id")")" != "$f_id" ] || fail "the edit did not reach the cache"
+
+    expect_fail 1 trove push
+    expect_output_contains "2 objects pushed"
+    grep -F "$f_id" "$ERR" | grep -qF "is corrupt in the cache" ||
+        { show_output; fail "no error says $f_id is corrupt in the cache"; }
+    grep -F "$a_id" "$ERR" | grep -qF "run 'trove fsck'" ||
+        { show_output; fail "no error about $a_id says to run trove fsck"; }
+    expect_false test -e "$(remote_object "$f_id" "$STORE")"
+    expect_false test -e "$(remote_object "$a_id" "$STORE")"
+    # d's manifest waits for all its files.
+    expect_false test -e "$(remote_object "$d_id" "$STORE")"
+    expect_true test -f "$(remote_object "$(sha g)" "$STORE")"
+    expect_true test -f "$(remote_object "$(sha d/b)" "$STORE")"
+    no_temp_files "$STORE"
+    [ "$(remote_keys "$STORE" | wc -l)" = 2 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 2"
+}
+
+# A push killed between writing an object and renaming it into place
+# leaves a temp file on the remote. It is never taken for an object, and
+# gc --cloud deletes it once it is an hour old (younger, its writer may
+# still be at work on another machine).
+killed_push_leftovers() {
+    data_repo
+    if command -v strace >/dev/null; then
+        # (bash's "Killed" notice goes to /dev/null.)
+        { run strace -f -o /dev/null -e trace=rename,renameat,renameat2 \
+            -e inject=rename,renameat,renameat2:signal=SIGKILL:when=1 "$TROVE" push; } 2>/dev/null
+        [ "$rc" = 137 ] || { show_output; fail "push under strace exited $rc, not 137 (SIGKILL)"; }
+    else
+        # Without strace (scripts/setup-deps installs it), what such a push leaves.
+        mkdir -p "$STORE/sha256/00"
+        cp text.txt "$STORE/sha256/00/.trove-tmp.12345.0.678"
+    fi
+    left=$(find "$STORE" -name '.trove-tmp.*')
+    [ -n "$left" ] || fail "the killed push left no temp file"
+    expect_ok trove push
+    expect_output_contains "already there"
+    expect_ok trove status --cloud
+    expect_stdout_equals "The cache and remote 'store' ($STORE) are in sync."
+    expect_ok trove gc -w --cloud -f
+    expect_output_contains "Removed 0 objects from remote 'store'"
+    [ "$(find "$STORE" -name '.trove-tmp.*')" = "$left" ] || fail "gc --cloud deleted a young temp file"
+    touch -d '2 hours ago' $left
+    expect_ok trove gc -w --cloud --dry-run
+    expect_true test -n "$(find "$STORE" -name '.trove-tmp.*')"
+    expect_ok trove gc -w --cloud -f
+    no_temp_files "$STORE"
+    [ "$(remote_keys "$STORE" | wc -l)" = 6 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 6"
+    cd .. && git clone -q r clone && cd clone || fail "git clone failed"
+    expect_ok trove pull
+    same_data ../orig
+}
+
+# A push to a full remote disk says so once, with the number of objects,
+# not once per object. The full disk is a 1 MiB tmpfs mounted in a private
+# mount namespace (unshare; as root or in a user namespace). Where mount
+# is not permitted, a read-only remote gives a repeated "Permission denied"
+# instead (not as root, which ignores modes).
+full_remote_disk() {
+    STORE=$(pwd -P)/store
+    mkdir -p "$STORE"
+    new_repo r
+    mkdir d
+    "$PYTHON" -S -c '
+import os
+for i in range(300):
+    with open("d/f%03d" % i, "wb") as f:
+        f.write(os.urandom(8192))
+' || fail "cannot write the files"
+    expect_ok trove add d
+    expect_ok trove remote add -d store "$STORE"
+    if unshare -rm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$STORE" 2>/dev/null; then
+        cause="No space left on device"
+        run unshare -rm sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" || exit 99
+            "$TROVE" push; rc=$?
+            find "$1" -name ".trove-tmp.*" >"$2"
+            exit $rc' sh "$STORE" ../left
+        [ "$rc" != 99 ] || { show_output; fail "cannot mount a tmpfs"; }
+    elif [ "$(id -u)" != 0 ]; then
+        cause="Permission denied"
+        chmod a-w "$STORE"
+        run trove push
+        find "$STORE" -name ".trove-tmp.*" >../left
+    else
+        echo "    (skipped: neither mount nor a read-only directory can make the remote fail)"
+        return 0
+    fi
+    [ "$rc" = 1 ] || { show_output; fail "push exited $rc, not 1"; }
+    [ ! -s ../left ] || fail "temp files left on the remote: $(cat ../left)"
+    [ "$(grep -c '^trove: error:' "$ERR")" = 1 ] ||
+        { show_output | tail -5; fail "$(grep -c '^trove: error:' "$ERR") error lines, not 1"; }
+    grep -qE "^trove: error: cannot write to remote 'store' \\($STORE\\): $cause \\([0-9]+ objects\\)\$" "$ERR" ||
+        { show_output; fail "the error does not say '$cause' once with a count"; }
+}
+
 # install: hooks as DVC's, chained with the user's own, removed cleanly.
 install_hooks() {
     data_repo
@@ -754,6 +923,10 @@ test_case compression_none
 test_case number_out_of_range
 test_case status_cloud
 test_case gc_cloud
+test_case remote_zip_bomb
+test_case push_refuses_corrupt_cache_object
+test_case killed_push_leftovers
+test_case full_remote_disk
 test_case install_hooks
 test_case install_refuses_exec_hooks
 finish

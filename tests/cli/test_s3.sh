@@ -460,6 +460,105 @@ EOF
     expect_stdout_equals "Data and pipelines are up to date."
 }
 
+# An endpoint that takes connections and never answers: push gives up with
+# the remote, the endpoint and "no answer for N s" after one stall timeout
+# (20 s), not after 5 attempts of a minute each. Each stalled request is
+# given up as soon as nothing came for the timeout on a new connection.
+silent_endpoint() {
+    "$PYTHON" -S -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(512)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept())
+' >../port &
+    listener=$!
+    trap 'kill $listener 2>/dev/null' EXIT
+    for _ in $(seq 1 50); do [ -s ../port ] && break; sleep 0.1; done
+    port=$(cat ../port)
+    [ -n "$port" ] || fail "the silent listener did not start"
+    new_repo r
+    for i in 1 2 3; do echo "file $i" >"f$i"; done
+    expect_ok trove add f1 f2 f3
+    expect_ok trove remote add -d s3 s3://silent/p
+    expect_ok trove remote modify s3 endpointurl "http://127.0.0.1:$port"
+    start=$SECONDS
+    expect_fail 1 trove push
+    took=$((SECONDS - start))
+    kill $listener 2>/dev/null
+    trap - EXIT
+    [ "$took" -lt 45 ] || { show_output; fail "push took $took s to give up"; }
+    expect_stderr_line_has "'s3'" "no answer for 20 s"
+    expect_stderr_line_has "http://127.0.0.1:$port" "no answer for 20 s"
+    [ "$(grep -c '^trove: error:' "$ERR")" = 1 ] || { show_output; fail "not one error line"; }
+}
+
+# A cache object changed behind trove's back (cache.type hardlink and an
+# edit in place) is not uploaded: its key never appears in the bucket.
+corrupt_cache_object_not_pushed() {
+    new_bucket corrupt-cache
+    new_repo r
+    expect_ok trove config cache.type hardlink
+    seq 1 20000 >f
+    echo good >g
+    expect_ok trove add f g
+    s3_remote s3://corrupt-cache/c
+    f_id=$(sha f)
+    chmod u+w f
+    echo x >>f
+    expect_fail 1 trove push
+    expect_output_contains "1 object pushed"
+    expect_stderr_line_has "$f_id" "is corrupt in the cache"
+    expect_stderr_line_has "$f_id" "run 'trove fsck'"
+    list_keys corrupt-cache c
+    [ "$KEYS" = "$(key_of "$(sha g)" c)" ] || fail "the bucket holds $KEYS"
+}
+
+# Objects on S3 that decode to far more than their recorded sizes are
+# refused: one whose stored form is already larger than its size allows
+# is not even downloaded (the first ranged GET tells the size), the other
+# is decoded only up to its size. Pull runs with a 2 MiB file size limit,
+# which writing on would break (SIGXFSZ).
+zip_bomb() {
+    new_bucket zip-bomb
+    (
+        new_repo bomb-maker >/dev/null
+        mkdir ../bomb-store
+        expect_ok trove config cache.type hardlink
+        truncate -s 150000000 zeros
+        expect_ok trove add zeros
+        expect_ok trove remote add -d s ../bomb-store
+        expect_ok trove push
+        id=$(pointer_hash zeros.trove)
+        cp "../bomb-store/sha256/${id:0:2}/${id:2}" ../bomb
+    ) || fail "cannot make the zip bomb"
+    new_repo r
+    echo hi >small
+    seq 1 20000 >big
+    expect_ok trove add small big
+    s3_remote s3://zip-bomb/z
+    expect_ok trove push
+    small_id=$(sha small)
+    big_id=$(sha big)
+    for id in "$small_id" "$big_id"; do
+        awscli s3 cp --quiet ../bomb "s3://zip-bomb/$(key_of "$id" z)" >/dev/null ||
+            fail "awscli cannot upload"
+    done
+    chmod -R u+w .trove/cache && rm -rf .trove/cache small big
+    expect_fail 1 bash -c 'ulimit -f 2048 && exec "$TROVE" pull'
+    expect_stderr_line_has "${small_id:2}" "is larger on the remote than its recorded size (3 bytes)"
+    expect_stderr_line_has "${big_id:2}" "decodes to more than its recorded size (108894 bytes)"
+    expect_stderr_line_has "${big_id:2}" "'s3'"
+    expect_false test -e "$(cache_object "$small_id")"
+    expect_false test -e "$(cache_object "$big_id")"
+    expect_false test -e small
+    expect_false test -e big
+    no_temp_files .trove
+}
+
 # Objects the server has written to disk (Swift keeps each in a .data file).
 stored_objects() { find "$S3_SERVER/srv" -name '*.data' | wc -l; }
 
@@ -543,6 +642,9 @@ test_case missing_bucket
 test_case credentials
 test_case corrupted_remote_object
 test_case pipeline_outputs
+test_case silent_endpoint
+test_case corrupt_cache_object_not_pushed
+test_case zip_bomb
 test_case server_stopped_mid_push
 stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"
 finish

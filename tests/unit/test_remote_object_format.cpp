@@ -32,8 +32,10 @@ round_trip(const ScratchDir& dir, const std::string& content, const Encoding& en
   core::write_file_atomic(dir / "object", content);
   std::filesystem::remove(dir / "stored");
   std::filesystem::remove(dir / "back");
-  encode_object(dir / "object", dir / "stored", encoding);
-  auto hash = decode_object(dir / "stored", dir / "back", "test object");
+  CHECK(encode_object(dir / "object", dir / "stored", encoding) ==
+        core::sha256_hex(content));
+  auto hash = decode_object(dir / "stored", dir / "back", "test object",
+                            {content.size(), "its recorded size"});
   CHECK(hash == core::sha256_hex(content));
   CHECK(core::read_file(dir / "back") == content);
   return core::read_file(dir / "stored");
@@ -62,8 +64,8 @@ TEST_CASE("incompressible data and compression = none are stored raw")
   // Past the 4 MiB after which trove gives up compressing.
   auto noise = random_bytes(5 * 1024 * 1024 + 17);
   CHECK(round_trip(dir, noise, {}) == noise);
-  CHECK(round_trip(dir, "short text short text", {Compression::none, 3})
-        == "short text short text");
+  CHECK(round_trip(dir, "short text short text", {Compression::none, 3}) ==
+        "short text short text");
   CHECK(round_trip(dir, "", {}).empty());
 }
 
@@ -80,7 +82,8 @@ TEST_CASE("objects uploaded raw by other tools read back as they are")
 {
   ScratchDir dir;
   core::write_file_atomic(dir / "stored", "plain bytes");
-  CHECK(decode_object(dir / "stored", dir / "back", "k") == core::sha256_hex("plain bytes"));
+  CHECK(decode_object(dir / "stored", dir / "back", "k") ==
+        core::sha256_hex("plain bytes"));
 }
 
 TEST_CASE("corrupt or unknown stored forms are errors naming the object")
@@ -115,6 +118,47 @@ TEST_CASE("corrupt or unknown stored forms are errors naming the object")
     detected = true;
   }
   CHECK(detected);
+}
+
+TEST_CASE("decoding stops once the output passes the size limit")
+{
+  ScratchDir dir;
+  // A zip bomb: 64 MiB of zeros in a few kilobytes.
+  std::string zeros(64 << 20, '\0');
+  core::write_file_atomic(dir / "zeros", zeros);
+  encode_object(dir / "zeros", dir / "bomb", {});
+  CHECK(std::filesystem::file_size(dir / "bomb") < 100000);
+  CHECK_THROWS_WITH_AS(
+      decode_object(dir / "bomb", dir / "back", "sha256/ab/cd on remote 'r'",
+                    {3, "its recorded size"}),
+      "sha256/ab/cd on remote 'r': decodes to more than its recorded size "
+      "(3 bytes)",
+      Error);
+  CHECK(std::filesystem::file_size(dir / "back") <= 3);
+
+  // The same, raw or behind a "none" header: reading stops too.
+  auto noise = random_bytes(1 << 20);
+  core::write_file_atomic(dir / "noise", noise);
+  std::filesystem::remove(dir / "stored");
+  encode_object(dir / "noise", dir / "stored", {Compression::none, 3});
+  std::filesystem::remove(dir / "back");
+  CHECK_THROWS_WITH_AS(
+      decode_object(dir / "stored", dir / "back", "k", {1000, "its size"}),
+      doctest::Contains("decodes to more than its size (1000 bytes)"), Error);
+  CHECK(std::filesystem::file_size(dir / "back") <= 1000);
+
+  // Exactly the limit is fine.
+  std::filesystem::remove(dir / "back");
+  CHECK(decode_object(dir / "stored", dir / "back", "k", {noise.size(), "its size"}) ==
+        core::sha256_hex(noise));
+}
+
+TEST_CASE("the encoded size of an object is bounded")
+{
+  CHECK(most_encoded_size(0) >= k_object_header_size);
+  CHECK(most_encoded_size(1000) >= 1000 + k_object_header_size);
+  CHECK(most_encoded_size(1000) < 2000);
+  CHECK(most_encoded_size(UINT64_MAX) == UINT64_MAX);
 }
 
 TEST_SUITE_END();

@@ -14,9 +14,11 @@ public:
 
   std::string describe() const override;
   std::unordered_set<std::string> present(const std::vector<std::string>& keys) override;
-  std::uint64_t upload(const fs::path& source, const std::string& key) override;
-  std::string download(const std::string& key, const fs::path& dest) override;
+  std::uint64_t upload(const fs::path& source, const store::ObjectId& id) override;
+  std::string
+  download(const std::string& key, const fs::path& dest, const SizeLimit& limit) override;
   std::vector<std::string> list() override;
+  std::vector<std::string> abandoned_uploads() override;
   void remove(const std::vector<std::string>& keys) override;
 
 private:

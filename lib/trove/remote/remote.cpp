@@ -2,9 +2,9 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/parallel.hpp>
-#include <trove/track/repository.hpp>
 #include <trove/remote/local_remote.hpp>
 #include <trove/remote/s3_remote.hpp>
+#include <trove/track/repository.hpp>
 
 namespace trove::remote {
 
@@ -26,7 +26,8 @@ encoding_of(const RemoteSettings& settings)
   if (auto it = settings.options.find("compression"); it != settings.options.end()) {
     encoding.compression = it->second == "none" ? Compression::none : Compression::zstd;
   }
-  if (auto it = settings.options.find("compression_level"); it != settings.options.end()) {
+  if (auto it = settings.options.find("compression_level");
+      it != settings.options.end()) {
     encoding.level = std::stoi(it->second);
   }
   return encoding;
@@ -34,10 +35,21 @@ encoding_of(const RemoteSettings& settings)
 
 } // namespace
 
+void
+check_source(const store::ObjectId& id, const std::string& hex)
+{
+  if (hex != id.hex) {
+    throw Error("object " + id.to_string() +
+                " is corrupt in the cache (its bytes hash to " + hex +
+                "); run 'trove fsck'");
+  }
+}
+
 std::string
 key_of(const store::ObjectId& id)
 {
-  return "sha256/" + id.hex.substr(0, 2) + "/" + id.hex.substr(2) + (id.is_dir ? ".dir" : "");
+  return "sha256/" + id.hex.substr(0, 2) + "/" + id.hex.substr(2) +
+         (id.is_dir ? ".dir" : "");
 }
 
 unsigned
@@ -58,19 +70,20 @@ open_remote(const RemoteSettings& settings, const track::Repository& repo)
     const fs::path& scratch = repo.store().tmp_dir();
     std::error_code ec;
     fs::create_directories(scratch, ec); // not there in a fresh clone
-    return std::make_unique<S3Remote>(settings, encoding_of(settings), transfer_jobs(settings),
-                                      scratch);
+    return std::make_unique<S3Remote>(settings, encoding_of(settings),
+                                      transfer_jobs(settings), scratch);
   }
   auto scheme = url.find("://");
   if (scheme != std::string::npos && url.rfind("file://", 0) != 0) {
-    throw Error("remote '" + settings.name + "': unsupported URL '" + url
-                + "' (a directory, file:// or s3://)");
+    throw Error("remote '" + settings.name + "': unsupported URL '" + url +
+                "' (a directory, file:// or s3://)");
   }
   fs::path path = url.rfind("file://", 0) == 0 ? fs::path(url.substr(7)) : fs::path(url);
   if (path.is_relative()) {
     path = repo.root() / path;
   }
-  return std::make_unique<LocalRemote>(settings.name, path.lexically_normal(), encoding_of(settings));
+  return std::make_unique<LocalRemote>(settings.name, path.lexically_normal(),
+                                       encoding_of(settings));
 }
 
 } // namespace trove::remote

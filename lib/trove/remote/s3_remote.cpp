@@ -4,6 +4,7 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/parallel.hpp>
 
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -37,22 +38,22 @@ listing_of(const std::string& key)
 
 } // namespace
 
-S3Remote::S3Remote(const RemoteSettings& settings, Encoding encoding, unsigned jobs,
+S3Remote::S3Remote(const RemoteSettings& settings,
+                   Encoding encoding,
+                   unsigned jobs,
                    fs::path scratch)
-  : m_name(settings.name),
-    m_url(settings.url),
-    m_client(
-      [&] {
-        try {
-          return s3::resolve_connection(settings.url, settings.options);
-        } catch (const Error& e) {
-          throw Error("remote '" + settings.name + "': " + e.what());
-        }
-      }(),
-      "remote '" + settings.name + "' (" + settings.url + ")", jobs),
-    m_encoding(encoding),
-    m_jobs(jobs),
-    m_scratch(std::move(scratch))
+    : m_name(settings.name), m_url(settings.url),
+      m_client(
+          [&] {
+            try {
+              return s3::resolve_connection(settings.url, settings.options);
+            } catch (const Error& e) {
+              throw Error("remote '" + settings.name + "': " + e.what());
+            }
+          }(),
+          "remote '" + settings.name + "' (" + settings.url + ")",
+          jobs),
+      m_encoding(encoding), m_jobs(jobs), m_scratch(std::move(scratch))
 {
 }
 
@@ -106,22 +107,33 @@ S3Remote::present(const std::vector<std::string>& keys)
 }
 
 std::uint64_t
-S3Remote::upload(const fs::path& source, const std::string& key)
+S3Remote::upload(const fs::path& source, const store::ObjectId& id)
 {
   TempFile encoded{core::temp_path_in(m_scratch)};
-  encode_object(source, encoded.path, m_encoding);
-  m_client.put(key, encoded.path);
+  try {
+    check_source(id, encode_object(source, encoded.path, m_encoding));
+  } catch (const WriteError& e) {
+    // The local disk is full...: the same for every object, so said once.
+    throw Error("cannot write to " + m_scratch.string() + ": " + std::strerror(e.code()));
+  }
+  m_client.put(key_of(id), encoded.path);
   return fs::file_size(encoded.path);
 }
 
 std::string
-S3Remote::download(const std::string& key, const fs::path& dest)
+S3Remote::download(const std::string& key, const fs::path& dest, const SizeLimit& limit)
 {
   TempFile received{core::temp_path_in(dest.parent_path())};
-  if (!m_client.get(key, received.path)) {
+  switch (m_client.get(key, received.path, most_encoded_size(limit.bytes))) {
+  case s3::Client::Got::no_such_key:
     throw Error(key + " is not on " + describe());
+  case s3::Client::Got::too_large:
+    throw Error(key + " on " + describe() + ": is larger on the remote than " +
+                limit.meaning + " (" + std::to_string(limit.bytes) + " bytes) allows");
+  case s3::Client::Got::object:
+    break;
   }
-  return decode_object(received.path, dest, key + " on " + describe());
+  return decode_object(received.path, dest, key + " on " + describe(), limit);
 }
 
 std::vector<std::string>

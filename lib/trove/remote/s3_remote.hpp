@@ -11,12 +11,16 @@ class S3Remote final : public Remote
 {
 public:
   // `scratch` holds the encoded form of an object while it is sent.
-  S3Remote(const RemoteSettings& settings, Encoding encoding, unsigned jobs, fs::path scratch);
+  S3Remote(const RemoteSettings& settings,
+           Encoding encoding,
+           unsigned jobs,
+           fs::path scratch);
 
   std::string describe() const override;
   std::unordered_set<std::string> present(const std::vector<std::string>& keys) override;
-  std::uint64_t upload(const fs::path& source, const std::string& key) override;
-  std::string download(const std::string& key, const fs::path& dest) override;
+  std::uint64_t upload(const fs::path& source, const store::ObjectId& id) override;
+  std::string
+  download(const std::string& key, const fs::path& dest, const SizeLimit& limit) override;
   std::vector<std::string> list() override;
   void remove(const std::vector<std::string>& keys) override;
 

@@ -46,13 +46,14 @@ read_range(int fd, std::uint64_t offset, std::uint64_t size, const fs::path& pat
   std::string data(size, '\0');
   std::size_t done = 0;
   while (done < size) {
-    ssize_t n = ::pread(fd, data.data() + done, size - done, static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pread(fd, data.data() + done, size - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n <= 0) {
-      throw Error("cannot read " + path.string() + ": "
-                  + (n == 0 ? "file shrank" : std::strerror(errno)));
+      throw Error("cannot read " + path.string() + ": " +
+                  (n == 0 ? "file shrank" : std::strerror(errno)));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -79,15 +80,15 @@ range_header(std::uint64_t offset, std::uint64_t size)
 } // namespace
 
 Client::Client(Connection connection, std::string name, unsigned jobs)
-  : m_connection(std::move(connection)), m_name(std::move(name)), m_jobs(jobs)
+    : m_connection(std::move(connection)), m_name(std::move(name)), m_jobs(jobs)
 {
 }
 
 HttpResponse
 Client::send(const Call& call)
 {
-  std::string payload_hash = call.body.empty() ? std::string(k_empty_payload_hash)
-                                               : core::sha256_hex(call.body);
+  std::string payload_hash =
+      call.body.empty() ? std::string(k_empty_payload_hash) : core::sha256_hex(call.body);
   std::string query = canonical_query(call.query);
   std::string url = m_connection.url_of(call.key) + (query.empty() ? "" : "?" + query);
   auto unreachable = [&](const std::string& why) {
@@ -96,8 +97,10 @@ Client::send(const Call& call)
   if (m_unreachable) { // once retried in vain, the next requests would fail alike
     throw unreachable("gave up after earlier attempts");
   }
+  bool fresh_connection = false;
   for (int attempt = 0;; ++attempt) {
-    RequestToSign signing{call.method, m_connection.path_of(call.key), call.query, {}, payload_hash};
+    RequestToSign signing{
+        call.method, m_connection.path_of(call.key), call.query, {}, payload_hash};
     std::string date = amz_date(std::time(nullptr));
     signing.headers = {{"host", m_connection.host()},
                        {"x-amz-content-sha256", payload_hash},
@@ -108,23 +111,36 @@ Client::send(const Call& call)
     for (const auto& [name, value] : call.headers) {
       signing.headers[name] = value;
     }
-    HttpRequest request{call.method, url, {}, call.body, call.response_fd, call.response_offset};
+    HttpRequest request{call.method, url, {}, call.body};
+    request.response_fd = call.response_fd;
+    request.response_offset = call.response_offset;
+    request.response_limit = call.response_limit;
+    request.fresh_connection = fresh_connection;
     for (const auto& [name, value] : signing.headers) {
       request.headers.push_back(name + ": " + value);
     }
-    request.headers.push_back("authorization: "
-                              + authorization(signing, m_connection.credentials,
-                                              m_connection.region, date));
+    request.headers.push_back(
+        "authorization: " +
+        authorization(signing, m_connection.credentials, m_connection.region, date));
     try {
       auto response = send_request(request);
       if (!worth_retrying(response.status) || attempt + 1 == k_attempts) {
         return response;
       }
     } catch (const TransportError& e) {
-      if (attempt + 1 == k_attempts) {
+      // A stall on a pooled connection may be a connection that died
+      // silently (an expired NAT entry): worth one more try on a new one. A
+      // stall on a new connection is a server that does not answer, and
+      // would only make every attempt wait as long again.
+      if (e.stalled && !(e.reused && !fresh_connection)) {
         m_unreachable = true;
-        throw unreachable(e.what() + (" (" + std::to_string(k_attempts) + " attempts)"));
+        throw unreachable(e.what());
       }
+      if (attempt + 1 == k_attempts || m_unreachable) {
+        m_unreachable = true;
+        throw unreachable(e.what() + (" (" + std::to_string(attempt + 1) + " attempts)"));
+      }
+      fresh_connection = e.stalled;
     }
     back_off(attempt);
   }
@@ -135,7 +151,8 @@ Client::fail(const Call& call, const HttpResponse& response) const
 {
   std::string what = call.key.empty() ? "bucket '" + m_connection.bucket + "'"
                                       : call.method + " " + call.key;
-  std::string message = m_name + ": " + what + ": HTTP " + std::to_string(response.status);
+  std::string message =
+      m_name + ": " + what + ": HTTP " + std::to_string(response.status);
   if (auto code = xml_value(response.body, "Code")) {
     message += " " + *code;
   }
@@ -179,37 +196,49 @@ Client::check_bucket()
   send_expecting(Call("GET", "", {{"list-type", "2"}, {"max-keys", "0"}}), {200});
 }
 
-bool
-Client::get(const std::string& key, const fs::path& dest)
+Client::Got
+Client::get(const std::string& key, const fs::path& dest, std::uint64_t most)
 {
   core::Fd fd(::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) {
     throw Error("cannot create " + dest.string() + ": " + std::strerror(errno));
   }
+  // The first range is one byte more than `most` at most, so that an
+  // object that is too large shows it without being read.
   Call first{"GET", m_connection.prefix + key};
-  first.headers = {{"range", range_header(0, k_part_size)}};
+  first.headers = {
+      {"range", range_header(0, most < k_part_size ? most + 1 : k_part_size)}};
   first.response_fd = fd.get();
+  first.response_limit = most; // a server may ignore the range
   auto response = send_expecting(first, {200, 206, 404, 416});
   if (response.status == 404) {
     if (xml_value(response.body, "Code").value_or("NoSuchKey") != "NoSuchKey") {
       fail(first, response); // NoSuchBucket
     }
-    return false;
+    return Got::no_such_key;
+  }
+  if (response.too_long) {
+    return Got::too_large;
   }
   // 200: the server sent it all; 416: the object is empty.
   if (response.status == 206) {
     std::uint64_t size = total_size(response);
+    if (size > most) {
+      return Got::too_large;
+    }
     std::size_t parts = (size + k_part_size - 1) / k_part_size;
     core::parallel_for(parts > 0 ? parts - 1 : 0, m_jobs, [&](std::size_t i) {
       std::uint64_t offset = (i + 1) * k_part_size;
       Call part{"GET", first.key};
-      part.headers = {{"range", range_header(offset, std::min(k_part_size, size - offset))}};
+      part.headers = {
+          {"range", range_header(offset, std::min(k_part_size, size - offset))}};
       part.response_fd = fd.get();
       part.response_offset = offset;
+      part.response_limit = size;
       send_expecting(part, {206});
     });
   }
-  return true;
+  return Got::object;
 }
 
 void
@@ -233,23 +262,26 @@ Client::put_in_parts(const std::string& key, int fd, std::uint64_t size)
   auto started = send_expecting(Call("POST", key, {{"uploads", ""}}), {200});
   auto upload_id = xml_value(started.body, "UploadId");
   if (!upload_id) {
-    throw Error(m_name + ": no UploadId in the answer to starting a multipart upload of " + key);
+    throw Error(m_name +
+                ": no UploadId in the answer to starting a multipart upload of " + key);
   }
   std::size_t parts = (size + k_part_size - 1) / k_part_size;
   std::vector<std::string> etags(parts);
   try {
     core::parallel_for(parts, m_jobs, [&](std::size_t i) {
       std::uint64_t offset = i * k_part_size;
-      std::string body = read_range(fd, offset, std::min(k_part_size, size - offset), key);
-      Call call{"PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", *upload_id}}};
+      std::string body =
+          read_range(fd, offset, std::min(k_part_size, size - offset), key);
+      Call call{
+          "PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", *upload_id}}};
       call.body = body;
       auto response = send_expecting(call, {200});
       etags[i] = response.headers["etag"];
     });
     std::string body = "<CompleteMultipartUpload>";
     for (std::size_t i = 0; i < parts; ++i) {
-      body += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>"
-              + xml_escape(etags[i]) + "</ETag></Part>";
+      body += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
+              xml_escape(etags[i]) + "</ETag></Part>";
     }
     body += "</CompleteMultipartUpload>";
     Call complete{"POST", key, {{"uploadId", *upload_id}}};
@@ -283,8 +315,8 @@ Client::list(const std::string& prefix, bool* first_page_only)
       keys.push_back(key.substr(m_connection.prefix.size()));
     }
     token = xml_value(response.body, "IsTruncated") == "true"
-              ? xml_value(response.body, "NextContinuationToken").value_or("")
-              : "";
+                ? xml_value(response.body, "NextContinuationToken").value_or("")
+                : "";
     if (first_page_only) {
       *first_page_only = token.empty();
       break;
@@ -301,9 +333,10 @@ Client::remove(const std::vector<std::string>& keys)
   std::vector<std::string> failures;
   core::parallel_for(batches, m_jobs, [&](std::size_t b) {
     std::string body = "<Delete><Quiet>true</Quiet>";
-    for (std::size_t i = b * k_delete_batch; i < std::min(keys.size(), (b + 1) * k_delete_batch);
-         ++i) {
-      body += "<Object><Key>" + xml_escape(m_connection.prefix + keys[i]) + "</Key></Object>";
+    for (std::size_t i = b * k_delete_batch;
+         i < std::min(keys.size(), (b + 1) * k_delete_batch); ++i) {
+      body +=
+          "<Object><Key>" + xml_escape(m_connection.prefix + keys[i]) + "</Key></Object>";
     }
     body += "</Delete>";
     Call call{"POST", "", {{"delete", ""}}};
@@ -313,13 +346,13 @@ Client::remove(const std::vector<std::string>& keys)
     // Each key that could not be deleted comes back in an <Error>.
     std::lock_guard lock(mutex);
     for (const auto& error : xml_values(response.body, "Error")) {
-      failures.push_back(xml_value(error, "Key").value_or("?") + " ("
-                         + xml_value(error, "Code").value_or("?") + ")");
+      failures.push_back(xml_value(error, "Key").value_or("?") + " (" +
+                         xml_value(error, "Code").value_or("?") + ")");
     }
   });
   if (!failures.empty()) {
-    throw Error(m_name + ": cannot delete " + std::to_string(failures.size()) + " objects, "
-                + "first " + failures.front());
+    throw Error(m_name + ": cannot delete " + std::to_string(failures.size()) +
+                " objects, " + "first " + failures.front());
   }
 }
 

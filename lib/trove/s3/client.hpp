@@ -23,7 +23,11 @@ class Client
 public:
   Client(Connection connection, std::string name, unsigned jobs);
 
-  const Connection& connection() const { return m_connection; }
+  const Connection&
+  connection() const
+  {
+    return m_connection;
+  }
 
   // Objects above this size are sent in parts, `jobs` at a time, and read
   // back in ranges of it.
@@ -32,15 +36,22 @@ public:
 
   // HeadObject: whether the bucket holds `key`.
   bool exists(const std::string& key);
-  // GetObject into the new file `dest`, in ranged parts when large; false
-  // when there is no such key.
-  bool get(const std::string& key, const fs::path& dest);
+  enum class Got
+  {
+    object,
+    no_such_key,
+    too_large
+  };
+  // GetObject into the new file `dest`, in ranged parts when large. An
+  // object larger than `most` bytes is not read beyond that (too_large).
+  Got get(const std::string& key, const fs::path& dest, std::uint64_t most = UINT64_MAX);
   // PutObject of the file `source`, or a multipart upload when large
   // (aborted if a part fails, so no part is left behind).
   void put(const std::string& key, const fs::path& source);
   // ListObjectsV2 over every page: the keys that start with `prefix`. With
   // `first_page_only`, stops after one page and tells whether it was all.
-  std::vector<std::string> list(const std::string& prefix, bool* first_page_only = nullptr);
+  std::vector<std::string> list(const std::string& prefix,
+                                bool* first_page_only = nullptr);
   // DeleteObjects, 1,000 keys per request.
   void remove(const std::vector<std::string>& keys);
   // Throws when the bucket does not exist or cannot be read.
@@ -51,7 +62,7 @@ private:
   struct Call
   {
     Call(std::string method, std::string key, Query query = {})
-      : method(std::move(method)), key(std::move(key)), query(std::move(query))
+        : method(std::move(method)), key(std::move(key)), query(std::move(query))
     {
     }
     std::string method;
@@ -61,6 +72,7 @@ private:
     std::vector<std::pair<std::string, std::string>> headers; // lower-case names
     int response_fd = -1;
     std::uint64_t response_offset = 0;
+    std::uint64_t response_limit = UINT64_MAX;
   };
 
   // Sends `call`, retrying what may succeed later; returns the answer

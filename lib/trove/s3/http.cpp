@@ -4,8 +4,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -29,14 +31,20 @@ public:
     curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     curl_share_setopt(m_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   }
-  CURLSH* share() const { return m_share; }
+  CURLSH*
+  share() const
+  {
+    return m_share;
+  }
 
 private:
-  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
+  static void
+  lock(CURL*, curl_lock_data data, curl_lock_access, void* self)
   {
     static_cast<SharedPool*>(self)->m_mutexes.at(data).lock();
   }
-  static void unlock(CURL*, curl_lock_data data, void* self)
+  static void
+  unlock(CURL*, curl_lock_data data, void* self)
   {
     static_cast<SharedPool*>(self)->m_mutexes.at(data).unlock();
   }
@@ -48,7 +56,8 @@ private:
 SharedPool&
 shared_pool()
 {
-  static SharedPool pool; // never cleaned up: handles may outlive static destruction order
+  // Never cleaned up: handles may outlive static destruction order.
+  static SharedPool pool;
   return pool;
 }
 
@@ -69,13 +78,26 @@ thread_handle()
   return handle.curl;
 }
 
+using Clock = std::chrono::steady_clock;
+
 struct Exchange
 {
+  Exchange(const HttpRequest& request, HttpResponse& response, CURL* curl)
+      : request(&request), response(&response), curl(curl)
+  {
+  }
+
   const HttpRequest* request;
   HttpResponse* response;
   CURL* curl;
   std::size_t sent = 0;
   std::string write_error;
+  // For the stall timeout: the byte counts last seen, and when they moved.
+  curl_off_t uploaded = 0;
+  curl_off_t downloaded = 0;
+  Clock::time_point last_progress = Clock::now();
+  bool answered = false; // a byte of the answer came
+  bool stalled = false;
 };
 
 std::size_t
@@ -98,11 +120,19 @@ write_body(char* buffer, std::size_t size, std::size_t count, void* data)
   curl_easy_getinfo(exchange->curl, CURLINFO_RESPONSE_CODE, &status);
   int fd = exchange->request->response_fd;
   if (fd >= 0 && status >= 200 && status < 300) {
+    std::uint64_t end =
+        exchange->request->response_offset + exchange->response->body_size;
+    if (n > exchange->request->response_limit -
+                std::min(end, exchange->request->response_limit)) {
+      exchange->response->too_long = true;
+      return 0; // aborts the transfer
+    }
     std::size_t done = 0;
     while (done < n) {
-      ssize_t written = ::pwrite(fd, buffer + done, n - done,
-                                 static_cast<off_t>(exchange->request->response_offset
-                                                     + exchange->response->body_size + done));
+      ssize_t written =
+          ::pwrite(fd, buffer + done, n - done,
+                   static_cast<off_t>(exchange->request->response_offset +
+                                      exchange->response->body_size + done));
       if (written < 0 && errno == EINTR) {
         continue;
       }
@@ -122,7 +152,10 @@ write_body(char* buffer, std::size_t size, std::size_t count, void* data)
 std::size_t
 read_header(char* buffer, std::size_t size, std::size_t count, void* data)
 {
-  auto* response = static_cast<HttpResponse*>(data);
+  auto* exchange = static_cast<Exchange*>(data);
+  exchange->answered = true;
+  exchange->last_progress = Clock::now();
+  auto* response = exchange->response;
   std::string line(buffer, size * count);
   auto colon = line.find(':');
   if (colon != std::string::npos) {
@@ -132,10 +165,55 @@ read_header(char* buffer, std::size_t size, std::size_t count, void* data)
     }
     auto begin = line.find_first_not_of(" \t", colon + 1);
     auto end = line.find_last_not_of(" \t\r\n");
-    response->headers[name] =
-      begin == std::string::npos || end < begin ? "" : line.substr(begin, end - begin + 1);
+    response->headers[name] = begin == std::string::npos || end < begin
+                                  ? ""
+                                  : line.substr(begin, end - begin + 1);
   }
   return size * count;
+}
+
+// libcurl calls this at least once a second: aborts the transfer when no
+// byte moved either way for the request's stall_seconds.
+int
+watch_progress(
+    void* data, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t uploaded)
+{
+  auto* exchange = static_cast<Exchange*>(data);
+  auto now = Clock::now();
+  if (downloaded != exchange->downloaded || uploaded != exchange->uploaded) {
+    exchange->answered = exchange->answered || downloaded > 0;
+    exchange->downloaded = downloaded;
+    exchange->uploaded = uploaded;
+    exchange->last_progress = now;
+    return 0;
+  }
+  if (now - exchange->last_progress >=
+      std::chrono::seconds(exchange->request->stall_seconds)) {
+    exchange->stalled = true;
+    return 1;
+  }
+  return 0;
+}
+
+// Why a transfer failed, for TransportError.
+TransportError
+transport_error(const Exchange& exchange, CURLcode code)
+{
+  int seconds = exchange.request->stall_seconds;
+  if (exchange.stalled) {
+    long connects = 0;
+    curl_easy_getinfo(exchange.curl, CURLINFO_NUM_CONNECTS, &connects);
+    return TransportError(exchange.answered
+                              ? "the answer stopped for " + std::to_string(seconds) + " s"
+                              : "no answer for " + std::to_string(seconds) + " s",
+                          true, connects == 0);
+  }
+  // With no overall timeout set, only the connect timeout ends here.
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return TransportError(
+        "no connection within " + std::to_string(k_connect_seconds) + " s", true);
+  }
+  return TransportError(curl_easy_strerror(code));
 }
 
 } // namespace
@@ -145,7 +223,7 @@ send_request(const HttpRequest& request)
 {
   CURL* curl = thread_handle();
   HttpResponse response;
-  Exchange exchange{&request, &response, curl, 0, {}};
+  Exchange exchange(request, response, curl);
 
   curl_slist* headers = nullptr;
   for (const auto& header : request.headers) {
@@ -158,12 +236,13 @@ send_request(const HttpRequest& request)
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   // The shared pool keeps 5 connections by default: fewer than the threads.
   curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 256L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  // A stalled transfer (less than 1 byte/s for 60 s) is a timeout.
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(k_connect_seconds));
+  curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.fresh_connection ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, watch_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
   if (request.method == "HEAD") {
@@ -184,8 +263,8 @@ send_request(const HttpRequest& request)
   if (!exchange.write_error.empty()) {
     throw Error("cannot write a download: " + exchange.write_error);
   }
-  if (code != CURLE_OK) {
-    throw TransportError(curl_easy_strerror(code));
+  if (code != CURLE_OK && !response.too_long) {
+    throw transport_error(exchange, code);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
