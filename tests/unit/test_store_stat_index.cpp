@@ -39,8 +39,8 @@ TEST_CASE("a file modified just now is not trusted (racy stamp)")
   ScratchDir dir;
   StatIndex index(dir / "index");
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
   FileStamp fresh{1, 1, now, now};
   index.record("fresh", fresh, k_hex);
   CHECK(!index.lookup("fresh", fresh));

@@ -83,7 +83,8 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
     environment.emplace_back(*entry);
   }
   for (const auto& [name, value] : options.environment) {
-    std::erase_if(environment, [&](const std::string& e) { return e.starts_with(name + "="); });
+    std::erase_if(environment,
+                  [&](const std::string& e) { return e.starts_with(name + "="); });
     environment.push_back(name + "=" + value);
   }
   std::vector<char*> envp;
@@ -124,9 +125,10 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attributes, &none); // ours may block some
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  int error = posix_spawn(&m_pid, shell.c_str(), &actions, &attributes, argv, envp.data());
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+                                            POSIX_SPAWN_SETSIGMASK);
+  int error =
+      posix_spawn(&m_pid, shell.c_str(), &actions, &attributes, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (relay) {
@@ -147,10 +149,7 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
   }
 }
 
-ShellProcess::~ShellProcess()
-{
-  finish_output();
-}
+ShellProcess::~ShellProcess() { finish_output(); }
 
 void
 ShellProcess::signal(int signal) const
@@ -174,7 +173,9 @@ namespace {
 int
 exit_code(int status)
 {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+  return WIFEXITED(status)     ? WEXITSTATUS(status)
+         : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+                               : 1;
 }
 
 void

@@ -35,7 +35,11 @@ public:
   ShellProcess& operator=(const ShellProcess&) = delete;
   ~ShellProcess();
 
-  pid_t pid() const { return m_pid; }
+  pid_t
+  pid() const
+  {
+    return m_pid;
+  }
   // Sends `signal` to the process group.
   void signal(int signal) const;
   // Call once the process has exited: waits for its output to drain.

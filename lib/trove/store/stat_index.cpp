@@ -19,7 +19,7 @@ constexpr std::uint32_t k_version = 1;
 // Longer than any file system's timestamp granularity.
 constexpr std::int64_t k_racy_window_ns = 50'000'000;
 
-template<typename T>
+template <typename T>
 void
 put(std::string& out, T value)
 {
@@ -31,7 +31,9 @@ class Reader
 {
 public:
   explicit Reader(std::string_view data) : m_data(data) {}
-  template<typename T> bool get(T& value)
+  template <typename T>
+  bool
+  get(T& value)
   {
     if (m_data.size() < sizeof(T)) {
       return false;
@@ -40,7 +42,8 @@ public:
     m_data.remove_prefix(sizeof(T));
     return true;
   }
-  bool get(std::string& value, std::size_t size)
+  bool
+  get(std::string& value, std::size_t size)
   {
     if (m_data.size() < size) {
       return false;
@@ -58,8 +61,8 @@ std::int64_t
 now_ns()
 {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 } // namespace
@@ -67,8 +70,7 @@ now_ns()
 FileStamp
 FileStamp::of(const struct stat& st)
 {
-  return {static_cast<std::uint64_t>(st.st_ino),
-          static_cast<std::uint64_t>(st.st_size),
+  return {static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
           st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
           st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec};
 }
@@ -85,9 +87,9 @@ StatIndex::StatIndex(const fs::path& path) : m_path(path), m_opened_ns(now_ns())
   std::string magic;
   std::uint32_t version = 0;
   std::uint64_t count = 0;
-  if (!reader.get(magic, sizeof(k_magic))
-      || std::memcmp(magic.data(), k_magic, sizeof(k_magic)) != 0
-      || !reader.get(version) || version != k_version || !reader.get(count)) {
+  if (!reader.get(magic, sizeof(k_magic)) ||
+      std::memcmp(magic.data(), k_magic, sizeof(k_magic)) != 0 || !reader.get(version) ||
+      version != k_version || !reader.get(count)) {
     return; // another format or damaged: start afresh
   }
   m_entries.reserve(std::min<std::uint64_t>(count, data.size() / 100));
@@ -95,10 +97,10 @@ StatIndex::StatIndex(const fs::path& path) : m_path(path), m_opened_ns(now_ns())
     std::uint32_t length = 0;
     std::string name;
     Entry entry;
-    if (!reader.get(length) || !reader.get(name, length)
-        || !reader.get(entry.stamp.inode) || !reader.get(entry.stamp.size)
-        || !reader.get(entry.stamp.mtime_ns) || !reader.get(entry.stamp.ctime_ns)
-        || !reader.get(entry.hex, 64)) {
+    if (!reader.get(length) || !reader.get(name, length) ||
+        !reader.get(entry.stamp.inode) || !reader.get(entry.stamp.size) ||
+        !reader.get(entry.stamp.mtime_ns) || !reader.get(entry.stamp.ctime_ns) ||
+        !reader.get(entry.hex, 64)) {
       break; // torn: keep the complete records
     }
     m_entries.emplace(std::move(name), std::move(entry));

@@ -3,8 +3,8 @@
 #include <trove/core/fs.hpp>
 
 #include <cstdint>
-#include <shared_mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -52,9 +52,7 @@ public:
   // Thread-safe. Skips racy stamps (see above).
   void record(const std::string& path, const FileStamp& stamp, std::string hex);
   // Thread-safe. For files trove itself just wrote from a known object.
-  void record_written(const std::string& path,
-                      const FileStamp& stamp,
-                      std::string hex);
+  void record_written(const std::string& path, const FileStamp& stamp, std::string hex);
   void forget(const std::string& path);
 
   // Writes the index atomically if anything changed.
