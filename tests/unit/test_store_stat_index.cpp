@@ -193,4 +193,22 @@ TEST_CASE("a matching checksum does not make bad content believed")
   bad(1, huge_length);
 }
 
+TEST_CASE("try_save reports a failure to write; save throws it")
+{
+  ScratchDir dir;
+  fs::create_directories(dir / "index"); // a directory: no file can replace it
+  StatIndex index(dir / "index");
+  index.record("a", k_old, k_hex);
+  auto failure = index.try_save();
+  REQUIRE(failure);
+  CHECK(failure->find("index") != std::string::npos);
+  CHECK_THROWS_AS(index.save(), Error);
+
+  fs::remove(dir / "index");
+  CHECK(!index.try_save()); // the change was kept for a later save
+  StatIndex reloaded(dir / "index");
+  CHECK(reloaded.lookup("a", k_old) == k_hex);
+  CHECK(!reloaded.try_save()); // nothing to save
+}
+
 TEST_SUITE_END();

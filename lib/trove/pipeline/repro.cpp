@@ -43,7 +43,11 @@ public:
       return m_result;
     }
     schedule(plan);
-    m_repo.stat_index().save();
+    // The stages' results are in trove.lock already; the index only saves
+    // the next run some hashing.
+    if (auto failure = m_repo.stat_index().try_save()) {
+      m_warn("could not save the stat index: " + *failure);
+    }
     if (!m_options.quiet && !m_result.failed() && !m_result.interrupted && !m_any_work) {
       say("Data and pipelines are up to date.\n");
     }

@@ -227,4 +227,15 @@ StatIndex::save()
   m_dirty = false;
 }
 
+std::optional<std::string>
+StatIndex::try_save()
+{
+  try {
+    save();
+    return std::nullopt;
+  } catch (const Error& e) {
+    return e.what();
+  }
+}
+
 } // namespace trove::store

@@ -63,6 +63,11 @@ public:
   // Writes the index atomically if anything changed. Throws trove::Error
   // naming the file.
   void save();
+  // Like save(), for commands whose result does not depend on the index
+  // (status, diff, the end of repro): a failure to write it (full disk,
+  // read-only .trove) is returned as a message instead of thrown, and the
+  // changes stay unsaved.
+  [[nodiscard]] std::optional<std::string> try_save();
 
   // How many files the index knows.
   std::size_t size() const;
