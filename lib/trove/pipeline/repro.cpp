@@ -161,7 +161,11 @@ private:
       if (running.empty()) {
         break;
       }
-      auto exited = events.next();
+      std::vector<pid_t> children;
+      for (const auto& r : running) {
+        children.push_back(r.process->pid());
+      }
+      auto exited = events.next(children);
       if (!exited) {
         continue;
       }
@@ -171,7 +175,7 @@ private:
       if (it == running.end()) {
         continue;
       }
-      it->process->finish_output();
+      it->process->finish();
       bool ok = finish_command(*it, exited->second);
       if (ok && it->command < stage(it->stage).cmd.size() && start_next_command(*it)) {
         continue;
