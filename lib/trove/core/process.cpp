@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,14 +12,53 @@
 #include <csignal>
 #include <cstring>
 #include <mutex>
+#include <system_error>
+#include <utility>
 
 extern char** environ;
 
 namespace trove::core {
 
+// Why each command's process group is led by a watcher. The group lets
+// trove signal everything a command started (Ctrl-C is forwarded to it),
+// but it also means nothing reaches the command when trove itself dies: a
+// `kill -9` of `trove repro` used to leave the stage running, without the
+// repository lock, to race with the next trove. Considered:
+// - PR_SET_PDEATHSIG in the shell: reaches only the shell, not the
+//   processes it started; it fires when the *thread* that spawned the shell
+//   ends, not the process; and it needs fork+exec instead of posix_spawn.
+// - Passing the repository lock to the command: a command that leaves a
+//   daemon behind would hold the lock forever. (DVC does neither: it even
+//   lets go of its lock while the command runs, and the command of a killed
+//   dvc keeps running.)
+// - A watcher forked without exec: a copy of all of trove's memory and file
+//   descriptors per command.
+// So the group is led by a small `/bin/sh` (k_watcher_script) blocked on
+// reading one end of a socket pair whose other end only trove holds (close
+// on exec: no command inherits it). However trove ends, the kernel closes
+// that end, the read returns, and the watcher SIGKILLs its group. It ignores
+// the signals trove forwards to the group (trove forwards none before the
+// watcher says it is ready), and it is started before the command, so no
+// moment is left in which the command runs unwatched: if trove dies before
+// the watcher reads, the read finds the socket closed. It costs a spawn of
+// /bin/sh per command. When the command ends normally trove kills only the
+// watcher. A process that leaves the group on purpose (setsid) is out of
+// reach, as it is for Ctrl-C. The shell is no longer the group's leader:
+// `kill 0` in a command still reaches its whole group, `kill -- -$$` does
+// not.
 namespace {
 
+// PIPE: the echo fails rather than kills when trove is gone already.
+constexpr char k_watcher_script[] =
+    "trap '' INT TERM HUP QUIT PIPE; echo; read _; kill -9 0";
+
 std::mutex g_output_mutex;
+
+std::string
+errno_text()
+{
+  return std::strerror(errno);
+}
 
 void
 write_all(int fd, const char* data, std::size_t size)
@@ -36,14 +76,15 @@ write_all(int fd, const char* data, std::size_t size)
   }
 }
 
-// Copies a child's output line by line with a prefix.
+// Copies a child's output line by line with a prefix, until every writer
+// has closed the pipe.
 void
-relay_lines(int from, int to, std::string prefix)
+relay_lines(Fd from, int to, std::string prefix)
 {
   std::string pending;
   char buffer[8192];
   while (true) {
-    ssize_t n = ::read(from, buffer, sizeof buffer);
+    ssize_t n = ::read(from.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -64,7 +105,103 @@ relay_lines(int from, int to, std::string prefix)
   if (!pending.empty()) {
     write_output(to, prefix + pending + "\n");
   }
-  ::close(from);
+}
+
+// posix_spawn's file actions and attributes, destroyed on every path.
+struct SpawnSetup
+{
+  SpawnSetup()
+  {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attributes);
+  }
+  ~SpawnSetup()
+  {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+  // The child joins process group `group` (0: a new one it leads), with
+  // default actions for the signals trove handles and nothing blocked
+  // (trove blocks some while it waits for children).
+  void
+  set_group(pid_t group)
+  {
+    posix_spawnattr_setpgroup(&attributes, group);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGCHLD);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+                                              POSIX_SPAWN_SETSIGMASK);
+  }
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+};
+
+// Starts `/bin/sh -c script`; throws trove::Error.
+pid_t
+spawn_shell(const SpawnSetup& setup, const std::string& script, char* const* envp)
+{
+  std::string shell = "/bin/sh";
+  std::string dash_c = "-c";
+  std::string text = script;
+  char* argv[] = {shell.data(), dash_c.data(), text.data(), nullptr};
+  pid_t pid = -1;
+  int error =
+      posix_spawn(&pid, shell.c_str(), &setup.actions, &setup.attributes, argv, envp);
+  if (error != 0) {
+    throw Error("cannot run /bin/sh: " + std::string(std::strerror(error)));
+  }
+  return pid;
+}
+
+// Waits for a child of ours; -1 when it was reaped already.
+int
+reap(pid_t pid)
+{
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      return -1;
+    }
+  }
+  return status;
+}
+
+std::pair<Fd, Fd>
+make_pipe()
+{
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) {
+    throw Error("cannot create a pipe: " + errno_text());
+  }
+  return {Fd(ends[0]), Fd(ends[1])};
+}
+
+// Our environment with `added` set (replacing variables of the same name).
+std::vector<std::string>
+environment_with(const std::vector<std::pair<std::string, std::string>>& added)
+{
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry; ++entry) {
+    environment.emplace_back(*entry);
+  }
+  for (const auto& [name, value] : added) {
+    std::erase_if(environment,
+                  [&](const std::string& e) { return e.starts_with(name + "="); });
+    environment.push_back(name + "=" + value);
+  }
+  return environment;
 }
 
 } // namespace
@@ -76,92 +213,118 @@ write_output(int fd, const std::string& text)
   write_all(fd, text.data(), text.size());
 }
 
+ShellProcess::Watcher::Watcher()
+{
+  int ends[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+    throw Error("cannot create a socket pair to watch a command: " + errno_text());
+  }
+  m_lifeline = Fd(ends[0]);
+  Fd theirs(ends[1]);
+  SpawnSetup setup;
+  posix_spawn_file_actions_adddup2(&setup.actions, theirs.get(), 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, theirs.get(), 1);
+  setup.set_group(0);
+  m_pid = spawn_shell(setup, k_watcher_script, environ);
+}
+
+void
+ShellProcess::Watcher::wait_until_ready()
+{
+  if (m_ready || !m_lifeline) {
+    return;
+  }
+  char ready = 0;
+  while (::read(m_lifeline.get(), &ready, 1) < 0 && errno == EINTR) {
+  }
+  m_ready = true; // or the watcher is gone: nothing to wait for either way
+}
+
+void
+ShellProcess::Watcher::stop()
+{
+  if (m_pid > 0) {
+    // Before the lifeline closes: that would make it kill the group.
+    ::kill(m_pid, SIGKILL);
+    std::ignore = reap(m_pid);
+    m_pid = -1;
+  }
+  m_lifeline.close();
+}
+
 ShellProcess::ShellProcess(const std::string& command, const Options& options)
 {
-  std::vector<std::string> environment;
-  for (char** entry = environ; *entry; ++entry) {
-    environment.emplace_back(*entry);
-  }
-  for (const auto& [name, value] : options.environment) {
-    std::erase_if(environment, [&](const std::string& e) { return e.starts_with(name + "="); });
-    environment.push_back(name + "=" + value);
-  }
+  auto environment = environment_with(options.environment);
   std::vector<char*> envp;
   for (auto& entry : environment) {
     envp.push_back(entry.data());
   }
   envp.push_back(nullptr);
-  std::string shell = "/bin/sh";
-  std::string dash_c = "-c";
-  std::string script = command;
-  char* argv[] = {shell.data(), dash_c.data(), script.data(), nullptr};
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addchdir_np(&actions, options.directory.c_str());
-  int pipes[2][2] = {{-1, -1}, {-1, -1}};
-  bool relay = !options.line_prefix.empty();
-  if (relay) {
-    for (auto& p : pipes) {
-      if (pipe2(p, O_CLOEXEC) != 0) {
-        throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
-      }
+  SpawnSetup setup;
+  posix_spawn_file_actions_addchdir_np(&setup.actions, options.directory.c_str());
+  setup.set_group(m_watcher.pid());
+  Fd out_write;
+  Fd err_write;
+  if (!options.line_prefix.empty()) {
+    auto [out_read, out_w] = make_pipe();
+    auto [err_read, err_w] = make_pipe();
+    out_write = std::move(out_w);
+    err_write = std::move(err_w);
+    posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), 1);
+    posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), 2);
+    try {
+      int out = options.stdout_to_stderr ? 2 : 1;
+      m_readers.emplace_back(relay_lines, std::move(out_read), out, options.line_prefix);
+      m_readers.emplace_back(relay_lines, std::move(err_read), 2, options.line_prefix);
+    } catch (const std::system_error& e) {
+      out_write.close(); // the readers that started see the end of their pipe
+      err_write.close();
+      join_readers();
+      throw Error(std::string("cannot start a thread for a command's output: ") +
+                  e.what());
     }
-    posix_spawn_file_actions_adddup2(&actions, pipes[0][1], 1);
-    posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 2);
   } else if (options.stdout_to_stderr) {
-    posix_spawn_file_actions_adddup2(&actions, 2, 1);
+    posix_spawn_file_actions_adddup2(&setup.actions, 2, 1);
   }
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attributes, &none); // ours may block some
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  int error = posix_spawn(&m_pid, shell.c_str(), &actions, &attributes, argv, envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (relay) {
-    ::close(pipes[0][1]);
-    ::close(pipes[1][1]);
-  }
-  if (error != 0) {
-    if (relay) {
-      ::close(pipes[0][0]);
-      ::close(pipes[1][0]);
-    }
-    throw Error("cannot run /bin/sh: " + std::string(std::strerror(error)));
-  }
-  if (relay) {
-    int out = options.stdout_to_stderr ? 2 : 1;
-    m_readers.emplace_back(relay_lines, pipes[0][0], out, options.line_prefix);
-    m_readers.emplace_back(relay_lines, pipes[1][0], 2, options.line_prefix);
+  try {
+    m_pid = spawn_shell(setup, command, envp.data());
+  } catch (const Error&) {
+    out_write.close();
+    err_write.close();
+    join_readers();
+    throw;
   }
 }
 
 ShellProcess::~ShellProcess()
 {
-  finish_output();
+  if (!m_finished) {
+    signal(SIGKILL);
+    std::ignore = reap(m_pid);
+  }
+  finish();
 }
 
 void
-ShellProcess::signal(int signal) const
+ShellProcess::signal(int signal)
 {
-  if (m_pid > 0) {
-    ::kill(-m_pid, signal);
+  m_watcher.wait_until_ready();
+  if (m_watcher.pid() > 0) {
+    ::kill(-m_watcher.pid(), signal);
   }
 }
 
 void
-ShellProcess::finish_output()
+ShellProcess::finish()
+{
+  m_finished = true;
+  m_watcher.stop();
+  join_readers();
+}
+
+void
+ShellProcess::join_readers()
 {
   for (auto& reader : m_readers) {
     reader.join();
@@ -174,7 +337,9 @@ namespace {
 int
 exit_code(int status)
 {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+  return WIFEXITED(status)     ? WEXITSTATUS(status)
+         : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+                               : 1;
 }
 
 void
@@ -194,15 +359,17 @@ ChildEvents::ChildEvents()
   struct sigaction action = {};
   action.sa_handler = ignore_signal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGCHLD, &action, nullptr);
+  sigaction(SIGCHLD, &action, &m_old_action);
   pthread_sigmask(SIG_BLOCK, &m_signals, &m_old_mask);
 }
 
 ChildEvents::~ChildEvents()
 {
   take_pending_signals();
+  // The action first: a SIGCHLD arriving from here on is for the previous
+  // owner's handler, once the mask is back.
+  sigaction(SIGCHLD, &m_old_action, nullptr);
   pthread_sigmask(SIG_SETMASK, &m_old_mask, nullptr);
-  signal(SIGCHLD, SIG_DFL);
 }
 
 void
@@ -223,16 +390,22 @@ ChildEvents::interrupted()
 }
 
 std::optional<std::pair<pid_t, int>>
-ChildEvents::next()
+ChildEvents::next(const std::vector<pid_t>& children)
 {
+  if (children.empty()) {
+    throw Error("no command to wait for");
+  }
   while (true) {
-    int status = 0;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid > 0) {
-      return std::pair{pid, exit_code(status)};
-    }
-    if (pid < 0 && errno != EINTR) {
-      throw Error(std::string("cannot wait for a command: ") + std::strerror(errno));
+    for (pid_t child : children) {
+      int status = 0;
+      pid_t pid = waitpid(child, &status, WNOHANG);
+      if (pid == child) {
+        return std::pair{pid, exit_code(status)};
+      }
+      if (pid < 0 && errno != EINTR) {
+        throw Error("cannot wait for command " + std::to_string(child) + ": " +
+                    errno_text());
+      }
     }
     int number = sigwaitinfo(&m_signals, nullptr);
     if (number > 0 && number != SIGCHLD) {

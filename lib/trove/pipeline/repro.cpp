@@ -24,17 +24,18 @@ using Status = StageOutcome::Status;
 class Reproducer
 {
 public:
-  Reproducer(track::Repository& repo, const ReproOptions& options, const track::Warn& warn)
-    : m_repo(repo), m_options(options), m_warn(warn),
-      m_project(load_project(repo, options.file)),
-      m_params(repo.root()),
-      m_run_cache(repo.trove_dir() / "state" / "runs"),
-      m_locks(repo.root()),
-      m_failed(m_project.graph.stages().size(), false)
+  Reproducer(track::Repository& repo,
+             const ReproOptions& options,
+             const track::Warn& warn)
+      : m_repo(repo), m_options(options), m_warn(warn),
+        m_project(load_project(repo, options.file)), m_params(repo.root()),
+        m_run_cache(repo.trove_dir() / "state" / "runs"), m_locks(repo.root()),
+        m_failed(m_project.graph.stages().size(), false)
   {
   }
 
-  ReproResult run()
+  ReproResult
+  run()
   {
     auto plan = choose_plan();
     if (m_options.dry) {
@@ -42,7 +43,11 @@ public:
       return m_result;
     }
     schedule(plan);
-    m_repo.stat_index().save();
+    // The stages' results are in trove.lock already; the index only saves
+    // the next run some hashing.
+    if (auto failure = m_repo.stat_index().try_save()) {
+      m_warn("could not save the stat index: " + *failure);
+    }
     if (!m_options.quiet && !m_result.failed() && !m_result.interrupted && !m_any_work) {
       say("Data and pipelines are up to date.\n");
     }
@@ -50,7 +55,13 @@ public:
   }
 
 private:
-  enum class State { waiting, running, done, failed };
+  enum class State
+  {
+    waiting,
+    running,
+    done,
+    failed
+  };
 
   struct Running
   {
@@ -60,9 +71,14 @@ private:
     std::unique_ptr<core::ShellProcess> process;
   };
 
-  const Stage& stage(std::size_t i) const { return m_project.graph.stages()[i]; }
+  const Stage&
+  stage(std::size_t i) const
+  {
+    return m_project.graph.stages()[i];
+  }
 
-  std::vector<std::size_t> choose_plan() const
+  std::vector<std::size_t>
+  choose_plan() const
   {
     const auto& graph = m_project.graph;
     auto targets = m_project.resolve(m_repo, m_options.targets, m_options.recursive);
@@ -75,26 +91,34 @@ private:
       }
       return plan;
     }
-    return m_options.downstream ? graph.with_downstream(targets) : graph.with_upstream(targets);
+    return m_options.downstream ? graph.with_downstream(targets)
+                                : graph.with_upstream(targets);
   }
 
-  void say(const std::string& text) const
+  void
+  say(const std::string& text) const
   {
     if (!m_options.quiet) {
       core::write_output(m_options.stdout_for_json ? 2 : 1, text);
     }
   }
 
-  void outcome(std::size_t i, Status status, std::string reason = "")
+  void
+  outcome(std::size_t i, Status status, std::string reason = "")
   {
     m_result.stages.push_back({stage(i).address, status, std::move(reason)});
   }
 
-  std::string lock_path(const Stage& s) const { return lock_path_of(s.file); }
+  std::string
+  lock_path(const Stage& s) const
+  {
+    return lock_path_of(s.file);
+  }
 
   // Runs the plan: a stage starts once everything it depends on in the plan
   // has succeeded; up to `jobs` commands at once.
-  void schedule(const std::vector<std::size_t>& plan)
+  void
+  schedule(const std::vector<std::size_t>& plan)
   {
     std::map<std::size_t, State> state;
     for (auto i : plan) {
@@ -137,16 +161,21 @@ private:
       if (running.empty()) {
         break;
       }
-      auto exited = events.next();
+      std::vector<pid_t> children;
+      for (const auto& r : running) {
+        children.push_back(r.process->pid());
+      }
+      auto exited = events.next(children);
       if (!exited) {
         continue;
       }
-      auto it = std::find_if(running.begin(), running.end(),
-                             [&](const Running& r) { return r.process->pid() == exited->first; });
+      auto it = std::find_if(running.begin(), running.end(), [&](const Running& r) {
+        return r.process->pid() == exited->first;
+      });
       if (it == running.end()) {
         continue;
       }
-      it->process->finish_output();
+      it->process->finish();
       bool ok = finish_command(*it, exited->second);
       if (ok && it->command < stage(it->stage).cmd.size() && start_next_command(*it)) {
         continue;
@@ -163,12 +192,14 @@ private:
     }
     for (auto i : plan) {
       if (state[i] == State::waiting) {
-        outcome(i, Status::not_run, m_result.interrupted ? "interrupted" : "an upstream stage failed");
+        outcome(i, Status::not_run,
+                m_result.interrupted ? "interrupted" : "an upstream stage failed");
       }
     }
   }
 
-  bool upstream_done(std::size_t i, std::map<std::size_t, State>& state) const
+  bool
+  upstream_done(std::size_t i, std::map<std::size_t, State>& state) const
   {
     for (auto up : m_project.graph.upstream(i)) {
       auto it = state.find(up);
@@ -181,7 +212,8 @@ private:
 
   // Decides what a ready stage needs. Returns the started process when it
   // runs; otherwise the stage is settled here (skipped, restored, failed).
-  std::optional<Running> begin(std::size_t i)
+  std::optional<Running>
+  begin(std::size_t i)
   {
     const Stage& s = stage(i);
     try {
@@ -194,12 +226,13 @@ private:
       auto inputs = read_inputs(m_repo, s, m_params, m_warn);
       if (!inputs.missing_deps.empty()) {
         if (m_options.allow_missing) {
-          say("Stage '" + s.address + "' is missing dependencies, skipping (--allow-missing)\n");
+          say("Stage '" + s.address +
+              "' is missing dependencies, skipping (--allow-missing)\n");
           outcome(i, Status::skipped, "missing dependencies");
           return std::nullopt;
         }
-        throw Error("dependency '" + inputs.missing_deps.front() + "' of stage '" + s.address
-                    + "' does not exist");
+        throw Error("dependency '" + inputs.missing_deps.front() + "' of stage '" +
+                    s.address + "' does not exist");
       }
       const LockedStage* locked = m_locks.find(s);
       auto changes = compare(m_repo, s, inputs, locked, m_warn);
@@ -217,7 +250,8 @@ private:
           return std::nullopt;
         }
         if (m_options.allow_missing) {
-          say("Stage '" + s.address + "' is missing outputs that are not in the cache, "
+          say("Stage '" + s.address +
+              "' is missing outputs that are not in the cache, "
               "skipping (--allow-missing)\n");
           outcome(i, Status::skipped, "missing outputs");
           return std::nullopt;
@@ -243,33 +277,37 @@ private:
 
   // Data tracked with `trove add` belongs to its pointer file; a stage may
   // not replace it.
-  void check_outputs_untracked(const Stage& s) const
+  void
+  check_outputs_untracked(const Stage& s) const
   {
     for (const auto& out : s.outs) {
       std::string path = s.path_from_root(out.path);
       std::error_code ec;
       std::string pointer = path + std::string(track::k_pointer_suffix);
       if (fs::exists(m_repo.absolute(pointer), ec)) {
-        throw Error("output '" + out.path + "' of stage '" + s.address
-                    + "' is data tracked by '" + pointer + "'; remove it with 'trove remove "
-                    + pointer + "' to make it a stage output");
+        throw Error("output '" + out.path + "' of stage '" + s.address +
+                    "' is data tracked by '" + pointer +
+                    "'; remove it with 'trove remove " + pointer +
+                    "' to make it a stage output");
       }
       if (auto parent = track::tracked_parent(m_repo, path)) {
-        throw Error("output '" + out.path + "' of stage '" + s.address
-                    + "' is inside tracked data '" + *parent + "'");
+        throw Error("output '" + out.path + "' of stage '" + s.address +
+                    "' is inside tracked data '" + *parent + "'");
       }
     }
   }
 
   // A dep tracked with `trove add` (it has X.trove) that changed is
   // re-recorded in its pointer file, as DVC does for .dvc files.
-  void record_tracked_deps(const Stage& s)
+  void
+  record_tracked_deps(const Stage& s)
   {
     std::vector<fs::path> tracked;
     for (const auto& dep : s.deps) {
       std::string path = s.path_from_root(dep);
       std::error_code ec;
-      if (fs::is_regular_file(m_repo.absolute(path + std::string(track::k_pointer_suffix)), ec)) {
+      if (fs::is_regular_file(
+              m_repo.absolute(path + std::string(track::k_pointer_suffix)), ec)) {
         tracked.push_back(m_repo.absolute(path));
       }
     }
@@ -278,12 +316,14 @@ private:
     }
     for (const auto& added : track::commit(m_repo, tracked, m_warn)) {
       if (added.changed) {
-        say("Updated '" + added.pointer_path + "' with the new content of '" + added.path + "'\n");
+        say("Updated '" + added.pointer_path + "' with the new content of '" +
+            added.path + "'\n");
       }
     }
   }
 
-  void fail(std::size_t i, const std::string& message)
+  void
+  fail(std::size_t i, const std::string& message)
   {
     outcome(i, Status::failed, message);
     m_failed[i] = true;
@@ -292,7 +332,8 @@ private:
 
   // A frozen stage never runs; its outputs are still restored when they are
   // missing and cached.
-  void settle_frozen(std::size_t i)
+  void
+  settle_frozen(std::size_t i)
   {
     const Stage& s = stage(i);
     const LockedStage* locked = m_locks.find(s);
@@ -303,8 +344,8 @@ private:
       }
       const auto* recorded = locked ? locked->out(out.path) : nullptr;
       if (!recorded || !m_repo.store().contains(recorded->id)) {
-        throw Error("stage '" + s.address + "' is frozen and its output '" + out.path
-                    + "' is missing and not in the cache");
+        throw Error("stage '" + s.address + "' is frozen and its output '" + out.path +
+                    "' is missing and not in the cache");
       }
     }
     if (locked) {
@@ -314,7 +355,8 @@ private:
     outcome(i, Status::frozen);
   }
 
-  bool try_run_cache(const Stage& s, const StageInputs& inputs)
+  bool
+  try_run_cache(const Stage& s, const StageInputs& inputs)
   {
     if (m_options.no_run_cache || s.always_changed || s.outs.empty()) {
       return false;
@@ -337,7 +379,8 @@ private:
 
   // Whether the cache holds every object of `outs`, once fetched from the
   // remote (repro --pull) when it does not.
-  bool in_cache(const std::vector<track::PointerFile>& outs)
+  bool
+  in_cache(const std::vector<track::PointerFile>& outs)
   {
     std::vector<track::PointerFile> absent;
     for (const auto& out : outs) {
@@ -362,7 +405,8 @@ private:
 
   // Makes the stage's outputs match recorded entries. Content in the way
   // that is not in the cache is saved first.
-  void restore(const Stage& s, const std::vector<track::PointerFile>& entries)
+  void
+  restore(const Stage& s, const std::vector<track::PointerFile>& entries)
   {
     std::vector<track::TrackedOut> cached;
     for (const auto& out : s.outs) {
@@ -377,14 +421,16 @@ private:
         restore_copy(path, *entry);
       }
     }
-    auto result = track::checkout_outs(m_repo, cached, track::Force::yes, track::Relink::no, m_warn);
+    auto result = track::checkout_outs(m_repo, cached, track::Force::yes,
+                                       track::Relink::no, m_warn);
     if (!result.failures.empty()) {
       throw Error(result.failures.front());
     }
   }
 
   // An output git keeps (cache: false) is restored as a plain copy.
-  void restore_copy(const std::string& path, const track::PointerFile& entry)
+  void
+  restore_copy(const std::string& path, const track::PointerFile& entry)
   {
     if (entry.id.is_dir) {
       throw Error("'" + path + "' is an uncached directory; it cannot be restored");
@@ -406,20 +452,22 @@ private:
 
   // Workspace content about to be replaced that the cache lacks is saved
   // there first, and its id printed: nothing is lost.
-  void save_if_unsaved(const std::string& path, const std::optional<track::PointerFile>& now)
+  void
+  save_if_unsaved(const std::string& path, const std::optional<track::PointerFile>& now)
   {
     if (!now || m_repo.store().contains(now->id)) {
       return;
     }
     auto saved = track::store_path(m_repo, path, m_warn);
-    m_warn("saved '" + path + "' to the cache as " + saved.id.to_string()
-           + " before replacing it");
+    m_warn("saved '" + path + "' to the cache as " + saved.id.to_string() +
+           " before replacing it");
   }
 
   // Removes the stage's outputs before it runs. A persistent one stays, as
   // a private copy: the command may append to it, and a link would let it
   // write into the cache.
-  void clear_outputs(const Stage& s)
+  void
+  clear_outputs(const Stage& s)
   {
     for (const auto& out : s.outs) {
       std::string path = s.path_from_root(out.path);
@@ -439,14 +487,16 @@ private:
     }
   }
 
-  std::unique_ptr<core::ShellProcess> start_command(Running& r)
+  std::unique_ptr<core::ShellProcess>
+  start_command(Running& r)
   {
     const Stage& s = stage(r.stage);
     const std::string& command = s.cmd[r.command++];
     say("> " + command + "\n");
     core::ShellProcess::Options options;
     options.directory = m_repo.absolute(s.wdir);
-    options.environment = {{"TROVE_ROOT", m_repo.root().string()}, {"TROVE_STAGE", s.address}};
+    options.environment = {{"TROVE_ROOT", m_repo.root().string()},
+                           {"TROVE_STAGE", s.address}};
     if (m_options.jobs > 1) {
       options.line_prefix = "[" + s.address + "] ";
     }
@@ -455,7 +505,8 @@ private:
   }
 
   // The next command of a list; false (the stage failed) when it cannot start.
-  bool start_next_command(Running& r)
+  bool
+  start_next_command(Running& r)
   {
     try {
       r.process = start_command(r);
@@ -466,7 +517,8 @@ private:
     }
   }
 
-  bool finish_command(Running& r, int code)
+  bool
+  finish_command(Running& r, int code)
   {
     if (code == 0) {
       return true;
@@ -480,7 +532,8 @@ private:
 
   // After a successful run: every output must exist; outputs go into the
   // cache and the stage's entry into the lock file right away.
-  bool complete(Running& r)
+  bool
+  complete(Running& r)
   {
     const Stage& s = stage(r.stage);
     try {
@@ -489,10 +542,11 @@ private:
         std::string path = s.path_from_root(out.path);
         std::error_code ec;
         if (!fs::exists(m_repo.absolute(path), ec)) {
-          throw Error("stage '" + s.address + "' did not create its output '" + out.path + "'");
+          throw Error("stage '" + s.address + "' did not create its output '" + out.path +
+                      "'");
         }
-        auto entry = out.cache ? track::store_path(m_repo, path, m_warn)
-                               : copy_into_cache(path);
+        auto entry =
+            out.cache ? track::store_path(m_repo, path, m_warn) : copy_into_cache(path);
         entry.out_path = out.path;
         outs.push_back(std::move(entry));
         if (out.cache && m_repo.git()) {
@@ -505,13 +559,14 @@ private:
       return true;
     } catch (const Error& e) {
       fail(r.stage, e.what());
-        return false;
+      return false;
     }
   }
 
   // An output git keeps is copied into the cache too, so that the run cache
   // can restore it; the workspace file stays as it is.
-  track::PointerFile copy_into_cache(const std::string& path)
+  track::PointerFile
+  copy_into_cache(const std::string& path)
   {
     auto entry = track::describe_path(m_repo, path, m_warn);
     if (!entry->id.is_dir && !m_repo.store().contains(entry->id)) {
@@ -520,7 +575,10 @@ private:
     return *entry;
   }
 
-  void record(const Stage& s, const StageInputs& inputs, const std::vector<track::PointerFile>& outs)
+  void
+  record(const Stage& s,
+         const StageInputs& inputs,
+         const std::vector<track::PointerFile>& outs)
   {
     auto entry = locked_stage(s, inputs, outs);
     if (!s.outs.empty() && !s.always_changed) {
@@ -533,7 +591,8 @@ private:
 
   // --dry: what would run and why, in order, running nothing. A stage
   // downstream of one that would run is assumed to run too.
-  void dry_run(const std::vector<std::size_t>& plan)
+  void
+  dry_run(const std::vector<std::size_t>& plan)
   {
     std::vector<bool> runs(m_project.graph.stages().size(), false);
     for (auto i : plan) {
@@ -604,12 +663,18 @@ std::string_view
 to_string(StageOutcome::Status status)
 {
   switch (status) {
-  case StageOutcome::Status::ran: return "ran";
-  case StageOutcome::Status::skipped: return "skipped";
-  case StageOutcome::Status::restored: return "restored";
-  case StageOutcome::Status::failed: return "failed";
-  case StageOutcome::Status::frozen: return "frozen";
-  case StageOutcome::Status::not_run: return "not run";
+  case StageOutcome::Status::ran:
+    return "ran";
+  case StageOutcome::Status::skipped:
+    return "skipped";
+  case StageOutcome::Status::restored:
+    return "restored";
+  case StageOutcome::Status::failed:
+    return "failed";
+  case StageOutcome::Status::frozen:
+    return "frozen";
+  case StageOutcome::Status::not_run:
+    return "not run";
   }
   return "";
 }

@@ -3,9 +3,10 @@
 #include <trove/core/fs.hpp>
 
 #include <cstdint>
-#include <shared_mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 struct stat;
@@ -27,13 +28,17 @@ struct FileStamp
 };
 
 // Remembers the hash of each workspace file by its stamp, so that a no-op
-// status or add reads no file contents. It is a cache: a missing or damaged
-// file is an empty index, never an error.
+// status or add reads no file contents. It is a cache: a missing, damaged or
+// older-version file is an empty index (everything is hashed again), never an
+// error, and nothing in a file whose checksum does not match is believed.
 //
 // File grammar (all integers little-endian):
-//   "TROVESIX" u32 version(1) u64 count
+//   "TROVESIX" u32 version(2) u64 count
 //   count × { u32 path_length, path bytes, u64 inode, u64 size,
 //             i64 mtime_ns, i64 ctime_ns, 64 hex digits }
+//   64 hex digits: SHA-256 of every byte before them
+// The file must end right after the checksum, and each hash must be 64
+// lower-case hex digits; anything else discards the whole file.
 //
 // A stamp is recorded only when the file's mtime is clearly older than the
 // moment the index was loaded: a file written in the same clock tick as it
@@ -52,15 +57,25 @@ public:
   // Thread-safe. Skips racy stamps (see above).
   void record(const std::string& path, const FileStamp& stamp, std::string hex);
   // Thread-safe. For files trove itself just wrote from a known object.
-  void record_written(const std::string& path,
-                      const FileStamp& stamp,
-                      std::string hex);
+  void record_written(const std::string& path, const FileStamp& stamp, std::string hex);
   void forget(const std::string& path);
 
-  // Writes the index atomically if anything changed.
+  // Writes the index atomically if anything changed. Throws trove::Error
+  // naming the file.
   void save();
+  // Like save(), for commands whose result does not depend on the index
+  // (status, diff, the end of repro): a failure to write it (full disk,
+  // read-only .trove) is returned as a message instead of thrown, and the
+  // changes stay unsaved.
+  [[nodiscard]] std::optional<std::string> try_save();
+
+  // How many files the index knows.
+  std::size_t size() const;
 
 private:
+  void load(std::string_view data);
+  std::string serialise() const;
+
   struct Entry
   {
     FileStamp stamp;
