@@ -271,6 +271,17 @@ temp_file_of_a_killed_add() {
     expect_true test -z "$(git status --porcelain --untracked-files=all | grep trove-tmp)"
 }
 
+# status is read-only: a stat index it cannot save (a full disk; here the
+# index's path is a directory, which makes the rename fail) does not fail it.
+status_when_the_stat_index_cannot_be_saved() {
+    new_repo r
+    echo x >f && trove add -q f && echo y >f
+    rm -f .trove/state/stat-index && mkdir .trove/state/stat-index
+    expect_ok trove status
+    expect_output_contains "modified"
+    expect_output_contains "stat-index"
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -286,4 +297,5 @@ test_case two_pointers_for_one_path
 test_case too_deep_directory
 test_case stray_trove_named_files
 test_case temp_file_of_a_killed_add
+test_case status_when_the_stat_index_cannot_be_saved
 finish

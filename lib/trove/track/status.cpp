@@ -157,7 +157,9 @@ status_of(Repository& repo,
   for (const auto& out : load_all_tracked(repo, pointers, failures)) {
     result.push_back(out_status(repo, out, warn));
   }
-  repo.stat_index().save();
+  if (auto problem = repo.stat_index().try_save()) {
+    warn(*problem); // only a cache: the status above is right without it
+  }
   return result;
 }
 
