@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The processes of a stage command: they end with trove, even a killed one.
+# The processes of a stage command: they end with trove, even a killed one,
+# and an interrupt stops them.
 . "$(dirname "$0")/lib.sh"
 
 # alive PID: the process exists and is not a zombie (an orphan killed in a
@@ -98,6 +99,51 @@ EOF
     grep -q "interrupted\|signal" ../repro.out || { cat ../repro.out; fail "no word of the interrupt"; }
 }
 
+# A command that survives SIGINT gets SIGTERM 3 s later: Ctrl-C always stops
+# a run (a SIGINT can also be lost while `sh -c` starts a command).
+interrupt_escalates_to_sigterm() {
+    new_repo r
+    cat >trove.yaml <<'EOF'
+stages:
+  stubborn:
+    cmd: trap '' INT; ps -o pgid= -p $$ | tr -d ' ' >pgid; touch started; sleep 60
+EOF
+    "$TROVE" repro >../repro.out 2>&1 &
+    local trove_pid=$! rc=0 start took
+    wait_for started
+    start=$(date +%s%N)
+    kill -INT $trove_pid
+    wait $trove_pid || rc=$?
+    took=$((($(date +%s%N) - start) / 1000000))
+    [ "$rc" = 130 ] || { cat ../repro.out; fail "exit status $rc, expected 130"; }
+    [ "$took" -ge 2500 ] && [ "$took" -lt 10000 ] || fail "repro ended $took ms after SIGINT"
+    grep -q "still running 3 s after the interrupt: sending SIGTERM" ../repro.out ||
+        { cat ../repro.out; fail "no word of the SIGTERM"; }
+    sleep 0.5
+    [ -z "$(group_members "$(cat pgid)")" ] || fail "the stage survived: $(group_members "$(cat pgid)")"
+}
+
+# After an interrupt, the next command of a stage's list does not start,
+# even when the current one ignored SIGINT and ended well.
+interrupt_stops_a_command_list() {
+    new_repo r
+    cat >trove.yaml <<'EOF'
+stages:
+  two:
+    cmd:
+      - trap '' INT; touch started; sleep 1
+      - touch second
+EOF
+    "$TROVE" repro >../repro.out 2>&1 &
+    local trove_pid=$! rc=0
+    wait_for started
+    kill -INT $trove_pid
+    wait $trove_pid || rc=$?
+    [ "$rc" = 130 ] || { cat ../repro.out; fail "exit status $rc, expected 130"; }
+    expect_false test -e second
+    [ ! -e trove.lock ] || expect_false grep -q "two:" trove.lock
+}
+
 # Each command of a stage's list runs, and an exit code is reported, with the
 # watcher beside each command.
 stage_commands_report_exit_codes() {
@@ -140,6 +186,8 @@ EOF
 
 test_case killed_repro_ends_its_stage
 test_case interrupted_repro_stops_its_stage
+test_case interrupt_escalates_to_sigterm
+test_case interrupt_stops_a_command_list
 test_case stage_commands_report_exit_codes
 test_case repro_does_not_need_the_stat_index
 finish

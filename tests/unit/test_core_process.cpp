@@ -181,6 +181,21 @@ TEST_CASE("an interrupt sent to the group reaches the command")
   CHECK(run_to_end(process, events) == 128 + SIGINT);
 }
 
+TEST_CASE("ChildEvents::next gives up after its timeout")
+{
+  ScratchDir dir;
+  ChildEvents events;
+  ShellProcess process("sleep 30", {dir.path(), {}, "", false});
+  auto start = std::chrono::steady_clock::now();
+  CHECK(!events.next({process.pid()}, std::chrono::milliseconds(100)));
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= std::chrono::milliseconds(100));
+  CHECK(waited < std::chrono::seconds(5));
+  CHECK(!events.interrupted());
+  process.signal(SIGTERM);
+  CHECK(run_to_end(process, events) == 128 + SIGTERM);
+}
+
 TEST_CASE("ChildEvents reaps only the children it is given")
 {
   ScratchDir dir;

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <mutex>
@@ -347,6 +349,23 @@ ignore_signal(int)
 {
 }
 
+constexpr auto k_no_deadline = std::chrono::steady_clock::time_point::max();
+
+// One of `signals` (blocked), or 0 once `deadline` has passed.
+int
+wait_for_signal(const sigset_t& signals, std::chrono::steady_clock::time_point deadline)
+{
+  if (deadline == k_no_deadline) {
+    return sigwaitinfo(&signals, nullptr);
+  }
+  auto left = std::max(deadline - std::chrono::steady_clock::now(),
+                       std::chrono::steady_clock::duration(0));
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+  timespec wait{ns / 1'000'000'000, ns % 1'000'000'000};
+  int number = sigtimedwait(&signals, nullptr, &wait);
+  return number < 0 && errno == EAGAIN ? 0 : number;
+}
+
 } // namespace
 
 ChildEvents::ChildEvents()
@@ -390,11 +409,13 @@ ChildEvents::interrupted()
 }
 
 std::optional<std::pair<pid_t, int>>
-ChildEvents::next(const std::vector<pid_t>& children)
+ChildEvents::next(const std::vector<pid_t>& children,
+                  std::optional<std::chrono::milliseconds> timeout)
 {
   if (children.empty()) {
     throw Error("no command to wait for");
   }
+  auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout : k_no_deadline;
   while (true) {
     for (pid_t child : children) {
       int status = 0;
@@ -407,7 +428,10 @@ ChildEvents::next(const std::vector<pid_t>& children)
                     errno_text());
       }
     }
-    int number = sigwaitinfo(&m_signals, nullptr);
+    int number = wait_for_signal(m_signals, deadline);
+    if (number == 0) {
+      return std::nullopt;
+    }
     if (number > 0 && number != SIGCHLD) {
       m_interrupted = true;
       return std::nullopt;

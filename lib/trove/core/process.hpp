@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -104,9 +105,11 @@ public:
 
   // One of `children` that has exited: its pid and exit status (128 + N
   // for a signal N), or nullopt when woken by an interrupt (see
-  // interrupted()). Other children of the process are left alone (not
-  // reaped). `children` must not be empty.
-  std::optional<std::pair<pid_t, int>> next(const std::vector<pid_t>& children);
+  // interrupted()) or once `timeout` has passed. Other children of the
+  // process are left alone (not reaped). `children` must not be empty.
+  std::optional<std::pair<pid_t, int>>
+  next(const std::vector<pid_t>& children,
+       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   // Whether SIGINT or SIGTERM arrived (also while not waiting).
   bool interrupted();
 

@@ -11,6 +11,7 @@
 #include <trove/track/manage.hpp>
 #include <trove/track/status.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <map>
 #include <memory>
@@ -20,6 +21,10 @@ namespace trove::pipeline {
 namespace {
 
 using Status = StageOutcome::Status;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds k_sigterm_after(3);
+constexpr Clock::time_point k_never = Clock::time_point::max();
 
 class Reproducer
 {
@@ -127,15 +132,17 @@ private:
     std::vector<Running> running;
     core::ChildEvents events;
     bool stopping = false;
-    bool forwarded = false;
+    auto sigterm_at = k_never; // set by an interrupt
     while (true) {
-      if (events.interrupted() && !forwarded) {
-        for (auto& r : running) {
-          r.process->signal(SIGINT);
-        }
-        forwarded = true;
+      if (events.interrupted() && !m_result.interrupted) {
+        signal_all(running, SIGINT);
         stopping = true;
         m_result.interrupted = true;
+        sigterm_at = Clock::now() + k_sigterm_after;
+      }
+      if (Clock::now() >= sigterm_at) {
+        signal_all(running, SIGTERM);
+        sigterm_at = k_never;
       }
       if (!stopping) {
         for (auto i : plan) {
@@ -165,7 +172,7 @@ private:
       for (const auto& r : running) {
         children.push_back(r.process->pid());
       }
-      auto exited = events.next(children);
+      auto exited = events.next(children, time_until(sigterm_at));
       if (!exited) {
         continue;
       }
@@ -177,8 +184,13 @@ private:
       }
       it->process->finish();
       bool ok = finish_command(*it, exited->second);
-      if (ok && it->command < stage(it->stage).cmd.size() && start_next_command(*it)) {
-        continue;
+      if (ok && it->command < stage(it->stage).cmd.size()) {
+        if (m_result.interrupted) {
+          fail(it->stage, "stage '" + stage(it->stage).address + "' was interrupted");
+          ok = false;
+        } else if (start_next_command(*it)) {
+          continue;
+        }
       }
       ok = ok && !m_failed[it->stage];
       if (ok) {
@@ -196,6 +208,33 @@ private:
                 m_result.interrupted ? "interrupted" : "an upstream stage failed");
       }
     }
+  }
+
+  // What an interrupt (Ctrl-C, or SIGTERM to trove) does to the running
+  // commands: SIGINT, and SIGTERM to those still running k_sigterm_after
+  // later. That also ends a command whose SIGINT was lost: `sh -c` catches
+  // SIGINT, and one that reaches it while it starts a command can be lost
+  // (about once in 50 runs under load).
+  void
+  signal_all(std::vector<Running>& running, int signal)
+  {
+    for (auto& r : running) {
+      if (signal == SIGTERM) {
+        m_warn("stage '" + stage(r.stage).address + "' is still running " +
+               std::to_string(k_sigterm_after.count()) +
+               " s after the interrupt: sending SIGTERM");
+      }
+      r.process->signal(signal);
+    }
+  }
+
+  static std::optional<std::chrono::milliseconds>
+  time_until(Clock::time_point moment)
+  {
+    if (moment == k_never) {
+      return std::nullopt;
+    }
+    return std::chrono::ceil<std::chrono::milliseconds>(moment - Clock::now());
   }
 
   bool
