@@ -275,11 +275,12 @@ temp_file_of_a_killed_add() {
 # index's path is a directory, which makes the rename fail) does not fail it.
 status_when_the_stat_index_cannot_be_saved() {
     new_repo r
-    echo x >f && trove add -q f && echo y >f
+    echo x >f && trove add -q f && echo y >f && touch -d 2020-01-01 f # old enough to be recorded
     rm -f .trove/state/stat-index && mkdir .trove/state/stat-index
     expect_ok trove status
     expect_output_contains "modified"
     expect_output_contains "stat-index"
+    no_temp_files .trove/state
 }
 
 test_case lock_output_into_git

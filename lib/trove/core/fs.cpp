@@ -201,7 +201,12 @@ AtomicFile::commit()
 {
   fsync_or_throw(m_fd.get(), m_tmp);
   m_fd.close();
-  rename_path(m_tmp, m_target);
+  try {
+    rename_path(m_tmp, m_target);
+  } catch (...) {
+    std::ignore = unlink(m_tmp.c_str()); // never committed: leave nothing behind
+    throw;
+  }
   fsync_directory(m_target.parent_path());
 }
 
