@@ -283,6 +283,25 @@ status_when_the_stat_index_cannot_be_saved() {
     no_temp_files .trove/state
 }
 
+# An add that fills the disk removes the copies it staged, so the disk does
+# not stay full. The disk is a 4 MiB tmpfs in a private mount namespace,
+# 2.5 MB of data: about 15 copies fit before the disk is full.
+add_on_a_full_disk() {
+    unshare -rm true 2>/dev/null || fail "unshare -rm is not permitted here"
+    mkdir disk
+    run unshare -rm sh -c '
+        mount -t tmpfs -o size=4m tmpfs disk || exit 99
+        cd disk && git init -q && "$TROVE" init -q || exit 98
+        mkdir d && for i in $(seq 25); do head -c 100000 /dev/urandom >d/f$i; done
+        "$TROVE" add d; echo "add exited $?"
+        echo "staged: $(ls -A .trove/tmp | wc -l)"
+        echo "cache: $(find .trove/cache -type f | wc -l)"'
+    [ "$rc" = 0 ] || { show_output; fail "the namespace script failed ($rc)"; }
+    expect_output_contains "add exited 1"
+    expect_output_contains "No space left on device"
+    expect_output_contains "staged: 0"
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -299,4 +318,5 @@ test_case too_deep_directory
 test_case stray_trove_named_files
 test_case temp_file_of_a_killed_add
 test_case status_when_the_stat_index_cannot_be_saved
+test_case add_on_a_full_disk
 finish

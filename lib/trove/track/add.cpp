@@ -177,23 +177,36 @@ store_workspace_files(Repository& repo,
   auto& store = repo.store();
   std::vector<std::string> hexes(files.size());
   std::vector<std::optional<store::ObjectStore::Staged>> staged(files.size());
-  core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
-    const auto& file = files[i];
-    if (auto known = index.lookup(index_key(out_path, file.path), file.stamp);
-        known && store.contains({*known, false})) {
-      hexes[i] = std::move(*known);
-    } else {
-      staged[i] = store.stage_file(file.absolute, repo.link_types());
-      hexes[i] = staged[i]->id.hex;
-    }
-  });
   std::vector<store::ObjectStore::Staged> to_commit;
-  for (auto& one : staged) {
-    if (one) {
-      to_commit.push_back(std::move(*one));
+  try {
+    core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
+      const auto& file = files[i];
+      if (auto known = index.lookup(index_key(out_path, file.path), file.stamp);
+          known && store.contains({*known, false})) {
+        hexes[i] = std::move(*known);
+      } else {
+        staged[i] = store.stage_file(file.absolute, repo.link_types());
+        hexes[i] = staged[i]->id.hex;
+      }
+    });
+    for (auto& one : staged) {
+      if (one) {
+        to_commit.push_back(std::move(*one));
+      }
     }
+    store.commit(to_commit, repo.jobs());
+  } catch (...) {
+    // A full disk must not stay full of copies that will never be used.
+    for (const auto& one : staged) {
+      if (one) {
+        std::ignore = unlink(one->tmp.c_str()); // gone already once installed
+      }
+    }
+    for (const auto& one : to_commit) {
+      std::ignore = unlink(one.tmp.c_str());
+    }
+    throw;
   }
-  store.commit(to_commit, repo.jobs());
   std::vector<char> changed(files.size(), 0);
   core::parallel_for(files.size(), repo.jobs(), [&](std::size_t i) {
     std::string key = index_key(out_path, files[i].path);
