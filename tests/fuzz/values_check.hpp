@@ -1,0 +1,95 @@
+#pragma once
+
+// The checks fuzz_values_json and fuzz_values_yaml share: a params or
+// metrics file parsed as `metrics show` and `params diff` read it, and its
+// values written as trove.lock records params, which must read back equal.
+
+#include "fuzz_support.hpp"
+
+#include <trove/core/error.hpp>
+#include <trove/metrics/values.hpp>
+#include <trove/pipeline/lock_file.hpp>
+#include <trove/pipeline/value.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+
+namespace trove::fuzz {
+
+// Value equality where NaN equals NaN (a NaN param is not a change).
+inline bool
+same_value(const pipeline::Value& a, const pipeline::Value& b)
+{
+  if (a.is_number_float() && b.is_number_float() && std::isnan(a.get<double>())
+      && std::isnan(b.get<double>())) {
+    return true;
+  }
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+      if (i.key() != j.key() || !same_value(i.value(), j.value())) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same_value(a[i], b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// emit_value's promise: reading it back gives the same value.
+inline void
+check_emitted(const pipeline::Value& value)
+{
+  YAML::Emitter out;
+  pipeline::emit_value(out, value);
+  check(out.good(), "emit_value fails (" + out.GetLastError() + ") on " + value.dump());
+  std::string text = out.c_str();
+  pipeline::Value again;
+  try {
+    again = pipeline::parse_value(text, "emitted.yaml");
+  } catch (const Error& e) {
+    finding(std::string("an emitted value does not parse: ") + e.what() + "\n" + text);
+  }
+  check(same_value(again, value),
+        "a value changes through emit_value: " + value.dump() + " -> " + again.dump() + "\n"
+          + text);
+}
+
+inline void
+check_values(std::string_view text, const std::string& source)
+{
+  pipeline::Value document;
+  try {
+    document = pipeline::parse_value(std::string(text), source);
+  } catch (const Error&) {
+    return;
+  }
+  auto values = metrics::flatten(document);
+  const pipeline::Value* previous = nullptr;
+  for (const auto& [key, value] : values) {
+    std::ignore = metrics::display(value, 5);
+    std::ignore = pipeline::to_display_string(value);
+    std::ignore = pipeline::select(document, key);
+    if (previous) {
+      std::ignore = metrics::difference(*previous, value);
+    }
+    previous = &value;
+  }
+  check_emitted(document);
+}
+
+} // namespace trove::fuzz
