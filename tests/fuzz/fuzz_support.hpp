@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -67,6 +68,53 @@ write_input(const std::filesystem::path& path, std::string_view text)
     std::perror(path.c_str());
     std::abort();
   }
+}
+
+// The skips below hide open findings so that fuzzing explores the rest of
+// a parser; TROVE_FUZZ_NO_SKIPS=1 turns them off, to replay those findings.
+inline bool
+skipping_open_findings()
+{
+  static const bool skipping = !std::getenv("TROVE_FUZZ_NO_SKIPS");
+  return skipping;
+}
+
+// Skips the open finding "a number out of range is not a trove::Error" until
+// it is fixed (findings/values_yaml/number-out-of-range-*,
+// findings/values_json/number-overflow-1e999): YAML's 1e999, 1e-400 or a
+// 20-digit hex make std::stod/std::stoll throw std::out_of_range in
+// pipeline::scalar_value, and JSON's 1e999 makes nlohmann throw its
+// out_of_range 406. Anything else is rethrown, a finding.
+inline bool
+is_open_number_finding(const std::exception& e)
+{
+  std::string_view what = e.what();
+  return skipping_open_findings() && (what == "stod" || what == "stoll"
+         || what.starts_with("[json.exception.out_of_range.406]"));
+}
+
+// Skips the open finding "deeply nested JSON overflows the stack"
+// (findings/values_json/deep-nesting-stack-overflow) until it is fixed:
+// metrics::flatten, to_display_string and the pipeline's merge recurse once
+// per level. Counts '[' and '{' levels, strings or not (it only needs to be
+// a bound).
+inline bool
+is_deeply_nested(std::string_view text, int limit = 1000)
+{
+  if (!skipping_open_findings()) {
+    return false;
+  }
+  int depth = 0;
+  for (char c : text) {
+    if (c == '[' || c == '{') {
+      if (++depth > limit) {
+        return true;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
 }
 
 // A property the library promises (a round trip, say) that does not hold:

