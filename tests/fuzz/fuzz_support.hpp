@@ -3,6 +3,7 @@
 // Shared by the fuzz targets: a scratch directory for parsers that read
 // files, and a check whose failure is a finding.
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -112,6 +113,26 @@ is_deeply_nested(std::string_view text, int limit = 1000)
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
+    }
+  }
+  return false;
+}
+
+// Skips the open finding findings/values_yaml/alias-expansion until it is
+// fixed: pipeline::to_value copies what each YAML alias (`*name`) refers
+// to, so a few hundred bytes of nested aliases expand to gigabytes. A
+// handful of aliases can only expand a little.
+inline bool
+has_many_aliases(std::string_view text, int limit = 16)
+{
+  if (!skipping_open_findings()) {
+    return false;
+  }
+  int aliases = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '*' && std::isalnum(static_cast<unsigned char>(text[i + 1]))
+        && ++aliases > limit) {
+      return true;
     }
   }
   return false;
