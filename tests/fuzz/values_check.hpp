@@ -70,6 +70,13 @@ has_merge_key(const pipeline::Value& value)
   return false;
 }
 
+// A value in a finding's message (dump() throws on a string that is not UTF-8).
+inline std::string
+shown(const pipeline::Value& value)
+{
+  return value.dump(-1, ' ', false, pipeline::Value::error_handler_t::replace);
+}
+
 // emit_value's promise: reading it back gives the same value.
 inline void
 check_emitted(const pipeline::Value& value)
@@ -77,9 +84,28 @@ check_emitted(const pipeline::Value& value)
   if (skipping_open_findings() && has_merge_key(value)) {
     return; // skips the open finding findings/values_json/merge-key-written-plain
   }
+  if (skipping_open_findings()) {
+    // Skips the open finding findings/values_yaml/emit-non-utf8-string (and
+    // emit-noncharacter): yaml-cpp writes U+FFFD for bytes that are not
+    // UTF-8 and for U+FFFE/U+FFFF. dump() throws on the former.
+    try {
+      std::string text = value.dump();
+      if (text.find("\xEF\xBF\xBE") != std::string::npos
+          || text.find("\xEF\xBF\xBF") != std::string::npos) {
+        return;
+      }
+    } catch (const pipeline::Value::type_error&) {
+      return;
+    }
+  }
+  // As trove.lock holds a param: a mapping's value, never a document.
   YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "param" << YAML::Value;
   pipeline::emit_value(out, value);
-  check(out.good(), "emit_value fails (" + out.GetLastError() + ") on " + value.dump());
+  out << YAML::EndMap;
+  if (!out.good()) {
+    finding("emit_value fails (" + out.GetLastError() + ") on " + shown(value));
+  }
   std::string text = out.c_str();
   pipeline::Value again;
   try {
@@ -87,9 +113,10 @@ check_emitted(const pipeline::Value& value)
   } catch (const Error& e) {
     finding(std::string("an emitted value does not parse: ") + e.what() + "\n" + text);
   }
-  check(same_value(again, value),
-        "a value changes through emit_value: " + value.dump() + " -> " + again.dump() + "\n"
-          + text);
+  if (!again.is_object() || !again.contains("param") || !same_value(again["param"], value)) {
+    finding("a value changes through emit_value: " + shown(value) + " -> " + shown(again)
+            + "\n" + text);
+  }
 }
 
 inline void
@@ -104,7 +131,7 @@ check_values(std::string_view text, const std::string& source)
   } catch (const Error&) {
     return;
   } catch (const std::exception& e) {
-    if (is_open_number_finding(e)) {
+    if (is_open_finding_exception(e)) {
       return;
     }
     throw;
@@ -112,7 +139,13 @@ check_values(std::string_view text, const std::string& source)
   auto values = metrics::flatten(document);
   const pipeline::Value* previous = nullptr;
   for (const auto& [key, value] : values) {
-    std::ignore = metrics::display(value, 5);
+    try {
+      std::ignore = metrics::display(value, 5);
+    } catch (const std::exception& e) {
+      if (!is_open_finding_exception(e)) {
+        throw;
+      }
+    }
     std::ignore = pipeline::to_display_string(value);
     std::ignore = pipeline::select(document, key);
     // Skips the open finding findings/values_json/difference-signed-overflow
