@@ -49,10 +49,10 @@ TEST_CASE("foreach and matrix expand to DVC's names")
                           "    matrix: {model: [cnn, rnn], metric: [f1, auc]}\n"
                           "    cmd: train ${item.model} ${item.metric}\n",
                           dir);
-  CHECK(names(stages)
-        == std::vector<std::string>{"build@a", "build@b", "fit@small", "fit@big", "rows@0",
-                                    "rows@1", "train@cnn-f1", "train@cnn-auc",
-                                    "train@rnn-f1", "train@rnn-auc"});
+  CHECK(names(stages) == std::vector<std::string>{"build@a", "build@b", "fit@small",
+                                                  "fit@big", "rows@0", "rows@1",
+                                                  "train@cnn-f1", "train@cnn-auc",
+                                                  "train@rnn-f1", "train@rnn-auc"});
   CHECK(stages[3].cmd.front() == "fit big 2");
   CHECK(stages[5].cmd.front() == "rows 2");
 }
@@ -62,12 +62,14 @@ TEST_CASE("vars and params.yaml feed ${...}")
   ScratchDir dir;
   core::write_file_atomic(dir / "params.yaml", "train: {lr: 0.5}\n");
   core::write_file_atomic(dir / "extra.yaml", "paths: {data: d}\nunused: 1\n");
-  auto stages = stages_of("vars:\n  - extra.yaml:paths\n  - {model: m.bin}\n"
-                          "stages:\n  t:\n    cmd: fit ${paths.data} ${train.lr} ${model}\n",
-                          dir);
+  auto stages =
+      stages_of("vars:\n  - extra.yaml:paths\n  - {model: m.bin}\n"
+                "stages:\n  t:\n    cmd: fit ${paths.data} ${train.lr} ${model}\n",
+                dir);
   CHECK(stages[0].cmd.front() == "fit d 0.5 m.bin");
-  CHECK_THROWS_WITH_AS(stages_of("vars:\n  - extra.yaml:paths\nstages:\n  t:\n    cmd: ${unused}\n", dir),
-                       doctest::Contains("trove.yaml:5:10: could not find 'unused'"), Error);
+  CHECK_THROWS_WITH_AS(
+      stages_of("vars:\n  - extra.yaml:paths\nstages:\n  t:\n    cmd: ${unused}\n", dir),
+      doctest::Contains("trove.yaml:5:10: could not find 'unused'"), Error);
 }
 
 TEST_CASE("edges link outputs to deps, also through directories")
@@ -88,16 +90,18 @@ TEST_CASE("bad pipelines are refused with the position")
 {
   ScratchDir dir;
   auto graph_of = [&](const std::string& text) { return Graph(stages_of(text, dir)); };
-  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, outs: [x]}\n  b: {cmd: b, outs: [x]}\n"),
-                       doctest::Contains("already an output of stage 'a'"), Error);
-  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, outs: [d]}\n  b: {cmd: b, outs: [d/x]}\n"),
-                       doctest::Contains("is inside output 'd'"), Error);
+  CHECK_THROWS_WITH_AS(
+      graph_of("stages:\n  a: {cmd: a, outs: [x]}\n  b: {cmd: b, outs: [x]}\n"),
+      doctest::Contains("already an output of stage 'a'"), Error);
+  CHECK_THROWS_WITH_AS(
+      graph_of("stages:\n  a: {cmd: a, outs: [d]}\n  b: {cmd: b, outs: [d/x]}\n"),
+      doctest::Contains("is inside output 'd'"), Error);
   CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, deps: [y], outs: [x]}\n"
                                 "  b: {cmd: b, deps: [x], outs: [y]}\n"),
                        doctest::Contains("cycle: "), Error);
-  CHECK_THROWS_WITH_AS(graph_of("stages:\n  a: {cmd: a, outs: [../x]}\n"),
-                       doctest::Contains("trove.yaml:2:22: path '../x' is outside the repository"),
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      graph_of("stages:\n  a: {cmd: a, outs: [../x]}\n"),
+      doctest::Contains("trove.yaml:2:22: path '../x' is outside the repository"), Error);
   CHECK_THROWS_WITH_AS(graph_of("stages:\n  a:\n    cmd: a\n    colour: red\n"),
                        doctest::Contains("trove.yaml:4:5: unknown key 'colour'"), Error);
   CHECK_THROWS_WITH_AS(graph_of("stages:\n  a:\n    deps: [x]\n"),
@@ -129,7 +133,8 @@ TEST_CASE("lock file round trip keeps types and sorts stages")
   CHECK(again.find("z")->params.at("params.yaml").at("name") == "1");
   CHECK(again.find("z")->params.at("params.yaml").at("lr") == 0.5);
   CHECK(again.find("z")->deps.front().nfiles == 2u);
-  core::write_file_atomic(dir / "trove.lock", "schema: '2.0'\nstages:\n  a:\n    cmd: x\n    wrong: 1\n");
+  core::write_file_atomic(dir / "trove.lock",
+                          "schema: '2.0'\nstages:\n  a:\n    cmd: x\n    wrong: 1\n");
   CHECK_THROWS_WITH_AS(LockFile::load(dir.path(), "trove.lock"),
                        doctest::Contains("trove.lock:5:5: unknown key 'wrong'"), Error);
 }

@@ -90,13 +90,15 @@ TEST_CASE("interpolation")
   scopes.push(&vars);
   CHECK(interpolate("${list}", scopes, false, "t").is_array());
   // In a command a mapping becomes --key value arguments.
-  CHECK(interpolated("run ${flags}", vars, true)
-        == "run --epochs 3 --fast --tags a 'b c'");
+  CHECK(interpolated("run ${flags}", vars, true) ==
+        "run --epochs 3 --fast --tags a 'b c'");
   CHECK(interpolated("literal \\${name}", vars) == "literal ${name}");
   CHECK_THROWS_WITH_AS(interpolated("x ${missing.key}", vars),
-                       doctest::Contains("t.yaml:1:1: could not find 'missing.key'"), Error);
+                       doctest::Contains("t.yaml:1:1: could not find 'missing.key'"),
+                       Error);
   CHECK_THROWS_WITH_AS(interpolated("x ${flags}", vars),
-                       doctest::Contains("cannot interpolate data of type 'dict'"), Error);
+                       doctest::Contains("cannot interpolate data of type 'dict'"),
+                       Error);
 }
 
 TEST_CASE("inner scopes shadow outer ones")

@@ -12,8 +12,8 @@ yaml_position(const std::string& source, const YAML::Mark& mark)
   if (mark.is_null()) {
     return source;
   }
-  return source + ":" + std::to_string(mark.line + 1) + ":"
-         + std::to_string(mark.column + 1);
+  return source + ":" + std::to_string(mark.line + 1) + ":" +
+         std::to_string(mark.column + 1);
 }
 
 YAML::Node

@@ -23,8 +23,8 @@ parse_entries(const YAML::Node& list, const std::string& source)
     throw Error(core::yaml_position(source, list.Mark()) + ": expected a list");
   }
   for (const auto& entry : list) {
-    entries.push_back(
-      track::PointerFile::parse_entry(entry, source, track::PointerFile::PathCheck::by_caller));
+    entries.push_back(track::PointerFile::parse_entry(
+        entry, source, track::PointerFile::PathCheck::by_caller));
   }
   return entries;
 }
@@ -59,8 +59,8 @@ parse_stage(const YAML::Node& node, const std::string& source)
       }
       for (const auto& file : value) {
         if (!file.second.IsMap()) {
-          throw Error(at(file.second) + ": params of '" + file.first.Scalar()
-                      + "' must be a mapping");
+          throw Error(at(file.second) + ": params of '" + file.first.Scalar() +
+                      "' must be a mapping");
         }
         auto& into = stage.params[file.first.Scalar()];
         for (const auto& param : file.second) {
@@ -75,7 +75,9 @@ parse_stage(const YAML::Node& node, const std::string& source)
 }
 
 void
-emit_entries(YAML::Emitter& out, const char* key, const std::vector<track::PointerFile>& entries)
+emit_entries(YAML::Emitter& out,
+             const char* key,
+             const std::vector<track::PointerFile>& entries)
 {
   if (entries.empty()) {
     return;
@@ -187,7 +189,8 @@ LockFile::parse(std::string_view text, const std::string& path)
   }
   try {
     if (auto schema = document["schema"]; !schema || schema.Scalar() != "2.0") {
-      throw Error(at(schema ? schema : document) + ": unsupported lock file schema (expected '2.0')");
+      throw Error(at(schema ? schema : document) +
+                  ": unsupported lock file schema (expected '2.0')");
     }
     if (auto stages = document["stages"]) {
       if (!stages.IsMap()) {
@@ -260,7 +263,8 @@ LockFiles::of(const Stage& stage)
 {
   auto it = m_locks.find(stage.file);
   if (it == m_locks.end()) {
-    it = m_locks.emplace(stage.file, LockFile::load(m_root, lock_path_of(stage.file))).first;
+    it = m_locks.emplace(stage.file, LockFile::load(m_root, lock_path_of(stage.file)))
+             .first;
   }
   return it->second;
 }

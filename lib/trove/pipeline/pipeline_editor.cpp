@@ -19,12 +19,16 @@ bool
 is_blank_or_outer_comment(const std::string& line, int indent)
 {
   auto first = line.find_first_not_of(" \t");
-  return first == std::string::npos || (line[first] == '#' && first <= std::size_t(indent));
+  return first == std::string::npos ||
+         (line[first] == '#' && first <= std::size_t(indent));
 }
 
 // Moves `end` back over the lines that belong to what follows.
 std::size_t
-trim_back(const std::vector<std::string>& lines, std::size_t begin, std::size_t end, int indent)
+trim_back(const std::vector<std::string>& lines,
+          std::size_t begin,
+          std::size_t end,
+          int indent)
 {
   while (end > begin + 1 && is_blank_or_outer_comment(lines[end - 1], indent)) {
     --end;
@@ -43,7 +47,8 @@ struct StagesBlock
 };
 
 StagesBlock
-find_stages(const std::string& text, const std::vector<std::string>& lines,
+find_stages(const std::string& text,
+            const std::vector<std::string>& lines,
             const std::string& path)
 {
   StagesBlock block;
@@ -71,16 +76,16 @@ find_stages(const std::string& text, const std::vector<std::string>& lines,
     return block;
   }
   if (!block.stages.IsMap() || block.stages.Style() == YAML::EmitterStyle::Flow) {
-    throw Error(core::yaml_position(path, block.stages.Mark())
-                + ": 'stages' must be a block mapping for trove to edit it");
+    throw Error(core::yaml_position(path, block.stages.Mark()) +
+                ": 'stages' must be a block mapping for trove to edit it");
   }
   for (const auto& item : block.stages) {
     block.entries.emplace_back(item.first, item.second);
   }
   if (!block.entries.empty()) {
     block.indent = block.entries.front().first.Mark().column;
-    block.end_line = trim_back(lines, block.entries.back().first.Mark().line, block.end_line,
-                               block.indent);
+    block.end_line = trim_back(lines, block.entries.back().first.Mark().line,
+                               block.end_line, block.indent);
   }
   return block;
 }
@@ -115,9 +120,9 @@ stage_lines(const NewStage& stage, int indent)
     }
     out << YAML::EndSeq;
   }
-  for (auto [kind, key] : {std::pair{Output::Kind::out, "outs"},
-                           std::pair{Output::Kind::metric, "metrics"},
-                           std::pair{Output::Kind::plot, "plots"}}) {
+  for (auto [kind, key] :
+       {std::pair{Output::Kind::out, "outs"}, std::pair{Output::Kind::metric, "metrics"},
+        std::pair{Output::Kind::plot, "plots"}}) {
     bool any = false;
     for (const auto& output : stage.outs) {
       if (output.kind != kind) {
@@ -157,7 +162,9 @@ stage_lines(const NewStage& stage, int indent)
 
 // Parses and checks the edited text, then replaces the file atomically.
 void
-save_checked(const fs::path& root, const std::string& path, const std::vector<std::string>& lines)
+save_checked(const fs::path& root,
+             const std::string& path,
+             const std::vector<std::string>& lines)
 {
   std::string text = core::join_lines(lines);
   Graph check(parse_pipeline_file(root, path, text).stages);
@@ -174,11 +181,14 @@ read_if_exists(const fs::path& file)
 } // namespace
 
 void
-add_stage(const fs::path& root, const std::string& path, const NewStage& stage, bool replace)
+add_stage(const fs::path& root,
+          const std::string& path,
+          const NewStage& stage,
+          bool replace)
 {
   if (stage.name.empty() || stage.name.find_first_of(":/\\@") != std::string::npos) {
-    throw Error("invalid stage name '" + stage.name
-                + "' (it may not contain ':', '/', '\\' or '@')");
+    throw Error("invalid stage name '" + stage.name +
+                "' (it may not contain ':', '/', '\\' or '@')");
   }
   std::string text = read_if_exists(root / path);
   auto lines = core::split_lines(text);
@@ -189,14 +199,14 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
       continue;
     }
     if (!replace) {
-      throw Error("stage '" + stage.name + "' already exists in '" + path
-                  + "' (use -f to replace it)");
+      throw Error("stage '" + stage.name + "' already exists in '" + path +
+                  "' (use -f to replace it)");
     }
     at = block.entries[i].first.Mark().line;
-    std::size_t end = i + 1 < block.entries.size()
-                        ? trim_back(lines, at, block.entries[i + 1].first.Mark().line,
-                                    block.indent)
-                        : block.end_line;
+    std::size_t end =
+        i + 1 < block.entries.size()
+            ? trim_back(lines, at, block.entries[i + 1].first.Mark().line, block.indent)
+            : block.end_line;
     lines.erase(lines.begin() + long(at), lines.begin() + long(end));
     break;
   }
@@ -213,7 +223,10 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
 }
 
 void
-set_frozen(const fs::path& root, const std::string& path, const std::string& name, bool frozen)
+set_frozen(const fs::path& root,
+           const std::string& path,
+           const std::string& name,
+           bool frozen)
 {
   std::string text = read_if_exists(root / path);
   auto lines = core::split_lines(text);
@@ -225,13 +238,14 @@ set_frozen(const fs::path& root, const std::string& path, const std::string& nam
       continue;
     }
     if (at != std::string::npos) {
-      throw Error("'" + name + "' is generated by foreach or matrix; freeze or unfreeze '"
-                  + base + "' to change all of its stages");
+      throw Error("'" + name +
+                  "' is generated by foreach or matrix; freeze or unfreeze '" + base +
+                  "' to change all of its stages");
     }
     YAML::Node body = definition["do"] ? definition["do"] : definition;
     if (!body.IsMap() || body.Style() == YAML::EmitterStyle::Flow) {
-      throw Error(core::yaml_position(path, body.Mark())
-                  + ": the stage must be a block mapping for trove to edit it");
+      throw Error(core::yaml_position(path, body.Mark()) +
+                  ": the stage must be a block mapping for trove to edit it");
     }
     std::size_t line = body.Mark().line;
     std::string indent(std::size_t(body.Mark().column), ' ');

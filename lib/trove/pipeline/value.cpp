@@ -62,8 +62,9 @@ python_float(double value)
     return value < 0 ? "-inf" : "inf";
   }
   char buffer[64];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, value,
-                           std::chars_format::scientific).ptr;
+  auto end =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific)
+          .ptr;
   std::string scientific(buffer, end); // d.ddde[+-]XX
   auto e = scientific.find('e');
   int exponent = std::stoi(scientific.substr(e + 1));
@@ -139,7 +140,8 @@ scalar_value(const YAML::Node& node)
   if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
     return nullptr;
   }
-  if (text.empty() || std::string_view("0123456789+-.").find(text[0]) == std::string_view::npos) {
+  if (text.empty() ||
+      std::string_view("0123456789+-.").find(text[0]) == std::string_view::npos) {
     return text;
   }
   if (matches(text, k_int)) {
@@ -205,8 +207,8 @@ parse_value(const std::string& text, const std::string& source)
     }
   }
   if (extension != ".yaml" && extension != ".yml") {
-    throw Error(source + ": unsupported file type '" + extension
-                + "' (YAML and JSON are read)");
+    throw Error(source + ": unsupported file type '" + extension +
+                "' (YAML and JSON are read)");
   }
   auto root = core::parse_yaml(text, source);
   try {
@@ -245,8 +247,8 @@ select(const Value& root, const std::string& path)
         return nullptr;
       }
       current = &*it;
-    } else if (current->is_array() && !part.empty()
-               && part.find_first_not_of("0123456789") == std::string::npos) {
+    } else if (current->is_array() && !part.empty() &&
+               part.find_first_not_of("0123456789") == std::string::npos) {
       std::size_t index = std::stoul(part);
       if (index >= current->size()) {
         return nullptr;
