@@ -58,4 +58,23 @@ TEST_CASE("hostile paths are refused")
   }
 }
 
+TEST_CASE("a key given twice is an error, not the last one winning")
+{
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  path: b\n  hash: " + k_id + "\n",
+                         "p.trove"),
+      "p.trove:3:3: duplicate key 'path' (first at line 2)", Error);
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  hash: " + k_id + "\nouts: []\n", "p.trove"),
+      doctest::Contains("p.trove:4:1: duplicate key 'outs'"), Error);
+}
+
+TEST_CASE("deep nesting is refused before it is walked")
+{
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs: " + std::string(100000, '[') + std::string(100000, ']'),
+                         "p.trove"),
+      doctest::Contains("nested too deeply (more than 256 levels)"), Error);
+}
+
 TEST_SUITE_END();
