@@ -138,3 +138,72 @@ TEST_CASE("lock file round trip keeps types and sorts stages")
   CHECK_THROWS_WITH_AS(LockFile::load(dir.path(), "trove.lock"),
                        doctest::Contains("trove.lock:5:5: unknown key 'wrong'"), Error);
 }
+
+TEST_CASE("outputs and wdirs never name the root, .git or .trove")
+{
+  ScratchDir dir;
+  auto refused = [&](const std::string& text, const std::string& message) {
+    CAPTURE(text);
+    CHECK_THROWS_WITH_AS(stages_of(text, dir), doctest::Contains(message.c_str()), Error);
+  };
+  refused("stages:\n  a: {cmd: a, outs: [.git/x]}\n",
+          "trove.yaml:2:22: stage 'a' cannot write output '.git/x': it is inside .git or "
+          ".trove");
+  refused(
+      "stages:\n  a: {cmd: a, outs: [.]}\n",
+      "trove.yaml:2:22: stage 'a' cannot write output '.': it is the repository root");
+  refused("stages:\n  a: {cmd: a, outs: [d/..]}\n", "it is the repository root");
+  refused("stages:\n  a: {cmd: a, metrics: [{.Trove/m.json: {cache: false}}]}\n",
+          "cannot write output '.Trove/m.json': it is inside .git or .trove");
+  refused("stages:\n  a: {cmd: a, plots: [x/../.git/p.csv]}\n", "inside .git or .trove");
+  refused("vars:\n  - d: .git\nstages:\n  a: {cmd: a, outs: ['${d}/hooks']}\n",
+          "trove.yaml:4:22: stage 'a' cannot write output '.git/hooks'");
+  refused(
+      "stages:\n  a:\n    foreach: [x, .trove]\n    do: {cmd: a, outs: ['${item}/o']}\n",
+      "stage 'a@.trove' cannot write output '.trove/o'");
+  refused("stages:\n  a: {cmd: a, wdir: .git, outs: [x]}\n",
+          "trove.yaml:2:21: stage 'a' cannot run in wdir '.git': it is inside .git or "
+          ".trove");
+  // Deps are only read: .git/HEAD is fine, outside the repository is not.
+  CHECK(stages_of("stages:\n  a: {cmd: a, deps: [.git/HEAD]}\n", dir).front().deps ==
+        std::vector<std::string>{".git/HEAD"});
+  refused("stages:\n  a: {cmd: a, deps: [../x]}\n", "is outside the repository");
+  refused("metrics: [../m.json]\n",
+          "trove.yaml:1:11: path '../m.json' is outside the repository");
+  refused("params:\n  - sub/../../p.yaml\n", "trove.yaml:2:5: path");
+  // A wdir may be a subdirectory, with outputs climbing out of it.
+  auto stages = stages_of("stages:\n  a: {cmd: a, wdir: sub, outs: [../x]}\n", dir);
+  CHECK(stages.front().path_from_root("../x") == "x");
+}
+
+TEST_CASE("a lock's outputs never name .git or .trove")
+{
+  const std::string entry =
+      "\n      hash: sha256:" + std::string(64, 'a') + "\n      size: 1\n";
+  auto lock_with = [&](const std::string& path) {
+    return LockFile::parse(
+        "schema: '2.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - path: " + path +
+            entry,
+        "trove.lock");
+  };
+  for (const char* path : {".git/hooks/pre-commit", ".trove/config", "../.git/x",
+                           "/tmp/x", "a/../../x", "./.TROVE/x"}) {
+    CAPTURE(path);
+    CHECK_THROWS_WITH_AS(lock_with(path),
+                         doctest::Contains(("trove.lock:6:13: output '" +
+                                            std::string(path) + "' cannot be written: ")
+                                               .c_str()),
+                         Error);
+  }
+  // Relative to the stage's wdir: they may climb out of it.
+  for (const char* path : {"model.bin", "../model.bin", "../../a/b", ".", "..", "./x"}) {
+    CAPTURE(path);
+    CHECK(lock_with(path).find("s")->outs.front().out_path == path);
+  }
+  // Deps are only read.
+  CHECK_NOTHROW(
+      LockFile::parse("schema: '2.0'\nstages:\n  s:\n    cmd: x\n    deps:\n    - path: "
+                      ".git/HEAD" +
+                          entry,
+                      "trove.lock"));
+}

@@ -1,5 +1,6 @@
 #include <trove/pipeline/pipeline_file.hpp>
 
+#include <trove/core/data_path.hpp>
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
 #include <trove/core/text.hpp>
@@ -381,6 +382,7 @@ private:
       stage.wdir =
           inside_root(fs::path(m_dir) / text(resolve(wdir, scopes, false), wdir, "wdir"),
                       where(wdir));
+      check_wdir(stage, wdir);
     }
     if (auto vars = body["vars"]) {
       load_vars(vars, stage.wdir, stage_vars);
@@ -426,13 +428,41 @@ private:
     m_file.stages.push_back(std::move(stage));
   }
 
-  void
+  // Deps and params files are only read, so they may name anything in the
+  // work tree, .git included (a stage may depend on .git/HEAD); they may
+  // not leave it. Returns the path relative to the root.
+  std::string
   check_path(const Stage& stage, const std::string& path, const YAML::Node& node) const
   {
     if (path.empty()) {
       throw Error(where(node) + ": empty path in stage '" + stage.name + "'");
     }
-    inside_root(fs::path(stage.wdir) / path, where(node));
+    return inside_root(fs::path(stage.wdir) / path, where(node));
+  }
+
+  // Outputs are written, checked out and removed before a run, so they must
+  // name data: not the root, nothing in .git or .trove (a committed
+  // trove.yaml must not make repro write git hooks or trove's config).
+  void
+  check_output(const Stage& stage, const std::string& path, const YAML::Node& node) const
+  {
+    if (auto problem = core::data_path_problem(check_path(stage, path, node))) {
+      throw Error(where(node) + ": stage '" + stage.name + "' cannot write output '" +
+                  path + "': " + *problem);
+    }
+  }
+
+  // A stage runs in its wdir and writes its outputs there.
+  void
+  check_wdir(const Stage& stage, const YAML::Node& node) const
+  {
+    if (stage.wdir.empty()) {
+      return;
+    }
+    if (auto problem = core::data_path_problem(stage.wdir)) {
+      throw Error(where(node) + ": stage '" + stage.name + "' cannot run in wdir '" +
+                  stage.wdir + "': " + *problem);
+    }
   }
 
   // params: keys of params.yaml, or `file: [keys]` (null or empty: all).
@@ -515,11 +545,13 @@ private:
       } else {
         out.path = text(entry, entry_node, "an output");
       }
-      check_path(stage, out.path, entry_node);
+      check_output(stage, out.path, entry_node);
       stage.outs.push_back(std::move(out));
     }
   }
 
+  // Top-level metrics and params files are only read, but never from
+  // outside the work tree (`trove report` would publish what they hold).
   std::vector<std::string>
   top_level_files(const YAML::Node& node) const
   {
@@ -527,12 +559,16 @@ private:
     if (!node || !node.IsSequence()) {
       return files;
     }
+    auto add = [&](const YAML::Node& name) {
+      inside_root(fs::path(m_dir) / name.Scalar(), where(name));
+      files.push_back(name.Scalar());
+    };
     for (const auto& item : node) {
       if (item.IsScalar()) {
-        files.push_back(item.Scalar());
+        add(item);
       } else if (item.IsMap()) {
         for (const auto& [key, value] : map_entries(item)) {
-          files.push_back(key.Scalar());
+          add(key);
         }
       }
     }
