@@ -176,6 +176,43 @@ TEST_CASE("outputs and wdirs never name the root, .git or .trove")
   CHECK(stages.front().path_from_root("../x") == "x");
 }
 
+TEST_CASE("foreach and matrix are counted before they expand")
+{
+  ScratchDir dir;
+  std::string matrix = "stages:\n  s:\n    matrix:\n";
+  for (char key : std::string("abcdefgh")) {
+    matrix += std::string("      ") + key + ": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  }
+  matrix += "    cmd: echo\n";
+  CHECK_THROWS_WITH_AS(
+      stages_of(matrix, dir),
+      "trove.yaml:4:7: stage 's' would generate 100000000 stages (at most "
+      "10000 from one foreach or matrix)",
+      Error);
+  std::string huge = "stages:\n  s:\n    matrix:\n";
+  for (int key = 0; key < 30; ++key) {
+    huge += "      k" + std::to_string(key) + ": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  }
+  huge += "    cmd: echo\n";
+  CHECK_THROWS_WITH_AS(stages_of(huge, dir),
+                       doctest::Contains("would generate more than"), Error);
+  std::string list;
+  for (int i = 0; i < 10001; ++i) {
+    list += (i ? ", " : "") + std::to_string(i);
+  }
+  CHECK_THROWS_WITH_AS(
+      stages_of("stages:\n  s:\n    foreach: [" + list + "]\n    do: {cmd: echo}\n", dir),
+      doctest::Contains("trove.yaml:3:14: stage 's' would generate 10001 stages"), Error);
+  auto limit = list.substr(0, list.rfind(','));
+  CHECK(
+      stages_of("stages:\n  s:\n    foreach: [" + limit + "]\n    do: {cmd: echo}\n", dir)
+          .size() == 10000);
+  CHECK_NOTHROW(check_stage_count(k_max_stages, "x"));
+  CHECK_THROWS_WITH_AS(check_stage_count(k_max_stages + 1, "x"),
+                       "x: the pipelines would have 100001 stages (at most 100000)",
+                       Error);
+}
+
 TEST_CASE("a lock's outputs never name .git or .trove")
 {
   const std::string entry =

@@ -72,12 +72,17 @@ Version::pipelines()
     found = m_finder ? m_finder->in(*m_revision.commit)
                      : pipeline_finder(m_repo.require_git()).in(*m_revision.commit);
   }
-  m_pipelines.emplace();
+  // Kept only once all are read, so that a second call throws again.
+  std::vector<pipeline::PipelineFile> files;
+  std::size_t stages = 0;
   for (const auto& file : found) {
     bool main = file.path == track::k_pipeline_file_name;
-    m_pipelines->push_back(
+    files.push_back(
         pipeline::parse_pipeline_file(*m_files, file.path, file.content, main));
+    stages += files.back().stages.size();
+    pipeline::check_stage_count(stages, file.path);
   }
+  m_pipelines = std::move(files);
   return *m_pipelines;
 }
 

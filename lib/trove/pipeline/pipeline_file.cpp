@@ -9,6 +9,7 @@
 #include <trove/scm/file_source.hpp>
 #include <trove/track/workspace.hpp>
 
+#include <cstdint>
 #include <set>
 
 namespace trove::pipeline {
@@ -209,6 +210,9 @@ private:
       }
     }
     Value items = resolve(foreach, m_scopes, false);
+    if (items.is_object() || items.is_array()) {
+      check_generated(name, items.size(), foreach);
+    }
     if (items.is_object()) {
       for (const auto& [key, value] : items.items()) {
         add_stage(name + "@" + key, body, definition,
@@ -251,6 +255,13 @@ private:
       }
       axes.emplace_back(key.Scalar(), std::move(values));
     }
+    std::size_t count = 1;
+    for (const auto& [key, values] : axes) {
+      if (__builtin_mul_overflow(count, values.size(), &count)) {
+        count = SIZE_MAX; // still far above the limit
+      }
+    }
+    check_generated(name, count, matrix);
     std::vector<std::size_t> index(axes.size(), 0);
     while (true) {
       Value item = Value::object();
@@ -272,6 +283,24 @@ private:
         return;
       }
     }
+  }
+
+  // Refuses, before expanding, a foreach or matrix that would generate
+  // more stages than a pipeline can reasonably hold.
+  void
+  check_generated(const std::string& name,
+                  std::size_t count,
+                  const YAML::Node& node) const
+  {
+    auto shown = [](std::size_t n) {
+      return n == SIZE_MAX ? "more than " + std::to_string(n) : std::to_string(n);
+    };
+    if (count > k_max_generated_stages) {
+      throw Error(where(node) + ": stage '" + name + "' would generate " + shown(count) +
+                  " stages (at most " + std::to_string(k_max_generated_stages) +
+                  " from one foreach or matrix)");
+    }
+    check_stage_count(m_file.stages.size() + count, where(node));
   }
 
   // Resolves ${...} in every string of a node.
@@ -359,6 +388,7 @@ private:
     if (!m_names.insert(name).second) {
       throw Error(where(body) + ": stage '" + name + "' is defined twice");
     }
+    check_stage_count(m_file.stages.size() + 1, where(definition));
     Scopes scopes = m_scopes;
     Value stage_vars = Value::object();
     if (!item.is_null()) {
@@ -621,6 +651,15 @@ parse_pipeline_file(const scm::FileSource& files,
                     bool main)
 {
   return Loader(files, path, main).load(text);
+}
+
+void
+check_stage_count(std::size_t count, const std::string& where)
+{
+  if (count > k_max_stages) {
+    throw Error(where + ": the pipelines would have " + std::to_string(count) +
+                " stages (at most " + std::to_string(k_max_stages) + ")");
+  }
 }
 
 std::string

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -91,6 +92,15 @@ PipelineFile parse_pipeline_file(const scm::FileSource& files,
                                  const std::string& path,
                                  const std::string& text,
                                  bool main);
+
+// Limits on the stages templates generate, checked before expanding them:
+// a few lines of matrix can otherwise ask for billions of stages.
+inline constexpr std::size_t k_max_generated_stages = 10'000; // one foreach or matrix
+inline constexpr std::size_t k_max_stages = 100'000; // every pipeline file together
+
+// Throws "WHERE: the pipelines would have COUNT stages (at most ...)" when
+// `count` is above k_max_stages.
+void check_stage_count(std::size_t count, const std::string& where);
 
 // "trove.lock" for "trove.yaml"; for any other file (dvc.yaml) the name with
 // ".trove.lock" in place of ".yaml", so DVC's own dvc.lock is never touched.
