@@ -126,6 +126,16 @@ deps_stay_inside() {
     printf 'params: [../../secret.json]\n' >trove.yaml
     expect_fail 1 trove params diff
     expect_error_at trove.yaml "outside the repository"
+    # Nor plots (whose definitions the plots commands read).
+    echo '[{"x": 1, "y": 42}]' >../secret.json
+    local plots
+    for plots in '[../secret.json]' '[{p: {y: {../secret.json: y}}}]' '[{sub/../../secret.json: {x: x}}]'; do
+        printf 'plots: %s\n' "$plots" >trove.yaml
+        expect_fail 1 trove plots show -o out
+        expect_output_contains "trove: error: trove.yaml: path '"
+        expect_output_contains "secret.json' is outside the repository"
+        expect_false test -e out
+    done
 }
 
 lock_outputs_inside_git_or_trove() {

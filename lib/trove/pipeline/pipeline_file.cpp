@@ -627,7 +627,9 @@ Stage::path_from_root(const std::string& written) const
 std::string
 PipelineFile::path_from_root(const std::string& written) const
 {
-  return (fs::path(path).parent_path() / written).lexically_normal().generic_string();
+  // Plot files too, which the loader does not see one by one: none may be
+  // read from outside the work tree (report would publish it).
+  return inside_root(fs::path(path).parent_path() / written, path);
 }
 
 PipelineFile

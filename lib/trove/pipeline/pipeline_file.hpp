@@ -72,7 +72,8 @@ struct PipelineFile
   std::vector<std::string> params;
   YAML::Node plots;
 
-  // A path written at the top level of this file, relative to the root.
+  // A path written at the top level of this file, relative to the root; one
+  // outside the repository is an error naming this file.
   std::string path_from_root(const std::string& written) const;
 };
 
