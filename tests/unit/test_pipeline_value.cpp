@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
+
 using namespace trove;
 using namespace trove::pipeline;
 
@@ -90,13 +92,15 @@ TEST_CASE("interpolation")
   scopes.push(&vars);
   CHECK(interpolate("${list}", scopes, false, "t").is_array());
   // In a command a mapping becomes --key value arguments.
-  CHECK(interpolated("run ${flags}", vars, true)
-        == "run --epochs 3 --fast --tags a 'b c'");
+  CHECK(interpolated("run ${flags}", vars, true) ==
+        "run --epochs 3 --fast --tags a 'b c'");
   CHECK(interpolated("literal \\${name}", vars) == "literal ${name}");
   CHECK_THROWS_WITH_AS(interpolated("x ${missing.key}", vars),
-                       doctest::Contains("t.yaml:1:1: could not find 'missing.key'"), Error);
+                       doctest::Contains("t.yaml:1:1: could not find 'missing.key'"),
+                       Error);
   CHECK_THROWS_WITH_AS(interpolated("x ${flags}", vars),
-                       doctest::Contains("cannot interpolate data of type 'dict'"), Error);
+                       doctest::Contains("cannot interpolate data of type 'dict'"),
+                       Error);
 }
 
 TEST_CASE("inner scopes shadow outer ones")
@@ -123,3 +127,42 @@ TEST_CASE("emitted values read back with the same type")
     CHECK(yaml(out.c_str())["v"] == value);
   }
 }
+
+TEST_CASE("JSON nesting is limited before anything walks the value")
+{
+  auto nested = [](int levels) {
+    return std::string(std::size_t(levels), '[') + std::string(std::size_t(levels), ']');
+  };
+  CHECK(parse_value(nested(core::k_max_nesting), "m.json").is_array());
+  CHECK_THROWS_WITH_AS(parse_value(nested(core::k_max_nesting + 1), "m.json"),
+                       "m.json: nested too deeply (more than 256 levels)", Error);
+  CHECK_THROWS_WITH_AS(parse_value(nested(1000000), "m.json"),
+                       "m.json: nested too deeply (more than 256 levels)", Error);
+  CHECK_THROWS_WITH_AS(
+      parse_value("{\"a\": " + std::string(300, '[') + "1" + std::string(300, ']') + "}",
+                  "m.json"),
+      doctest::Contains("nested too deeply"), Error);
+}
+
+TEST_CASE("numbers JSON cannot hold are refused with the file's name")
+{
+  CHECK_THROWS_WITH_AS(
+      parse_value("{\"loss\": 1e999}", "m.json"),
+      "m.json: number overflow parsing '1e999' (out of the range of a number)", Error);
+  CHECK_THROWS_WITH_AS(parse_value("{\"loss\": NaN}", "m.json"),
+                       doctest::Contains("m.json: not valid JSON: parse error at line 1, column 10"), Error);
+}
+
+TEST_CASE("YAML numbers out of range read as Python reads them")
+{
+  auto v = yaml("big: 1e999\nsmall: -1e999\ntiny: 1e-999\nhex: 0x1ffffffffffffffff\n"
+                "oct: 0o7777777777777777777777\n");
+  CHECK(std::isinf(v["big"].get<double>()));
+  CHECK(v["small"].get<double>() < 0);
+  CHECK(v["tiny"].get<double>() == 0.0);
+  CHECK(v["hex"].get<double>() == doctest::Approx(36893488147419103231.0));
+  CHECK(v["oct"].is_number_float());
+  CHECK(yaml("h: 0xff\n")["h"] == 255);
+}
+
+TEST_SUITE_END();

@@ -33,12 +33,17 @@ TEST_CASE("errors name file:line:column")
 {
   CHECK_THROWS_WITH_AS(PointerFile::parse("outs: [path: x\n", "p.trove"),
                        doctest::Contains("p.trove:"), Error);
-  CHECK_THROWS_WITH_AS(PointerFile::parse("outs:\n- path: a\n  hash: sha256:12\n", "p.trove"),
-                       doctest::Contains("p.trove:3:9: malformed hash"), Error);
-  CHECK_THROWS_WITH_AS(PointerFile::parse("outs:\n- path: a\n  hash: " + k_id + "\n  colour: red\n", "p.trove"),
-                       doctest::Contains("p.trove:4:3: unknown key 'colour'"), Error);
-  CHECK_THROWS_WITH_AS(PointerFile::parse("outs:\n- path: a\n  hash: " + k_id + "\n  size: -3\n", "p.trove"),
-                       doctest::Contains("p.trove:4:9"), Error);
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  hash: sha256:12\n", "p.trove"),
+      doctest::Contains("p.trove:3:9: malformed hash"), Error);
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  hash: " + k_id + "\n  colour: red\n",
+                         "p.trove"),
+      doctest::Contains("p.trove:4:3: unknown key 'colour'"), Error);
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  hash: " + k_id + "\n  size: -3\n",
+                         "p.trove"),
+      doctest::Contains("p.trove:4:9"), Error);
   CHECK_THROWS_WITH_AS(PointerFile::parse("outs:\n- path: [a]\n", "p.trove"),
                        doctest::Contains("p.trove:2:9"), Error);
 }
@@ -46,11 +51,30 @@ TEST_CASE("errors name file:line:column")
 TEST_CASE("hostile paths are refused")
 {
   for (const char* path : {"../outside", "/etc/passwd", "a/../../b"}) {
-    CHECK_THROWS_WITH_AS(
-      PointerFile::parse(std::string("outs:\n- path: ") + path + "\n  hash: " + k_id + "\n",
-                         "p.trove"),
-      doctest::Contains("unsafe path"), Error);
+    CHECK_THROWS_WITH_AS(PointerFile::parse(std::string("outs:\n- path: ") + path +
+                                                "\n  hash: " + k_id + "\n",
+                                            "p.trove"),
+                         doctest::Contains("unsafe path"), Error);
   }
+}
+
+TEST_CASE("a key given twice is an error, not the last one winning")
+{
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  path: b\n  hash: " + k_id + "\n",
+                         "p.trove"),
+      "p.trove:3:3: duplicate key 'path' (first at line 2)", Error);
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs:\n- path: a\n  hash: " + k_id + "\nouts: []\n", "p.trove"),
+      doctest::Contains("p.trove:4:1: duplicate key 'outs'"), Error);
+}
+
+TEST_CASE("deep nesting is refused before it is walked")
+{
+  CHECK_THROWS_WITH_AS(
+      PointerFile::parse("outs: " + std::string(100000, '[') + std::string(100000, ']'),
+                         "p.trove"),
+      doctest::Contains("nested too deeply (more than 256 levels)"), Error);
 }
 
 TEST_SUITE_END();

@@ -16,7 +16,11 @@ namespace {
 class NoFiles final : public scm::FileSource
 {
 public:
-  std::optional<std::string> read(const std::string&) const override { return std::nullopt; }
+  std::optional<std::string>
+  read(const std::string&) const override
+  {
+    return std::nullopt;
+  }
 };
 
 std::unique_ptr<scm::FileSource>
@@ -45,10 +49,11 @@ pipeline_finder(const scm::GitRepo& git)
   return {git, is_pipeline};
 }
 
-Version::Version(const track::Repository& repo, Revision revision,
+Version::Version(const track::Repository& repo,
+                 Revision revision,
                  scm::GitRepo::FileFinder* finder)
-  : m_repo(repo), m_revision(std::move(revision)), m_files(files_of(repo, m_revision)),
-    m_finder(finder)
+    : m_repo(repo), m_revision(std::move(revision)), m_files(files_of(repo, m_revision)),
+      m_finder(finder)
 {
 }
 
@@ -67,11 +72,17 @@ Version::pipelines()
     found = m_finder ? m_finder->in(*m_revision.commit)
                      : pipeline_finder(m_repo.require_git()).in(*m_revision.commit);
   }
-  m_pipelines.emplace();
+  // Kept only once all are read, so that a second call throws again.
+  std::vector<pipeline::PipelineFile> files;
+  std::size_t stages = 0;
   for (const auto& file : found) {
     bool main = file.path == track::k_pipeline_file_name;
-    m_pipelines->push_back(pipeline::parse_pipeline_file(*m_files, file.path, file.content, main));
+    files.push_back(
+        pipeline::parse_pipeline_file(*m_files, file.path, file.content, main));
+    stages += files.back().stages.size();
+    pipeline::check_stage_count(stages, file.path);
   }
+  m_pipelines = std::move(files);
   return *m_pipelines;
 }
 
@@ -140,8 +151,8 @@ Version::read_cached_output(const std::string& path)
           return std::nullopt;
         }
         if (!m_repo.store().contains(entry->id)) {
-          throw Error(path + ": " + entry->id.to_string() + " (recorded in " + lock_path
-                      + ") is not in the cache");
+          throw Error(path + ": " + entry->id.to_string() + " (recorded in " + lock_path +
+                      ") is not in the cache");
         }
         return m_repo.store().read_verified(entry->id);
       }
@@ -192,7 +203,8 @@ read_revision(Version& version, FileKind kind, const std::vector<std::string>& t
   try {
     auto paths = targets;
     if (paths.empty()) {
-      paths = kind == FileKind::metrics ? version.metrics_files() : version.params_files();
+      paths =
+          kind == FileKind::metrics ? version.metrics_files() : version.params_files();
     }
     result.files = read_values(version, paths);
   } catch (const Error& e) {

@@ -1,5 +1,6 @@
 #include <trove/pipeline/lock_file.hpp>
 
+#include <trove/core/data_path.hpp>
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
 #include <trove/core/yaml_error.hpp>
@@ -12,8 +13,42 @@ namespace trove::pipeline {
 
 namespace {
 
+// A lock is a file a hostile repository can commit. repro only writes the
+// outputs its stages declare (the pipeline loader checks those, with the
+// wdir), but a lock's outputs are refused here too, before anything uses
+// them: paths are relative to the stage's wdir, so they may start by
+// climbing out of it ("../model.bin"); the rest must name data.
+void
+check_output_path(const YAML::Node& entry,
+                  const std::string& path,
+                  const std::string& source)
+{
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    auto slash = rest.find('/');
+    auto first = rest.substr(0, slash);
+    if (first != "." && first != "..") {
+      break;
+    }
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  if (rest.empty()) {
+    return;
+  }
+  if (auto problem = core::data_path_problem(rest)) {
+    throw Error(core::yaml_position(source, entry["path"].Mark()) + ": output '" + path +
+                "' cannot be written: " + *problem);
+  }
+}
+
+enum class EntryKind
+{
+  dep,
+  out
+};
+
 std::vector<track::PointerFile>
-parse_entries(const YAML::Node& list, const std::string& source)
+parse_entries(const YAML::Node& list, const std::string& source, EntryKind kind)
 {
   std::vector<track::PointerFile> entries;
   if (!list) {
@@ -23,8 +58,11 @@ parse_entries(const YAML::Node& list, const std::string& source)
     throw Error(core::yaml_position(source, list.Mark()) + ": expected a list");
   }
   for (const auto& entry : list) {
-    entries.push_back(
-      track::PointerFile::parse_entry(entry, source, track::PointerFile::PathCheck::by_caller));
+    entries.push_back(track::PointerFile::parse_entry(
+        entry, source, track::PointerFile::PathCheck::by_caller));
+    if (kind == EntryKind::out) {
+      check_output_path(entry, entries.back().out_path, source);
+    }
   }
   return entries;
 }
@@ -50,17 +88,17 @@ parse_stage(const YAML::Node& node, const std::string& source)
         stage.cmd.push_back(value.Scalar());
       }
     } else if (key == "deps") {
-      stage.deps = parse_entries(value, source);
+      stage.deps = parse_entries(value, source, EntryKind::dep);
     } else if (key == "outs") {
-      stage.outs = parse_entries(value, source);
+      stage.outs = parse_entries(value, source, EntryKind::out);
     } else if (key == "params") {
       if (!value.IsMap()) {
         throw Error(at(value) + ": 'params' must map files to values");
       }
       for (const auto& file : value) {
         if (!file.second.IsMap()) {
-          throw Error(at(file.second) + ": params of '" + file.first.Scalar()
-                      + "' must be a mapping");
+          throw Error(at(file.second) + ": params of '" + file.first.Scalar() +
+                      "' must be a mapping");
         }
         auto& into = stage.params[file.first.Scalar()];
         for (const auto& param : file.second) {
@@ -75,7 +113,9 @@ parse_stage(const YAML::Node& node, const std::string& source)
 }
 
 void
-emit_entries(YAML::Emitter& out, const char* key, const std::vector<track::PointerFile>& entries)
+emit_entries(YAML::Emitter& out,
+             const char* key,
+             const std::vector<track::PointerFile>& entries)
 {
   if (entries.empty()) {
     return;
@@ -187,7 +227,8 @@ LockFile::parse(std::string_view text, const std::string& path)
   }
   try {
     if (auto schema = document["schema"]; !schema || schema.Scalar() != "2.0") {
-      throw Error(at(schema ? schema : document) + ": unsupported lock file schema (expected '2.0')");
+      throw Error(at(schema ? schema : document) +
+                  ": unsupported lock file schema (expected '2.0')");
     }
     if (auto stages = document["stages"]) {
       if (!stages.IsMap()) {
@@ -260,7 +301,8 @@ LockFiles::of(const Stage& stage)
 {
   auto it = m_locks.find(stage.file);
   if (it == m_locks.end()) {
-    it = m_locks.emplace(stage.file, LockFile::load(m_root, lock_path_of(stage.file))).first;
+    it = m_locks.emplace(stage.file, LockFile::load(m_root, lock_path_of(stage.file)))
+             .first;
   }
   return it->second;
 }

@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
+
 namespace trove::pipeline {
 
 namespace {
@@ -19,12 +21,16 @@ bool
 is_blank_or_outer_comment(const std::string& line, int indent)
 {
   auto first = line.find_first_not_of(" \t");
-  return first == std::string::npos || (line[first] == '#' && first <= std::size_t(indent));
+  return first == std::string::npos ||
+         (line[first] == '#' && first <= std::size_t(indent));
 }
 
 // Moves `end` back over the lines that belong to what follows.
 std::size_t
-trim_back(const std::vector<std::string>& lines, std::size_t begin, std::size_t end, int indent)
+trim_back(const std::vector<std::string>& lines,
+          std::size_t begin,
+          std::size_t end,
+          int indent)
 {
   while (end > begin + 1 && is_blank_or_outer_comment(lines[end - 1], indent)) {
     --end;
@@ -43,7 +49,8 @@ struct StagesBlock
 };
 
 StagesBlock
-find_stages(const std::string& text, const std::vector<std::string>& lines,
+find_stages(const std::string& text,
+            const std::vector<std::string>& lines,
             const std::string& path)
 {
   StagesBlock block;
@@ -71,16 +78,16 @@ find_stages(const std::string& text, const std::vector<std::string>& lines,
     return block;
   }
   if (!block.stages.IsMap() || block.stages.Style() == YAML::EmitterStyle::Flow) {
-    throw Error(core::yaml_position(path, block.stages.Mark())
-                + ": 'stages' must be a block mapping for trove to edit it");
+    throw Error(core::yaml_position(path, block.stages.Mark()) +
+                ": 'stages' must be a block mapping for trove to edit it");
   }
   for (const auto& item : block.stages) {
     block.entries.emplace_back(item.first, item.second);
   }
   if (!block.entries.empty()) {
     block.indent = block.entries.front().first.Mark().column;
-    block.end_line = trim_back(lines, block.entries.back().first.Mark().line, block.end_line,
-                               block.indent);
+    block.end_line = trim_back(lines, block.entries.back().first.Mark().line,
+                               block.end_line, block.indent);
   }
   return block;
 }
@@ -115,9 +122,9 @@ stage_lines(const NewStage& stage, int indent)
     }
     out << YAML::EndSeq;
   }
-  for (auto [kind, key] : {std::pair{Output::Kind::out, "outs"},
-                           std::pair{Output::Kind::metric, "metrics"},
-                           std::pair{Output::Kind::plot, "plots"}}) {
+  for (auto [kind, key] :
+       {std::pair{Output::Kind::out, "outs"}, std::pair{Output::Kind::metric, "metrics"},
+        std::pair{Output::Kind::plot, "plots"}}) {
     bool any = false;
     for (const auto& output : stage.outs) {
       if (output.kind != kind) {
@@ -157,7 +164,9 @@ stage_lines(const NewStage& stage, int indent)
 
 // Parses and checks the edited text, then replaces the file atomically.
 void
-save_checked(const fs::path& root, const std::string& path, const std::vector<std::string>& lines)
+save_checked(const fs::path& root,
+             const std::string& path,
+             const std::vector<std::string>& lines)
 {
   std::string text = core::join_lines(lines);
   Graph check(parse_pipeline_file(root, path, text).stages);
@@ -171,14 +180,138 @@ read_if_exists(const fs::path& file)
   return fs::exists(file, ec) ? core::read_file(file) : std::string();
 }
 
+// The mapping that holds a stage's keys (its definition, or foreach's
+// `do`) and the key it is written under.
+std::pair<YAML::Node, YAML::Node>
+stage_body(const YAML::Node& key, const YAML::Node& definition)
+{
+  if (definition.IsMap()) {
+    for (const auto& item : definition) {
+      if (item.first.Scalar() == "do") {
+        return {item.first, item.second};
+      }
+    }
+  }
+  return {key, definition};
+}
+
+bool
+is_before(const YAML::Mark& a, const YAML::Mark& b)
+{
+  return a.line < b.line || (a.line == b.line && a.column < b.column);
+}
+
+// `frozen: VALUE` as the first line of a stage's block mapping, indented as
+// its first key (the mapping's own mark may be an anchor or a tag on the
+// line of the stage's name).
+void
+insert_frozen(std::vector<std::string>& lines, const YAML::Node& body, bool frozen)
+{
+  const YAML::Mark first = body.begin()->first.Mark();
+  lines.insert(lines.begin() + long(first.line),
+               std::string(std::size_t(first.column), ' ') +
+                   "frozen: " + (frozen ? "true" : "false"));
+}
+
+// Removes a stage's own `frozen:` line, and writes `frozen: true` when
+// freezing. What the text cannot show is refused: a stage that is an alias
+// of another's definition has its keys elsewhere.
+void
+edit_frozen(std::vector<std::string>& lines,
+            const std::string& path,
+            const std::string& name,
+            const YAML::Node& key,
+            const YAML::Node& body,
+            bool frozen)
+{
+  if (!body.IsMap() || body.Style() == YAML::EmitterStyle::Flow || body.size() == 0) {
+    throw Error(core::yaml_position(path, body.Mark()) +
+                ": the stage must be a block mapping for trove to edit it");
+  }
+  // A node that starts before its key is an alias (*name) of one written
+  // earlier.
+  if (is_before(body.Mark(), key.Mark())) {
+    throw Error(core::yaml_position(path, key.Mark()) + ": stage '" + name +
+                "' is a YAML alias of another definition; trove cannot " +
+                (frozen ? "freeze" : "unfreeze") +
+                " it in place: edit the file by hand (for example '" + name +
+                ": {<<: *anchor, frozen: true}')");
+  }
+  for (const auto& item : body) {
+    if (item.first.Scalar() != "frozen") {
+      continue;
+    }
+    if (item.second.Mark().line != item.first.Mark().line) {
+      throw Error(core::yaml_position(path, item.first.Mark()) +
+                  ": 'frozen' and its value must be on one line for trove to edit it");
+    }
+    lines.erase(lines.begin() + long(item.first.Mark().line));
+    break;
+  }
+  if (frozen) {
+    // The first key's line is unchanged when the erased line was below it,
+    // and when `frozen` was the first key, the next key moved up to it.
+    insert_frozen(lines, body, true);
+  }
+}
+
+// Every stage of the file, by name, and whether it is frozen.
+std::map<std::string, bool>
+frozen_states(const fs::path& root, const std::string& path, const std::string& text)
+{
+  std::map<std::string, bool> states;
+  for (const auto& stage : parse_pipeline_file(root, path, text).stages) {
+    states[stage.name] = stage.frozen;
+  }
+  return states;
+}
+
+bool
+is_generated_by(const std::string& stage, const std::string& base)
+{
+  return stage == base || stage.starts_with(base + "@");
+}
+
+bool
+frozen_differs(const std::map<std::string, bool>& states,
+               const std::string& base,
+               bool frozen)
+{
+  for (const auto& [stage, state] : states) {
+    if (is_generated_by(stage, base) && state != frozen) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// An edit of one stage's mapping also changes the stages that use it
+// through an alias or a merge key.
+bool
+others_changed(const std::map<std::string, bool>& before,
+               const std::map<std::string, bool>& after,
+               const std::string& base)
+{
+  for (const auto& [stage, state] : before) {
+    auto it = after.find(stage);
+    if (!is_generated_by(stage, base) && (it == after.end() || it->second != state)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 void
-add_stage(const fs::path& root, const std::string& path, const NewStage& stage, bool replace)
+add_stage(const fs::path& root,
+          const std::string& path,
+          const NewStage& stage,
+          bool replace)
 {
   if (stage.name.empty() || stage.name.find_first_of(":/\\@") != std::string::npos) {
-    throw Error("invalid stage name '" + stage.name
-                + "' (it may not contain ':', '/', '\\' or '@')");
+    throw Error("invalid stage name '" + stage.name +
+                "' (it may not contain ':', '/', '\\' or '@')");
   }
   std::string text = read_if_exists(root / path);
   auto lines = core::split_lines(text);
@@ -189,14 +322,14 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
       continue;
     }
     if (!replace) {
-      throw Error("stage '" + stage.name + "' already exists in '" + path
-                  + "' (use -f to replace it)");
+      throw Error("stage '" + stage.name + "' already exists in '" + path +
+                  "' (use -f to replace it)");
     }
     at = block.entries[i].first.Mark().line;
-    std::size_t end = i + 1 < block.entries.size()
-                        ? trim_back(lines, at, block.entries[i + 1].first.Mark().line,
-                                    block.indent)
-                        : block.end_line;
+    std::size_t end =
+        i + 1 < block.entries.size()
+            ? trim_back(lines, at, block.entries[i + 1].first.Mark().line, block.indent)
+            : block.end_line;
     lines.erase(lines.begin() + long(at), lines.begin() + long(end));
     break;
   }
@@ -213,7 +346,10 @@ add_stage(const fs::path& root, const std::string& path, const NewStage& stage, 
 }
 
 void
-set_frozen(const fs::path& root, const std::string& path, const std::string& name, bool frozen)
+set_frozen(const fs::path& root,
+           const std::string& path,
+           const std::string& name,
+           bool frozen)
 {
   std::string text = read_if_exists(root / path);
   auto lines = core::split_lines(text);
@@ -225,22 +361,26 @@ set_frozen(const fs::path& root, const std::string& path, const std::string& nam
       continue;
     }
     if (at != std::string::npos) {
-      throw Error("'" + name + "' is generated by foreach or matrix; freeze or unfreeze '"
-                  + base + "' to change all of its stages");
+      throw Error("'" + name +
+                  "' is generated by foreach or matrix; freeze or unfreeze '" + base +
+                  "' to change all of its stages");
     }
-    YAML::Node body = definition["do"] ? definition["do"] : definition;
-    if (!body.IsMap() || body.Style() == YAML::EmitterStyle::Flow) {
-      throw Error(core::yaml_position(path, body.Mark())
-                  + ": the stage must be a block mapping for trove to edit it");
+    auto before = frozen_states(root, path, core::join_lines(lines));
+    auto [body_key, body] = stage_body(key, definition);
+    edit_frozen(lines, path, base, body_key, body, frozen);
+    auto after = frozen_states(root, path, core::join_lines(lines));
+    if (frozen_differs(after, base, frozen) && !frozen) {
+      // Still frozen through a merge key (`<<: *defaults`): say so in the
+      // stage itself, where explicit keys win.
+      insert_frozen(lines, body, false);
+      after = frozen_states(root, path, core::join_lines(lines));
     }
-    std::size_t line = body.Mark().line;
-    std::string indent(std::size_t(body.Mark().column), ' ');
-    if (auto existing = body["frozen"]) {
-      line = existing.Mark().line;
-      lines.erase(lines.begin() + long(line));
-    }
-    if (frozen) {
-      lines.insert(lines.begin() + long(line), indent + "frozen: true");
+    if (frozen_differs(after, base, frozen) || others_changed(before, after, base)) {
+      throw Error(core::yaml_position(path, key.Mark()) + ": stage '" + base +
+                  "' shares its definition with other stages through a YAML anchor; "
+                  "trove cannot " +
+                  (frozen ? "freeze" : "unfreeze") +
+                  " it alone in place: edit the file by hand");
     }
     save_checked(root, path, lines);
     return;

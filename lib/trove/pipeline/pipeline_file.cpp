@@ -1,5 +1,6 @@
 #include <trove/pipeline/pipeline_file.hpp>
 
+#include <trove/core/data_path.hpp>
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
 #include <trove/core/text.hpp>
@@ -8,20 +9,21 @@
 #include <trove/scm/file_source.hpp>
 #include <trove/track/workspace.hpp>
 
+#include <cstdint>
 #include <set>
 
 namespace trove::pipeline {
 
 namespace {
 
-const std::set<std::string> k_top_level_keys{
-  "stages", "vars", "params", "metrics", "plots", "artifacts", "datasets"};
+const std::set<std::string> k_top_level_keys{"stages", "vars",      "params",  "metrics",
+                                             "plots",  "artifacts", "datasets"};
 const std::set<std::string> k_stage_keys{
-  "cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen",
-  "always_changed", "desc", "meta", "vars"};
+    "cmd",   "wdir",   "deps",           "params", "outs", "metrics",
+    "plots", "frozen", "always_changed", "desc",   "meta", "vars"};
 const std::set<std::string> k_output_keys{
-  "cache", "persist", "desc", "remote", "push", "checkpoint", "type", "labels",
-  "meta", "x", "y", "template", "title", "x_label", "y_label", "header"};
+    "cache", "persist", "desc", "remote",   "push",  "checkpoint", "type",    "labels",
+    "meta",  "x",       "y",    "template", "title", "x_label",    "y_label", "header"};
 
 // Normalises a path below the root; refuses one that leaves it.
 std::string
@@ -30,8 +32,8 @@ inside_root(const fs::path& path, const std::string& position)
   fs::path normal = path.lexically_normal();
   std::string text = normal.generic_string();
   if (normal.is_absolute() || text == ".." || text.starts_with("../")) {
-    throw Error(position + ": path '" + path.generic_string()
-                + "' is outside the repository");
+    throw Error(position + ": path '" + path.generic_string() +
+                "' is outside the repository");
   }
   if (text == ".") {
     return "";
@@ -47,12 +49,13 @@ class Loader
 {
 public:
   Loader(const scm::FileSource& files, const std::string& path, bool main)
-    : m_files(files), m_path(path), m_main(main),
-      m_dir(fs::path(path).parent_path().generic_string())
+      : m_files(files), m_path(path), m_main(main),
+        m_dir(fs::path(path).parent_path().generic_string())
   {
   }
 
-  PipelineFile load(const std::string& text)
+  PipelineFile
+  load(const std::string& text)
   {
     m_file.path = m_path;
     auto document = core::parse_yaml(text, m_path);
@@ -64,7 +67,8 @@ public:
     }
     for (const auto& [key, value] : map_entries(document)) {
       if (!k_top_level_keys.count(key.Scalar())) {
-        throw Error(where(key) + ": unknown key '" + key.Scalar() + "' (expected one of "
+        throw Error(where(key) + ": unknown key '" + key.Scalar() +
+                    "' (expected one of "
                     "stages, vars, params, metrics, plots)");
       }
     }
@@ -88,13 +92,15 @@ public:
   }
 
 private:
-  std::string where(const YAML::Node& node) const
+  std::string
+  where(const YAML::Node& node) const
   {
     return core::yaml_position(m_path, node.Mark());
   }
 
   // params.yaml beside the pipeline file is always available to ${...}.
-  void load_default_params()
+  void
+  load_default_params()
   {
     std::string params = inside_root(fs::path(m_dir) / "params.yaml", m_path);
     if (auto text = m_files.read(params)) {
@@ -105,7 +111,8 @@ private:
 
   // `vars`: a list of inline mappings and files (`file.yaml` or
   // `file.yaml:key1,key2`), relative to `dir`.
-  void load_vars(const YAML::Node& vars, const std::string& dir, Value& into)
+  void
+  load_vars(const YAML::Node& vars, const std::string& dir, Value& into)
   {
     if (!vars.IsSequence()) {
       throw Error(where(vars) + ": 'vars' must be a list of files and mappings");
@@ -146,7 +153,8 @@ private:
 
   // Merges mappings key by key; a value defined twice differently is an
   // error, as DVC refuses to redefine a variable.
-  static void merge(Value& into, const Value& more, const std::string& source)
+  static void
+  merge(Value& into, const Value& more, const std::string& source)
   {
     if (!more.is_object()) {
       throw Error(source + ": variables must be a mapping");
@@ -158,19 +166,20 @@ private:
       } else if (it->is_object() && value.is_object()) {
         merge(*it, value, source);
       } else if (*it != value) {
-        throw Error(source + ": cannot redefine variable '" + key
-                    + "': it is already defined");
+        throw Error(source + ": cannot redefine variable '" + key +
+                    "': it is already defined");
       }
     }
   }
 
   // A stage definition: plain, foreach/do or matrix.
-  void define(const YAML::Node& name_node, const YAML::Node& definition)
+  void
+  define(const YAML::Node& name_node, const YAML::Node& definition)
   {
     const std::string& name = name_node.Scalar();
     if (name.empty() || name.find_first_of(":/\\@") != std::string::npos) {
-      throw Error(where(name_node) + ": invalid stage name '" + name
-                  + "' (it may not contain ':', '/', '\\' or '@')");
+      throw Error(where(name_node) + ": invalid stage name '" + name +
+                  "' (it may not contain ':', '/', '\\' or '@')");
     }
     if (!definition.IsMap()) {
       throw Error(where(definition) + ": stage '" + name + "' must be a mapping");
@@ -184,31 +193,36 @@ private:
     }
   }
 
-  void expand_foreach(const std::string& name,
-                      const YAML::Node& definition,
-                      const YAML::Node& foreach)
+  void
+  expand_foreach(const std::string& name,
+                 const YAML::Node& definition,
+                 const YAML::Node& foreach)
   {
     auto body = definition["do"];
     if (!body || !body.IsMap()) {
-      throw Error(where(definition) + ": stage '" + name
-                  + "' uses foreach without a 'do' mapping");
+      throw Error(where(definition) + ": stage '" + name +
+                  "' uses foreach without a 'do' mapping");
     }
     for (const auto& [key, value] : map_entries(definition)) {
       if (key.Scalar() != "foreach" && key.Scalar() != "do") {
-        throw Error(where(key) + ": unknown key '" + key.Scalar()
-                    + "' beside foreach in stage '" + name + "'");
+        throw Error(where(key) + ": unknown key '" + key.Scalar() +
+                    "' beside foreach in stage '" + name + "'");
       }
     }
     Value items = resolve(foreach, m_scopes, false);
+    if (items.is_object() || items.is_array()) {
+      check_generated(name, items.size(), foreach);
+    }
     if (items.is_object()) {
       for (const auto& [key, value] : items.items()) {
-        add_stage(name + "@" + key, body, definition, Value{{"item", value}, {"key", key}});
+        add_stage(name + "@" + key, body, definition,
+                  Value{{"item", value}, {"key", key}});
       }
       return;
     }
     if (!items.is_array()) {
-      throw Error(where(foreach) + ": foreach in stage '" + name
-                  + "' needs a list or a mapping");
+      throw Error(where(foreach) + ": foreach in stage '" + name +
+                  "' needs a list or a mapping");
     }
     bool composite = false;
     for (const auto& item : items) {
@@ -222,9 +236,10 @@ private:
 
   // matrix: every combination of the listed values, named from the values
   // (or `key<index>` for a value that is a mapping or list), in order.
-  void expand_matrix(const std::string& name,
-                     const YAML::Node& definition,
-                     const YAML::Node& matrix)
+  void
+  expand_matrix(const std::string& name,
+                const YAML::Node& definition,
+                const YAML::Node& matrix)
   {
     if (!matrix.IsMap()) {
       throw Error(where(matrix) + ": matrix in stage '" + name + "' must be a mapping");
@@ -240,6 +255,13 @@ private:
       }
       axes.emplace_back(key.Scalar(), std::move(values));
     }
+    std::size_t count = 1;
+    for (const auto& [key, values] : axes) {
+      if (__builtin_mul_overflow(count, values.size(), &count)) {
+        count = SIZE_MAX; // still far above the limit
+      }
+    }
+    check_generated(name, count, matrix);
     std::vector<std::size_t> index(axes.size(), 0);
     while (true) {
       Value item = Value::object();
@@ -247,10 +269,9 @@ private:
       for (std::size_t a = 0; a < axes.size(); ++a) {
         const Value& value = axes[a].second[index[a]];
         item[axes[a].first] = value;
-        suffix += (a ? "-" : "")
-                  + (value.is_object() || value.is_array()
-                       ? axes[a].first + std::to_string(index[a])
-                       : to_display_string(value));
+        suffix += (a ? "-" : "") + (value.is_object() || value.is_array()
+                                        ? axes[a].first + std::to_string(index[a])
+                                        : to_display_string(value));
       }
       add_stage(name + "@" + suffix, definition, definition,
                 Value{{"item", item}, {"key", suffix}});
@@ -264,8 +285,27 @@ private:
     }
   }
 
+  // Refuses, before expanding, a foreach or matrix that would generate
+  // more stages than a pipeline can reasonably hold.
+  void
+  check_generated(const std::string& name,
+                  std::size_t count,
+                  const YAML::Node& node) const
+  {
+    auto shown = [](std::size_t n) {
+      return n == SIZE_MAX ? "more than " + std::to_string(n) : std::to_string(n);
+    };
+    if (count > k_max_generated_stages) {
+      throw Error(where(node) + ": stage '" + name + "' would generate " + shown(count) +
+                  " stages (at most " + std::to_string(k_max_generated_stages) +
+                  " from one foreach or matrix)");
+    }
+    check_stage_count(m_file.stages.size() + count, where(node));
+  }
+
   // Resolves ${...} in every string of a node.
-  Value resolve(const YAML::Node& node, const Scopes& scopes, bool in_cmd) const
+  Value
+  resolve(const YAML::Node& node, const Scopes& scopes, bool in_cmd) const
   {
     switch (node.Type()) {
     case YAML::NodeType::Map: {
@@ -297,7 +337,8 @@ private:
   }
 
   // A resolved value that must be a string (numbers are written as text).
-  std::string text(const Value& value, const YAML::Node& node, const std::string& what) const
+  std::string
+  text(const Value& value, const YAML::Node& node, const std::string& what) const
   {
     if (value.is_object() || value.is_array() || value.is_null()) {
       throw Error(where(node) + ": " + what + " must be a string");
@@ -305,8 +346,8 @@ private:
     return to_display_string(value);
   }
 
-  std::vector<std::string> texts(const Value& value, const YAML::Node& node,
-                                 const std::string& what) const
+  std::vector<std::string>
+  texts(const Value& value, const YAML::Node& node, const std::string& what) const
   {
     if (value.is_null()) {
       return {};
@@ -321,12 +362,14 @@ private:
     return list;
   }
 
-  static YAML::Node item_node(const YAML::Node& node, std::size_t i)
+  static YAML::Node
+  item_node(const YAML::Node& node, std::size_t i)
   {
     return node.IsSequence() && i < node.size() ? node[i] : node;
   }
 
-  bool flag(const Value& value, const YAML::Node& node, const std::string& what) const
+  bool
+  flag(const Value& value, const YAML::Node& node, const std::string& what) const
   {
     if (!value.is_boolean()) {
       throw Error(where(node) + ": '" + what + "' must be true or false");
@@ -336,14 +379,16 @@ private:
 
   // One stage from `body` (the definition itself, or a foreach's `do`);
   // `definition` gives its position, `item` the foreach/matrix variables.
-  void add_stage(const std::string& name,
-                 const YAML::Node& body,
-                 const YAML::Node& definition,
-                 const Value& item)
+  void
+  add_stage(const std::string& name,
+            const YAML::Node& body,
+            const YAML::Node& definition,
+            const Value& item)
   {
     if (!m_names.insert(name).second) {
       throw Error(where(body) + ": stage '" + name + "' is defined twice");
     }
+    check_stage_count(m_file.stages.size() + 1, where(definition));
     Scopes scopes = m_scopes;
     Value stage_vars = Value::object();
     if (!item.is_null()) {
@@ -364,9 +409,10 @@ private:
     }
     stage.wdir = m_dir;
     if (auto wdir = body["wdir"]) {
-      stage.wdir = inside_root(fs::path(m_dir)
-                                 / text(resolve(wdir, scopes, false), wdir, "wdir"),
-                               where(wdir));
+      stage.wdir =
+          inside_root(fs::path(m_dir) / text(resolve(wdir, scopes, false), wdir, "wdir"),
+                      where(wdir));
+      check_wdir(stage, wdir);
     }
     if (auto vars = body["vars"]) {
       load_vars(vars, stage.wdir, stage_vars);
@@ -412,16 +458,46 @@ private:
     m_file.stages.push_back(std::move(stage));
   }
 
-  void check_path(const Stage& stage, const std::string& path, const YAML::Node& node) const
+  // Deps and params files are only read, so they may name anything in the
+  // work tree, .git included (a stage may depend on .git/HEAD); they may
+  // not leave it. Returns the path relative to the root.
+  std::string
+  check_path(const Stage& stage, const std::string& path, const YAML::Node& node) const
   {
     if (path.empty()) {
       throw Error(where(node) + ": empty path in stage '" + stage.name + "'");
     }
-    inside_root(fs::path(stage.wdir) / path, where(node));
+    return inside_root(fs::path(stage.wdir) / path, where(node));
+  }
+
+  // Outputs are written, checked out and removed before a run, so they must
+  // name data: not the root, nothing in .git or .trove (a committed
+  // trove.yaml must not make repro write git hooks or trove's config).
+  void
+  check_output(const Stage& stage, const std::string& path, const YAML::Node& node) const
+  {
+    if (auto problem = core::data_path_problem(check_path(stage, path, node))) {
+      throw Error(where(node) + ": stage '" + stage.name + "' cannot write output '" +
+                  path + "': " + *problem);
+    }
+  }
+
+  // A stage runs in its wdir and writes its outputs there.
+  void
+  check_wdir(const Stage& stage, const YAML::Node& node) const
+  {
+    if (stage.wdir.empty()) {
+      return;
+    }
+    if (auto problem = core::data_path_problem(stage.wdir)) {
+      throw Error(where(node) + ": stage '" + stage.name + "' cannot run in wdir '" +
+                  stage.wdir + "': " + *problem);
+    }
   }
 
   // params: keys of params.yaml, or `file: [keys]` (null or empty: all).
-  void parse_params(Stage& stage, const Value& value, const YAML::Node& node) const
+  void
+  parse_params(Stage& stage, const Value& value, const YAML::Node& node) const
   {
     if (value.is_null()) {
       return;
@@ -455,8 +531,11 @@ private:
     }
   }
 
-  void parse_outputs(Stage& stage, const Value& value, const YAML::Node& node,
-                     Output::Kind kind) const
+  void
+  parse_outputs(Stage& stage,
+                const Value& value,
+                const YAML::Node& node,
+                Output::Kind kind) const
   {
     if (value.is_null()) {
       return;
@@ -476,16 +555,16 @@ private:
         out.path = entry.begin().key();
         const Value& options = entry.begin().value();
         if (!options.is_null() && !options.is_object()) {
-          throw Error(where(entry_node) + ": options of '" + out.path
-                      + "' must be a mapping");
+          throw Error(where(entry_node) + ": options of '" + out.path +
+                      "' must be a mapping");
         }
         if (options.is_object()) {
           out.options = options;
         }
         for (const auto& [key, option] : options.items()) {
           if (!k_output_keys.count(key)) {
-            throw Error(where(entry_node) + ": unknown key '" + key + "' in output '"
-                        + out.path + "'");
+            throw Error(where(entry_node) + ": unknown key '" + key + "' in output '" +
+                        out.path + "'");
           }
           if (key == "cache") {
             out.cache = flag(option, entry_node, key);
@@ -496,23 +575,30 @@ private:
       } else {
         out.path = text(entry, entry_node, "an output");
       }
-      check_path(stage, out.path, entry_node);
+      check_output(stage, out.path, entry_node);
       stage.outs.push_back(std::move(out));
     }
   }
 
-  std::vector<std::string> top_level_files(const YAML::Node& node) const
+  // Top-level metrics and params files are only read, but never from
+  // outside the work tree (`trove report` would publish what they hold).
+  std::vector<std::string>
+  top_level_files(const YAML::Node& node) const
   {
     std::vector<std::string> files;
     if (!node || !node.IsSequence()) {
       return files;
     }
+    auto add = [&](const YAML::Node& name) {
+      inside_root(fs::path(m_dir) / name.Scalar(), where(name));
+      files.push_back(name.Scalar());
+    };
     for (const auto& item : node) {
       if (item.IsScalar()) {
-        files.push_back(item.Scalar());
+        add(item);
       } else if (item.IsMap()) {
         for (const auto& [key, value] : map_entries(item)) {
-          files.push_back(key.Scalar());
+          add(key);
         }
       }
     }
@@ -541,7 +627,9 @@ Stage::path_from_root(const std::string& written) const
 std::string
 PipelineFile::path_from_root(const std::string& written) const
 {
-  return (fs::path(path).parent_path() / written).lexically_normal().generic_string();
+  // Plot files too, which the loader does not see one by one: none may be
+  // read from outside the work tree (report would publish it).
+  return inside_root(fs::path(path).parent_path() / written, path);
 }
 
 PipelineFile
@@ -551,16 +639,29 @@ load_pipeline_file(const fs::path& root, const std::string& path, bool main)
 }
 
 PipelineFile
-parse_pipeline_file(const fs::path& root, const std::string& path, const std::string& text)
+parse_pipeline_file(const fs::path& root,
+                    const std::string& path,
+                    const std::string& text)
 {
   return Loader(scm::WorkTreeFiles(root), path, true).load(text);
 }
 
 PipelineFile
-parse_pipeline_file(const scm::FileSource& files, const std::string& path,
-                    const std::string& text, bool main)
+parse_pipeline_file(const scm::FileSource& files,
+                    const std::string& path,
+                    const std::string& text,
+                    bool main)
 {
   return Loader(files, path, main).load(text);
+}
+
+void
+check_stage_count(std::size_t count, const std::string& where)
+{
+  if (count > k_max_stages) {
+    throw Error(where + ": the pipelines would have " + std::to_string(count) +
+                " stages (at most " + std::to_string(k_max_stages) + ")");
+  }
 }
 
 std::string

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,11 +20,16 @@ namespace fs = std::filesystem;
 // An output a stage declares under outs, metrics or plots.
 struct Output
 {
-  enum class Kind { out, metric, plot };
+  enum class Kind
+  {
+    out,
+    metric,
+    plot
+  };
   std::string path; // as written, relative to the stage's wdir
   Kind kind = Kind::out;
-  bool cache = true;    // false: git keeps it, trove only records its id
-  bool persist = false; // kept (not removed) before the stage runs
+  bool cache = true;               // false: git keeps it, trove only records its id
+  bool persist = false;            // kept (not removed) before the stage runs
   Value options = Value::object(); // as written (plots: x, y, template, title...)
 };
 
@@ -37,15 +43,15 @@ struct ParamKeys
 // One stage after templating: foreach, matrix, vars and ${...} resolved.
 struct Stage
 {
-  std::string name;     // "train", or "train@cnn" for generated stages
-  std::string address;  // name, or "dir/trove.yaml:name" outside the main file
-  std::string file;     // the pipeline file, relative to the root
-  std::string wdir;     // relative to the root; "" is the root
+  std::string name;             // "train", or "train@cnn" for generated stages
+  std::string address;          // name, or "dir/trove.yaml:name" outside the main file
+  std::string file;             // the pipeline file, relative to the root
+  std::string wdir;             // relative to the root; "" is the root
   std::vector<std::string> cmd; // one command, or several run in order
   bool cmd_is_list = false;
   std::vector<std::string> deps; // as written, relative to wdir
   std::vector<ParamKeys> params;
-  std::vector<Output> outs;      // outs, then metrics, then plots
+  std::vector<Output> outs; // outs, then metrics, then plots
   bool frozen = false;
   bool always_changed = false;
   std::string desc;
@@ -66,7 +72,8 @@ struct PipelineFile
   std::vector<std::string> params;
   YAML::Node plots;
 
-  // A path written at the top level of this file, relative to the root.
+  // A path written at the top level of this file, relative to the root; one
+  // outside the repository is an error naming this file.
   std::string path_from_root(const std::string& written) const;
 };
 
@@ -76,13 +83,25 @@ struct PipelineFile
 PipelineFile load_pipeline_file(const fs::path& root, const std::string& path, bool main);
 
 // The same for the text `path` would hold (to check an edit before saving).
-PipelineFile parse_pipeline_file(const fs::path& root, const std::string& path,
+PipelineFile parse_pipeline_file(const fs::path& root,
+                                 const std::string& path,
                                  const std::string& text);
 
 // The same for a pipeline file whose vars and params files come from
 // `files` (the work tree or a commit).
-PipelineFile parse_pipeline_file(const scm::FileSource& files, const std::string& path,
-                                 const std::string& text, bool main);
+PipelineFile parse_pipeline_file(const scm::FileSource& files,
+                                 const std::string& path,
+                                 const std::string& text,
+                                 bool main);
+
+// Limits on the stages templates generate, checked before expanding them:
+// a few lines of matrix can otherwise ask for billions of stages.
+inline constexpr std::size_t k_max_generated_stages = 10'000; // one foreach or matrix
+inline constexpr std::size_t k_max_stages = 100'000; // every pipeline file together
+
+// Throws "WHERE: the pipelines would have COUNT stages (at most ...)" when
+// `count` is above k_max_stages.
+void check_stage_count(std::size_t count, const std::string& where);
 
 // "trove.lock" for "trove.yaml"; for any other file (dvc.yaml) the name with
 // ".trove.lock" in place of ".yaml", so DVC's own dvc.lock is never touched.

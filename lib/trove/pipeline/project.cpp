@@ -23,8 +23,12 @@ load_files(const track::Repository& repo,
     return files;
   }
   auto paths = found ? *found : track::find_metadata_files(repo).pipelines;
+  std::size_t stages = 0;
   for (const auto& path : paths) {
-    files.push_back(load_pipeline_file(repo.root(), path, path == track::k_pipeline_file_name));
+    files.push_back(
+        load_pipeline_file(repo.root(), path, path == track::k_pipeline_file_name));
+    stages += files.back().stages.size();
+    check_stage_count(stages, path);
   }
   return files;
 }
@@ -76,7 +80,8 @@ Project::resolve(const track::Repository& repo,
     if (colon != std::string::npos && colon > 0) {
       std::string file = repo.relative(target.substr(0, colon));
       std::string name = target.substr(colon + 1);
-      if (!choose_where([&](const Stage& s) { return s.file == file && s.name == name; })) {
+      if (!choose_where(
+              [&](const Stage& s) { return s.file == file && s.name == name; })) {
         throw Error("'" + file + "' has no stage '" + name + "'");
       }
     } else if (fs::is_regular_file(target, ec)) {
@@ -94,8 +99,9 @@ Project::resolve(const track::Repository& repo,
     } else if (auto stage = graph.find(target)) {
       chosen.push_back(*stage);
     } else {
-      throw Error("'" + target + "' is not a stage of the pipeline"
-                  + std::string(fs::is_directory(target, ec) ? " (use -R for a directory)" : ""));
+      throw Error(
+          "'" + target + "' is not a stage of the pipeline" +
+          std::string(fs::is_directory(target, ec) ? " (use -R for a directory)" : ""));
     }
   }
   std::sort(chosen.begin(), chosen.end());

@@ -6,8 +6,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -62,8 +64,9 @@ python_float(double value)
     return value < 0 ? "-inf" : "inf";
   }
   char buffer[64];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, value,
-                           std::chars_format::scientific).ptr;
+  auto end =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific)
+          .ptr;
   std::string scientific(buffer, end); // d.ddde[+-]XX
   auto e = scientific.find('e');
   int exponent = std::stoi(scientific.substr(e + 1));
@@ -88,6 +91,63 @@ python_float(double value)
     return sign + digits + std::string(exponent + 1 - digits.size(), '0') + ".0";
   }
   return sign + digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
+}
+
+// 0x/0o digits; one too large for 64 bits becomes a float, as a decimal
+// integer that large does.
+Value
+based_integer(const std::string& digits, int base)
+{
+  std::int64_t number = 0;
+  auto [ptr, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), number, base);
+  if (ec == std::errc()) {
+    return number;
+  }
+  double approximate = 0;
+  for (char c : digits) {
+    int digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    approximate = approximate * base + digit;
+  }
+  return approximate;
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] ".
+std::string
+without_exception_id(const nlohmann::json::exception& e)
+{
+  std::string_view text = e.what();
+  if (text.starts_with("[json.exception.")) {
+    text.remove_prefix(std::min(text.size(), text.find("] ") + 2));
+  }
+  return std::string(text);
+}
+
+// Reads JSON without recursing: nlohmann's parser keeps its own stack, and
+// the callback stops it at k_max_nesting, before any reader walks the value.
+Value
+parse_json(const std::string& text, const std::string& source)
+{
+  auto limit_nesting = [&](int depth, Value::parse_event_t event, Value&) {
+    bool opens = event == Value::parse_event_t::object_start ||
+                 event == Value::parse_event_t::array_start;
+    if (opens && depth >= core::k_max_nesting) {
+      throw Error(core::nested_too_deeply(source));
+    }
+    return true;
+  };
+  try {
+    return Value::parse(text, limit_nesting);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(source + ": not valid JSON: " + without_exception_id(e));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 1e999: Python reads it as inf, but JSON has no infinity (nor NaN,
+    // which the parser refuses), so the file is refused with its name.
+    throw Error(source + ": " + without_exception_id(e) +
+                " (out of the range of a number)");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(source + ": " + without_exception_id(e));
+  }
 }
 
 std::string
@@ -139,7 +199,8 @@ scalar_value(const YAML::Node& node)
   if (text == "null" || text == "Null" || text == "NULL" || text == "~") {
     return nullptr;
   }
-  if (text.empty() || std::string_view("0123456789+-.").find(text[0]) == std::string_view::npos) {
+  if (text.empty() ||
+      std::string_view("0123456789+-.").find(text[0]) == std::string_view::npos) {
     return text;
   }
   if (matches(text, k_int)) {
@@ -151,13 +212,15 @@ scalar_value(const YAML::Node& node)
     }
   }
   if (matches(text, k_hex)) {
-    return std::int64_t(std::stoll(text.substr(2), nullptr, 16));
+    return based_integer(text.substr(2), 16);
   }
   if (matches(text, k_octal)) {
-    return std::int64_t(std::stoll(text.substr(2), nullptr, 8));
+    return based_integer(text.substr(2), 8);
   }
   if (matches(text, k_float)) {
-    return std::stod(text);
+    // As Python's float(): 1e999 is inf and 1e-999 is 0.0 (std::stod
+    // would throw on both).
+    return std::strtod(text.c_str(), nullptr);
   }
   if (matches(text, k_infinity)) {
     return text[0] == '-' ? -INFINITY : INFINITY;
@@ -198,15 +261,11 @@ parse_value(const std::string& text, const std::string& source)
 {
   auto extension = fs::path(source).extension().string();
   if (extension == ".json") {
-    try {
-      return Value::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw Error(source + ": not valid JSON: " + e.what());
-    }
+    return parse_json(text, source);
   }
   if (extension != ".yaml" && extension != ".yml") {
-    throw Error(source + ": unsupported file type '" + extension
-                + "' (YAML and JSON are read)");
+    throw Error(source + ": unsupported file type '" + extension +
+                "' (YAML and JSON are read)");
   }
   auto root = core::parse_yaml(text, source);
   try {
@@ -245,8 +304,8 @@ select(const Value& root, const std::string& path)
         return nullptr;
       }
       current = &*it;
-    } else if (current->is_array() && !part.empty()
-               && part.find_first_not_of("0123456789") == std::string::npos) {
+    } else if (current->is_array() && !part.empty() &&
+               part.find_first_not_of("0123456789") == std::string::npos) {
       std::size_t index = std::stoul(part);
       if (index >= current->size()) {
         return nullptr;
