@@ -79,6 +79,9 @@ parse_stage(const YAML::Node& node, const std::string& source)
     const auto key = item.first.Scalar();
     const YAML::Node& value = item.second;
     if (key == "cmd") {
+      if (!value.IsSequence() && !value.IsScalar()) {
+        throw Error(at(value) + ": 'cmd' must be a command or a list of commands");
+      }
       stage.cmd_is_list = value.IsSequence();
       if (value.IsSequence()) {
         for (const auto& line : value) {
@@ -274,7 +277,7 @@ LockFile::serialize() const
       }
       out << YAML::EndSeq;
     } else {
-      out << stage.cmd.front();
+      out << (stage.cmd.empty() ? std::string() : stage.cmd.front()); // a lock without cmd
     }
     emit_entries(out, "deps", stage.deps);
     if (!stage.params.empty()) {

@@ -304,9 +304,9 @@ select(const Value& root, const std::string& path)
         return nullptr;
       }
       current = &*it;
-    } else if (current->is_array() && !part.empty() &&
+    } else if (current->is_array() && !part.empty() && part.size() <= 9 &&
                part.find_first_not_of("0123456789") == std::string::npos) {
-      std::size_t index = std::stoul(part);
+      std::size_t index = std::stoul(part); // at most 9 digits: cannot overflow
       if (index >= current->size()) {
         return nullptr;
       }
