@@ -1360,7 +1360,7 @@ stages:
     cmd: echo p >prepared.txt
     outs: [prepared.txt]
   slow:
-    cmd: echo $$ >"$MARKS/pid.tmp" && mv "$MARKS/pid.tmp" "$MARKS/slow.pid" && sleep 30 && echo done >slow.txt
+    cmd: ps -o pgid= -p $$ | tr -d ' ' >"$MARKS/pid.tmp" && mv "$MARKS/pid.tmp" "$MARKS/slow.pid" && sleep 30 && echo done >slow.txt
     deps: [prepared.txt]
     outs: [slow.txt]
 EOF
@@ -1371,6 +1371,8 @@ EOF
     trap '[ -z "$pid" ] || kill -KILL $pid 2>/dev/null; [ -z "$group" ] || kill -KILL -- -"$group" 2>/dev/null' EXIT
     wait_for ../slow.pid
     group=$(cat ../slow.pid)
+    [ "$group" -gt 1 ] 2>/dev/null || fail "no process group recorded: '$group'"
+    group_alive "$group" || fail "the stage's process group $group is not running"
     kill -INT $pid
     tries=200
     while kill -0 $pid 2>/dev/null && [ $tries -gt 0 ]; do
