@@ -7,6 +7,8 @@
 #include <trove/core/config.hpp>
 #include <trove/core/error.hpp>
 
+#include <algorithm>
+
 using namespace trove;
 
 extern "C" int
@@ -27,6 +29,18 @@ LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
       core::Config::check_known_key(key);
     } catch (const Error&) {
       // a key trove does not know, or one that is not section.key
+    }
+  }
+  // Skips the open finding findings/config/set-with-duplicate-key until it is
+  // fixed: set() rewrites the first of several assignments, get() reads the
+  // last.
+  if (fuzz::skipping_open_findings()) {
+    for (const char* key : {"core.remote", "remote.fuzz.url"}) {
+      if (std::count_if(entries.begin(), entries.end(),
+                        [&](const auto& entry) { return entry.first == key; })
+          > 1) {
+        return 0;
+      }
     }
   }
   try {
