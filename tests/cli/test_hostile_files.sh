@@ -429,6 +429,43 @@ EOF
     [ "$(grep -c frozen trove.yaml)" -eq 2 ] || { cat trove.yaml; fail "s has two frozen keys"; }
 }
 
+# Params and metrics that are not UTF-8 text are refused with file:line:col,
+# each file on its own: the others are still shown (found by fuzzing: JSON
+# output threw, trove.lock rewrote the byte and reran the stage forever).
+not_utf8_values() {
+    new_repo r
+    printf 'metrics: [bad.yaml, ok.json]\n' >trove.yaml
+    printf 'name: "caf\xc3\xa9"\nloss: [1, "\xae"]\n' >bad.yaml
+    echo '{"acc": 0.5}' >ok.json
+    git add -A && git commit -qm one
+    expect_fail 1 trove metrics show
+    expect_output_contains "bad.yaml:2:11: byte 0xAE is not UTF-8"
+    expect_output_lacks "json.exception"
+    grep -q 'ok.json.*0.5' "$OUT" || { show_output; fail "ok.json is not shown"; }
+    expect_fail 1 trove metrics show --json
+    expect_json 'j[0]["files"]["ok.json"] == {"acc": 0.5}' '"bad.yaml" in j[0]["errors"]'
+    # A params file with one: repro refuses before running anything.
+    printf 'stages:\n  s:\n    cmd: echo ran >>runs\n    params: [lr]\n' >trove.yaml
+    printf 'lr: "\xff"\n' >params.yaml
+    expect_fail 1 trove repro
+    expect_output_contains "params.yaml:1:5: byte 0xFF is not UTF-8"
+    [ ! -e runs ] || fail "the stage ran with a param that is not text"
+}
+
+# A param whose key is '<<' or whose value is NaN is recorded so that it
+# reads back as itself: the stage is up to date on the next repro.
+params_that_must_round_trip() {
+    new_repo r
+    printf 'stages:\n  s:\n    cmd: echo ran >>runs\n    params: [\"<<\", lr]\n' >trove.yaml
+    printf '"<<": {k: 1}\nlr: .nan\n' >params.yaml
+    expect_ok trove repro
+    expect_file_equals runs "ran"
+    expect_ok trove repro
+    expect_file_equals runs "ran"
+    expect_ok trove status
+    expect_output_lacks "changed"
+}
+
 test_case outputs_inside_git_or_trove
 test_case output_is_the_root
 test_case wdir_inside_git_or_trove
@@ -441,4 +478,6 @@ test_case metrics_number_overflow
 test_case matrix_explosion
 test_case duplicate_keys
 test_case freeze_through_aliases
+test_case not_utf8_values
+test_case params_that_must_round_trip
 finish

@@ -112,6 +112,21 @@ TEST_CASE("aliases count with what they expand to")
   CHECK(root["l"][1]["x"].as<int>() == 1);
 }
 
+TEST_CASE("keys and values must be UTF-8 text, with and without anchors")
+{
+  CHECK_THROWS_WITH_AS(core::parse_yaml("a: [\"x\", \"\xae\"]\n", "f.yaml"),
+                       "f.yaml:1:10: byte 0xAE is not UTF-8", Error);
+  CHECK_THROWS_WITH_AS(core::parse_yaml("k\xc3: 1\n", "f.yaml"),
+                       "f.yaml:1:1: byte 0xC3 is not UTF-8", Error);
+  CHECK_THROWS_WITH_AS(core::parse_yaml("a: &x [1]\nb: \"\xef\xbf\xbf\"\n", "f.yaml"),
+                       "f.yaml:2:4: U+FFFF is not a character", Error);
+  // yaml-cpp decodes UTF-16 input; a noncharacter in it is refused too.
+  CHECK_THROWS_WITH_AS(core::parse_yaml(std::string("\x01\x00\xff\xff", 4), "f.yaml"),
+                       doctest::Contains("is not a character"), Error);
+  CHECK(core::parse_yaml("name: caf\xc3\xa9 \xf0\x9f\x93\x88\n", "f.yaml")["name"]
+            .as<std::string>() == "caf\xc3\xa9 \xf0\x9f\x93\x88");
+}
+
 TEST_CASE("syntax errors keep their position")
 {
   CHECK_THROWS_WITH_AS(core::parse_yaml("a: [1, 2\n", "f.yaml"),

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include <trove/metrics/compare.hpp>
 #include <trove/metrics/table.hpp>
 #include <trove/metrics/values.hpp>
@@ -57,6 +60,20 @@ TEST_CASE("difference keeps ints as ints and refuses non-numbers")
   CHECK(*floats == doctest::Approx(0.5));
   CHECK(!difference(Value("a"), Value(1)));
   CHECK(!difference(Value(true), Value(false)));
+}
+
+TEST_CASE("difference falls back to doubles where int64 cannot hold it")
+{
+  auto far = difference(Value(1), Value(std::numeric_limits<std::int64_t>::min()));
+  REQUIRE(far);
+  CHECK(far->is_number_float());
+  CHECK(*far == doctest::Approx(-9.223372036854775808e18));
+  auto huge = difference(Value(std::uint64_t(18446744073709551615ULL)), Value(0));
+  REQUIRE(huge);
+  CHECK(huge->get<double>() == doctest::Approx(-1.8446744073709552e19));
+  auto exact = difference(Value(std::uint64_t(5)), Value(std::int64_t(-2)));
+  REQUIRE(exact);
+  CHECK(*exact == -7);
 }
 
 TEST_CASE("compare: changed, added and removed keys; unchanged only with --all")

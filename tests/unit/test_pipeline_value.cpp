@@ -128,6 +128,32 @@ TEST_CASE("emitted values read back with the same type")
   }
 }
 
+TEST_CASE("a key '<<' is emitted quoted, so it does not read back as a merge key")
+{
+  Value value = Value::parse(R"({"<<": {"k": 1}, "x": 2})");
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "v" << YAML::Value;
+  emit_value(out, value);
+  out << YAML::EndMap;
+  CAPTURE(out.c_str());
+  CHECK(yaml(out.c_str())["v"] == value);
+}
+
+TEST_CASE("same_value: NaN equals NaN, at any depth")
+{
+  CHECK(same_value(yaml("a: .nan")["a"], yaml("a: .nan")["a"]));
+  CHECK(same_value(yaml("a: [1, {b: .nan}]"), yaml("a: [1, {b: .nan}]")));
+  CHECK(!same_value(yaml("a: .nan"), yaml("a: 1")));
+  CHECK(!same_value(yaml("a: [1, 2]"), yaml("a: [1]")));
+  CHECK(!same_value(yaml("a: {b: 1}"), yaml("a: {c: 1}")));
+}
+
+TEST_CASE("JSON strings must be characters: U+FFFF is refused with the file's name")
+{
+  CHECK_THROWS_WITH_AS(parse_value(R"({"a": "\uffff"})", "m.json"),
+                       "m.json: U+FFFF is not a character", Error);
+}
+
 TEST_CASE("JSON nesting is limited before anything walks the value")
 {
   auto nested = [](int levels) {

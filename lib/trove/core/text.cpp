@@ -46,4 +46,45 @@ split(std::string_view text, char separator)
   return parts_of(text, separator, false);
 }
 
+std::optional<std::string>
+utf8_problem(std::string_view text)
+{
+  auto byte_error = [](unsigned char byte) {
+    static const char digits[] = "0123456789ABCDEF";
+    return std::string("byte 0x") + digits[byte >> 4] + digits[byte & 15] +
+           " is not UTF-8";
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The length a lead byte announces, and the least code point that
+    // needs it (shorter forms are overlong encodings).
+    std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (length == 0 || lead > 0xF4 || i + length > text.size()) {
+      return byte_error(lead);
+    }
+    char32_t code = lead & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) {
+        return byte_error(next);
+      }
+      code = (code << 6) | (next & 0x3F);
+    }
+    static const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < least[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return byte_error(lead);
+    }
+    if (code == 0xFFFE || code == 0xFFFF) {
+      return std::string(code == 0xFFFE ? "U+FFFE" : "U+FFFF") + " is not a character";
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 } // namespace trove::core

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +15,11 @@ std::string join_lines(const std::vector<std::string>& lines);
 
 // The non-empty parts of `text` between separators ("a,,b" -> a, b).
 std::vector<std::string> split(std::string_view text, char separator);
+
+// Why `text` is not UTF-8 text ("byte 0xAE is not UTF-8", "U+FFFF is not a
+// character"), or nothing when it is. The noncharacters U+FFFE and U+FFFF
+// count as errors: YAML writers replace them, so a value holding one would
+// not read back as itself.
+std::optional<std::string> utf8_problem(std::string_view text);
 
 } // namespace trove::core

@@ -1,6 +1,7 @@
 #include <trove/core/yaml_error.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/text.hpp>
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -30,6 +31,17 @@ duplicate_key(const std::string& source,
          std::to_string(first.line + 1) + ")";
 }
 
+// Keys and values must be UTF-8 text: yaml-cpp does not check, and the
+// readers (JSON output, trove.lock's emitter) would fail on them or change
+// them.
+void
+check_text(const std::string& source, const YAML::Mark& mark, const std::string& text)
+{
+  if (auto problem = utf8_problem(text)) {
+    throw Error(yaml_position(source, mark) + ": " + *problem);
+  }
+}
+
 // A mapping key as DocumentCheck compares them.
 std::string
 key_text(const YAML::Node& key)
@@ -47,6 +59,9 @@ check_tree(const YAML::Node& root, const std::string& source)
   while (!pending.empty()) {
     auto [node, level] = pending.back();
     pending.pop_back();
+    if (node.IsScalar()) {
+      check_text(source, node.Mark(), node.Scalar());
+    }
     if (!node.IsMap() && !node.IsSequence()) {
       continue;
     }
@@ -193,6 +208,7 @@ private:
   void
   scalar(const YAML::Mark& mark, YAML::anchor_t anchor, const std::string& value)
   {
+    check_text(m_source, mark, value);
     begin_node(mark, value);
     ++m_nodes;
     if (anchor != YAML::NullAnchor) {

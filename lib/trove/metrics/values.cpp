@@ -1,5 +1,6 @@
 #include <trove/metrics/values.hpp>
 
+#include <cstdint>
 #include <cstdio>
 
 namespace trove::metrics {
@@ -42,6 +43,19 @@ flatten_into(const Value& value, const std::string& prefix, FlatValues& out)
   }
 }
 
+// An integer that fits int64 (JSON's 18446744073709551615 does not).
+bool
+as_int64(const Value& value, std::int64_t& out)
+{
+  if (value.is_number_unsigned()) {
+    auto number = value.get<std::uint64_t>();
+    out = static_cast<std::int64_t>(number);
+    return number <= std::uint64_t(INT64_MAX);
+  }
+  out = value.is_number_integer() ? value.get<std::int64_t>() : 0;
+  return value.is_number_integer();
+}
+
 } // namespace
 
 FlatValues
@@ -74,9 +88,15 @@ difference(const Value& a, const Value& b)
   if (!a.is_number() || !b.is_number()) {
     return std::nullopt;
   }
-  if (a.is_number_integer() && b.is_number_integer()) {
-    return b.get<std::int64_t>() - a.get<std::int64_t>();
+  std::int64_t first = 0;
+  std::int64_t second = 0;
+  std::int64_t change = 0;
+  if (as_int64(a, first) && as_int64(b, second) &&
+      !__builtin_sub_overflow(second, first, &change)) {
+    return change;
   }
+  // Integers beyond int64, or a difference that is: as doubles, as Python
+  // would print them within the display precision.
   return b.get<double>() - a.get<double>();
 }
 

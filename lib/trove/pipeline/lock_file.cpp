@@ -130,6 +130,15 @@ emit_entries(YAML::Emitter& out,
   out << YAML::EndSeq;
 }
 
+// A plain `<<` would read back as a merge key, so a key that is `<<` is
+// quoted (a quoted one is a plain key to map_entries).
+void
+emit_key(YAML::Emitter& out, const std::string& key)
+{
+  out << YAML::Key << (key == "<<" ? YAML::SingleQuoted : YAML::Auto) << key
+      << YAML::Value;
+}
+
 } // namespace
 
 void
@@ -139,7 +148,7 @@ emit_value(YAML::Emitter& out, const Value& value)
   case Value::value_t::object:
     out << YAML::BeginMap;
     for (const auto& [key, item] : value.items()) {
-      out << YAML::Key << key << YAML::Value;
+      emit_key(out, key);
       emit_value(out, item);
     }
     out << YAML::EndMap;
@@ -285,7 +294,7 @@ LockFile::serialize() const
       for (const auto& [file, values] : stage.params) {
         out << YAML::Key << file << YAML::Value << YAML::BeginMap;
         for (const auto& [key, value] : values) {
-          out << YAML::Key << key << YAML::Value;
+          emit_key(out, key);
           emit_value(out, value);
         }
         out << YAML::EndMap;

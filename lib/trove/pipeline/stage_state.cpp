@@ -20,8 +20,8 @@ compare_params(const ParamValues& now, const ParamValues& then, std::vector<std:
   for (const auto& [file, values] : now) {
     auto recorded = then.find(file);
     for (const auto& [key, value] : values) {
-      if (recorded == then.end() || !recorded->second.count(key)
-          || recorded->second.at(key) != value) {
+      if (recorded == then.end() || !recorded->second.count(key) ||
+          !same_value(recorded->second.at(key), value)) {
         changed.push_back(key);
       }
     }
@@ -82,7 +82,9 @@ compare(track::Repository& repo,
         const track::Warn& warn)
 {
   StageChanges changes;
-  changes.always = stage.always_changed || (stage.deps.empty() && stage.outs.empty());
+  // As DVC's callback stages: params count as dependencies.
+  changes.always = stage.always_changed ||
+                   (stage.deps.empty() && stage.params.empty() && stage.outs.empty());
   changes.deps = inputs.missing_deps;
   if (!locked) {
     changes.never_ran = true;

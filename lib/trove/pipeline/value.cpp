@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
+#include <trove/core/text.hpp>
 #include <trove/core/yaml_error.hpp>
 
 #include <yaml-cpp/yaml.h>
@@ -128,16 +129,22 @@ without_exception_id(const nlohmann::json::exception& e)
 Value
 parse_json(const std::string& text, const std::string& source)
 {
-  auto limit_nesting = [&](int depth, Value::parse_event_t event, Value&) {
+  // The parser checks UTF-8 itself; U+FFFE and U+FFFF it lets through.
+  auto check = [&](int depth, Value::parse_event_t event, Value& parsed) {
     bool opens = event == Value::parse_event_t::object_start ||
                  event == Value::parse_event_t::array_start;
     if (opens && depth >= core::k_max_nesting) {
       throw Error(core::nested_too_deeply(source));
     }
+    if (parsed.is_string()) {
+      if (auto problem = core::utf8_problem(parsed.get_ref<const std::string&>())) {
+        throw Error(source + ": " + *problem);
+      }
+    }
     return true;
   };
   try {
-    return Value::parse(text, limit_nesting);
+    return Value::parse(text, check);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(source + ": not valid JSON: " + without_exception_id(e));
   } catch (const nlohmann::json::out_of_range& e) {
@@ -254,6 +261,38 @@ to_value(const YAML::Node& node)
   default:
     return nullptr;
   }
+}
+
+bool
+same_value(const Value& a, const Value& b)
+{
+  if (a.is_number_float() && b.is_number_float() && std::isnan(a.get<double>()) &&
+      std::isnan(b.get<double>())) {
+    return true;
+  }
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+      if (i.key() != j.key() || !same_value(i.value(), j.value())) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same_value(a[i], b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return a == b;
 }
 
 Value

@@ -29,6 +29,9 @@ std::vector<std::pair<YAML::Node, YAML::Node>> map_entries(const YAML::Node& map
 // `null`/`~`/empty null; quoted scalars stay strings.
 Value to_value(const YAML::Node& node);
 
+// Value equality where NaN equals NaN: a NaN param is not a change.
+bool same_value(const Value& a, const Value& b);
+
 // The typed value of one plain or quoted scalar.
 Value scalar_value(const YAML::Node& node);
 
