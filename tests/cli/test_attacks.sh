@@ -302,6 +302,43 @@ add_on_a_full_disk() {
     expect_output_contains "staged: 0"
 }
 
+# A cloned repository's metrics, params or plot file that is a symlink to a
+# file elsewhere on the machine is not read (it would be printed, or put in a
+# report a CI job posts); links inside the repository, and a symlinked
+# output into an external cache, still are.
+links_out_of_the_repository() {
+    local secret=$SCRATCH/secret.json
+    echo '{"token": 424242}' >"$secret"
+    printf 'step,token\n1,424242\n' >"$SCRATCH/secret.csv"
+    new_repo r
+    mkdir sub && echo '{"acc": 0.5}' >sub/real.json
+    ln -s sub/real.json inside.json
+    ln -s "$secret" metrics.json
+    ln -s "$SCRATCH/secret.csv" plot.csv
+    printf 'metrics: [metrics.json, inside.json]\nparams: [metrics.json]\nplots: [plot.csv]\n' >trove.yaml
+    git add -A && git commit -qm hostile
+    for cmd in "metrics show" "params diff --all" "plots show -o out" "report -o rep"; do
+        # shellcheck disable=SC2086
+        run "$TROVE" $cmd
+        expect_output_contains "outside the repository: not read"
+        expect_output_lacks 424242
+    done
+    expect_fail 1 trove metrics show
+    grep -q 'inside.json.*0.5' "$OUT" || { show_output; fail "inside.json is not shown"; }
+    ! grep -rqs 424242 out rep || fail "the outside file reached the HTML"
+
+    # A metrics output linked into a cache outside the repository is read.
+    cd "$SCRATCH" && new_repo r2
+    expect_ok trove cache dir "$SCRATCH/cache"
+    expect_ok trove config cache.type symlink
+    echo '{"acc": 0.9}' >result.json
+    printf 'stages:\n  s:\n    cmd: cp result.json m.json\n    deps: [result.json]\n    metrics: [m.json]\n' >trove.yaml
+    expect_ok trove repro
+    expect_true test -L m.json
+    expect_ok trove metrics show
+    expect_output_contains "0.9"
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -319,4 +356,5 @@ test_case stray_trove_named_files
 test_case temp_file_of_a_killed_add
 test_case status_when_the_stat_index_cannot_be_saved
 test_case add_on_a_full_disk
+test_case links_out_of_the_repository
 finish

@@ -27,7 +27,8 @@ std::unique_ptr<scm::FileSource>
 files_of(const track::Repository& repo, const Revision& revision)
 {
   if (!revision.commit) {
-    return std::make_unique<scm::WorkTreeFiles>(repo.root());
+    return std::make_unique<scm::WorkTreeFiles>(repo.root(),
+                                                std::vector{repo.store().dir()});
   }
   if (revision.commit->empty()) {
     return std::make_unique<NoFiles>();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace trove::scm {
 
@@ -21,14 +22,20 @@ public:
   virtual std::optional<std::string> read(const std::string& relative) const = 0;
 };
 
+// Reads from the work tree. A file reached through a symbolic link is read
+// only when it resolves inside the root or one of `also_inside` (the cache,
+// whose objects a symlinked output points to): a cloned repository must not
+// make `metrics show` or a report print files from elsewhere on the machine.
 class WorkTreeFiles final : public FileSource
 {
 public:
-  explicit WorkTreeFiles(fs::path root) : m_root(std::move(root)) {}
+  explicit WorkTreeFiles(const fs::path& root,
+                         const std::vector<fs::path>& also_inside = {});
   std::optional<std::string> read(const std::string& relative) const override;
 
 private:
   fs::path m_root;
+  std::vector<fs::path> m_inside; // canonical
 };
 
 // Reads from git objects; never touches the work tree or the index.
