@@ -139,13 +139,15 @@ TEST_CASE("a key '<<' is emitted quoted, so it does not read back as a merge key
   CHECK(yaml(out.c_str())["v"] == value);
 }
 
-TEST_CASE("same_value: NaN equals NaN, at any depth")
+TEST_CASE("same_value: NaN equals NaN, key order does not count, at any depth")
 {
   CHECK(same_value(yaml("a: .nan")["a"], yaml("a: .nan")["a"]));
   CHECK(same_value(yaml("a: [1, {b: .nan}]"), yaml("a: [1, {b: .nan}]")));
   CHECK(!same_value(yaml("a: .nan"), yaml("a: 1")));
   CHECK(!same_value(yaml("a: [1, 2]"), yaml("a: [1]")));
   CHECK(!same_value(yaml("a: {b: 1}"), yaml("a: {c: 1}")));
+  CHECK(same_value(yaml("a: {x: 1, y: [2]}"), yaml("a: {y: [2], x: 1}")));
+  CHECK(!same_value(yaml("a: [1, 2]"), yaml("a: [2, 1]")));
 }
 
 TEST_CASE("JSON strings must be characters: U+FFFF is refused with the file's name")

@@ -274,8 +274,10 @@ same_value(const Value& a, const Value& b)
     if (a.size() != b.size()) {
       return false;
     }
-    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
-      if (i.key() != j.key() || !same_value(i.value(), j.value())) {
+    // Key order does not count, as in DVC's comparison of Python dicts.
+    for (auto i = a.begin(); i != a.end(); ++i) {
+      auto j = b.find(i.key());
+      if (j == b.end() || !same_value(i.value(), j.value())) {
         return false;
       }
     }

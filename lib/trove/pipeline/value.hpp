@@ -29,7 +29,8 @@ std::vector<std::pair<YAML::Node, YAML::Node>> map_entries(const YAML::Node& map
 // `null`/`~`/empty null; quoted scalars stay strings.
 Value to_value(const YAML::Node& node);
 
-// Value equality where NaN equals NaN: a NaN param is not a change.
+// Value equality as DVC compares params: NaN equals NaN, and the order of a
+// mapping's keys does not count.
 bool same_value(const Value& a, const Value& b);
 
 // The typed value of one plain or quoted scalar.
