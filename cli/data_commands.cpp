@@ -6,7 +6,10 @@
 #include <trove/core/error.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_status.hpp>
-#include <trove/remote/transfer.hpp>
+#include <trove/sync/gc.hpp>
+#include <trove/sync/repro_pull.hpp>
+#include <trove/sync/targets.hpp>
+#include <trove/sync/transfer.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
 #include <trove/track/history.hpp>
@@ -23,6 +26,9 @@ namespace trove::cli {
 namespace {
 
 using nlohmann::json;
+using sync::select_targets;
+using sync::selected_outputs;
+using sync::Selection;
 
 std::vector<fs::path>
 to_paths(const std::vector<std::string>& arguments)
@@ -45,105 +51,35 @@ apply_jobs(track::Repository& repo, unsigned jobs)
   }
 }
 
-// What status and checkout look at: pointer files, and pipeline stages
-// with their lock files.
-struct Selection
-{
-  std::vector<std::string> pointers;
-  std::optional<pipeline::Project> project;
-  std::vector<std::size_t> stages;
-};
-
-// A target naming a stage, or a path one of its outputs has.
-std::optional<std::size_t>
-stage_target(const pipeline::Project& project, const track::Repository& repo,
-             const std::string& target)
-{
-  if (auto stage = project.graph.find(target)) {
-    return stage;
-  }
-  try {
-    return project.graph.producer(repo.relative(target));
-  } catch (const Error&) {
-    return std::nullopt; // outside the repository: left to resolve_targets
-  }
-}
-
-// No targets: every pointer file and stage, found in one walk.
-Selection
-select_targets(track::Repository& repo, const std::vector<std::string>& targets,
-               const std::string& file)
-{
-  Selection selection;
-  if (targets.empty()) {
-    auto found = track::find_metadata_files(repo);
-    selection.pointers = std::move(found.pointers);
-    selection.project = pipeline::load_project(repo, file, &found.pipelines);
-    selection.stages = selection.project->graph.topological_order();
-    return selection;
-  }
-  selection.project = pipeline::load_project(repo, file);
-  std::vector<fs::path> data;
-  for (const auto& target : targets) {
-    if (auto stage = stage_target(*selection.project, repo, target)) {
-      selection.stages.push_back(*stage);
-    } else {
-      data.emplace_back(target);
-    }
-  }
-  if (!data.empty()) {
-    selection.pointers = track::resolve_targets(repo, data);
-  }
-  return selection;
-}
-
-// gc, push and fetch keep or send what trove.lock files record too.
-void
-read_lock_outputs(track::ObjectScope& scope)
-{
-  scope.lock_outputs = [](std::string_view text, const std::string& source) {
-    return pipeline::LockFile::parse(text, source).all_outputs();
-  };
-}
-
-// The data and stage outputs a selection names.
-std::vector<track::TrackedOut>
-selected_outputs(track::Repository& repo, const Selection& selection,
-                 std::vector<std::string>& failures)
-{
-  auto outs = track::load_all_tracked(repo, selection.pointers, failures);
-  auto stage_outs = pipeline::locked_outputs(repo, *selection.project, selection.stages);
-  outs.insert(outs.end(), stage_outs.begin(), stage_outs.end());
-  return outs;
-}
-
 // status --cloud: which outputs are only local, only on the remote, or
 // nowhere. Exit 1 when something is missing everywhere.
 int
 print_cloud_status(const Context& context, track::Repository& repo, const Selection& selection,
                    const std::string& remote_name, bool as_json)
 {
-  auto target = remote::open_remote(remote::choose_remote(repo.config(), remote_name), repo);
+  auto target = sync::open_remote(repo, remote_name).remote;
   std::vector<std::string> failures;
-  auto statuses = remote::cloud_status(repo, *target, selected_outputs(repo, selection, failures));
+  auto statuses =
+      sync::cloud_status(repo, *target, selected_outputs(repo, selection, failures));
   for (const auto& failure : failures) {
     std::cerr << "trove: error: " << failure << '\n';
   }
   bool missing = !failures.empty();
   json entries = json::object();
   for (const auto& status : statuses) {
-    missing = missing || status.state == remote::CloudState::missing;
-    entries[status.path] = remote::to_string(status.state);
-    if (!as_json && !context.globals.quiet && status.state != remote::CloudState::up_to_date) {
-      std::cout << remote::to_string(status.state) << ": " << status.path << '\n';
+    missing = missing || status.state == sync::CloudState::missing;
+    entries[status.path] = sync::to_string(status.state);
+    if (!as_json && !context.globals.quiet &&
+        status.state != sync::CloudState::up_to_date) {
+      std::cout << sync::to_string(status.state) << ": " << status.path << '\n';
     }
   }
   if (as_json) {
     print_json(entries);
-  } else if (!context.globals.quiet
-             && std::all_of(statuses.begin(), statuses.end(), [](const auto& s) {
-                  return s.state == remote::CloudState::up_to_date;
-                })) {
+  } else if (!context.globals.quiet &&
+             std::all_of(statuses.begin(), statuses.end(), [](const auto& s) {
+               return s.state == sync::CloudState::up_to_date;
+             })) {
     std::cout << "The cache and " << target->describe() << " are in sync.\n";
   }
   return missing ? 1 : 0;
@@ -583,14 +519,14 @@ register_gc(CLI::App& app, Context& context)
       throw UsageError("-r names the remote for --cloud");
     }
     auto& repo = context.writer();
-    read_lock_outputs(o->scope);
+    sync::read_lock_outputs(o->scope);
     // --cloud: the remote's unused objects, found before anything is deleted.
     std::unique_ptr<remote::Remote> cloud;
     std::vector<std::string> cloud_unused;
     if (o->cloud) {
-      cloud = remote::open_remote(remote::choose_remote(repo.config(), o->remote), repo);
-      cloud_unused = remote::unused_remote_objects(repo, *cloud,
-                                                   track::referenced_outputs(repo, o->scope));
+      auto plan = sync::plan_cloud_gc(repo, o->scope, o->remote);
+      cloud = std::move(plan.remote);
+      cloud_unused = std::move(plan.unused);
     }
     auto cloud_part = [&] {
       return cloud ? " and " + count_of(cloud_unused.size(), "object", "objects") + " from "
@@ -693,47 +629,24 @@ add_transfer_options(CLI::App* command, TransferOptions& o)
   command->add_flag("-A,--all-commits", o.scope.all_commits, "Also what every commit uses");
 }
 
-// The outputs the targets name, or everything the scope refers to.
-std::vector<track::PointerFile>
-outputs_to_transfer(track::Repository& repo, TransferOptions& o)
-{
-  if (o.targets.empty()) {
-    read_lock_outputs(o.scope);
-    return track::referenced_outputs(repo, o.scope);
-  }
-  if (o.scope.all_branches || o.scope.all_tags || o.scope.all_commits) {
-    throw UsageError("targets and -a/-T/-A do not go together");
-  }
-  std::vector<std::string> failures;
-  auto outs = selected_outputs(repo, select_targets(repo, o.targets, ""), failures);
-  if (!failures.empty()) {
-    throw Error(failures.front());
-  }
-  std::vector<track::PointerFile> pointers;
-  for (const auto& out : outs) {
-    pointers.push_back(out.pointer);
-  }
-  return pointers;
-}
-
 // Runs a transfer with a progress line on a terminal, then prints
 // "12 objects pushed, 340 already there, 1.2 MiB sent" and the problems.
 int
-run_transfer(const Context& context, track::Repository& repo, TransferOptions& o,
-             const char* verb, const char* sent,
-             const std::function<remote::TransferResult(remote::Remote&,
-                                                        const std::vector<track::PointerFile>&,
-                                                        unsigned, const remote::Progress&)>& transfer)
+run_transfer(
+    const Context& context,
+    track::Repository& repo,
+    TransferOptions& o,
+    const char* verb,
+    const char* sent,
+    const std::function<sync::TransferResult(remote::Remote&,
+                                             const std::vector<track::PointerFile>&,
+                                             unsigned,
+                                             const sync::Progress&)>& transfer)
 {
-  auto outputs = outputs_to_transfer(repo, o);
-  auto settings = remote::choose_remote(repo.config(), o.remote);
-  if (o.jobs) { // -j rules the remote's own parallel requests too
-    settings.options["jobs"] = std::to_string(o.jobs);
-  }
-  auto target = remote::open_remote(settings, repo);
-  unsigned jobs = remote::transfer_jobs(settings);
+  auto outputs = sync::outputs_to_transfer(repo, o.targets, o.scope);
+  auto [target, jobs] = sync::open_remote(repo, o.remote, o.jobs);
   bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
-  remote::Progress progress = [&](std::size_t done, std::size_t total) {
+  sync::Progress progress = [&](std::size_t done, std::size_t total) {
     if (show_progress) {
       std::cerr << '\r' << verb << ' ' << done << '/' << total << std::flush;
     }
@@ -769,9 +682,11 @@ register_push(CLI::App& app, Context& context)
   auto o = std::make_shared<TransferOptions>();
   auto* command = add_command(app, context, "push", "Send the data the workspace uses to a remote", [&context, o] {
     auto& repo = context.reader();
-    return run_transfer(context, repo, *o, "pushed", "sent", [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
-      return remote::push(repo, target, outs, jobs, progress);
-    });
+    return run_transfer(
+        context, repo, *o, "pushed", "sent",
+        [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
+          return sync::push(repo, target, outs, jobs, progress);
+        });
   });
   add_transfer_options(command, *o);
 }
@@ -786,9 +701,11 @@ register_fetch(CLI::App& app, Context& context, bool then_checkout)
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, then_checkout ? "pull" : "fetch", then_checkout ? "Fetch data from a remote and check it out" : "Bring the data the workspace uses from a remote into the cache", [&context, o, then_checkout] {
     auto& repo = context.writer();
-    int status = run_transfer(context, repo, *o, "fetched", "received", [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
-      return remote::fetch(repo, target, outs, jobs, progress);
-    });
+    int status = run_transfer(
+        context, repo, *o, "fetched", "received",
+        [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
+          return sync::fetch(repo, target, outs, jobs, progress);
+        });
     if (!then_checkout) {
       return status;
     }
@@ -806,11 +723,8 @@ register_fetch(CLI::App& app, Context& context, bool then_checkout)
 std::function<void(const std::vector<track::PointerFile>&)>
 pull_for_repro(const Context& context, track::Repository& repo, const std::string& remote_name)
 {
-  auto settings = remote::choose_remote(repo.config(), remote_name);
-  std::shared_ptr<remote::Remote> target = remote::open_remote(settings, repo);
-  unsigned jobs = remote::transfer_jobs(settings);
-  TransferOptions all;
-  auto result = remote::fetch(repo, *target, outputs_to_transfer(repo, all), jobs, {});
+  sync::ReproPull pull(repo, remote_name);
+  auto result = pull.fetch_workspace();
   if (!context.globals.quiet) {
     std::cout << count_of(result.transferred, "object", "objects") << " fetched, "
               << result.already << " already there, " << human_size(result.bytes)
@@ -820,17 +734,8 @@ pull_for_repro(const Context& context, track::Repository& repo, const std::strin
   for (const auto& [id, error] : result.failed) {
     context.warn()(error);
   }
-  std::vector<std::string> failures;
-  auto tracked = track::load_all_tracked(repo, select_targets(repo, {}, "").pointers, failures);
-  auto checkout = track::checkout_outs(repo, tracked, track::Force::no, track::Relink::no,
-                                       context.warn());
-  failures.insert(failures.end(), checkout.failures.begin(), checkout.failures.end());
-  if (!failures.empty()) {
-    throw Error(failures.front());
-  }
-  return [&repo, target, jobs](const std::vector<track::PointerFile>& outs) {
-    remote::fetch(repo, *target, outs, jobs, {});
-  };
+  pull.check_out(context.warn());
+  return pull.fetcher();
 }
 
 void
