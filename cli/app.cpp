@@ -133,6 +133,7 @@ run(int argc, char** argv)
   add_globals(app, context.globals);
   register_repo_commands(app, context);
   register_data_commands(app, context);
+  register_transfer_commands(app, context);
   register_pipeline_commands(app, context);
   register_metrics_commands(app, context);
   register_plots_commands(app, context);

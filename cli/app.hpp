@@ -61,6 +61,7 @@ void add_file_option(CLI::App* command, std::string& file);
 // Each command group registers its subcommands, one file each.
 void register_repo_commands(CLI::App& app, Context& context);
 void register_data_commands(CLI::App& app, Context& context);
+void register_transfer_commands(CLI::App& app, Context& context);
 void register_pipeline_commands(CLI::App& app, Context& context);
 void register_metrics_commands(CLI::App& app, Context& context);
 void register_plots_commands(CLI::App& app, Context& context);

@@ -1,12 +1,16 @@
-// add, status, checkout, commit, remove, move, unprotect, diff, ls, gc, fsck,
-// push, fetch, pull: commands about tracked data.
+// add, status, checkout, commit, remove, move, unprotect, diff, ls, gc, fsck:
+// commands about tracked data (push, fetch and pull: transfer_commands.cpp).
+#include "data_commands.hpp"
+
 #include "app.hpp"
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_status.hpp>
-#include <trove/remote/transfer.hpp>
+#include <trove/sync/gc.hpp>
+#include <trove/sync/targets.hpp>
+#include <trove/sync/transfer.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/checkout.hpp>
 #include <trove/track/history.hpp>
@@ -23,6 +27,9 @@ namespace trove::cli {
 namespace {
 
 using nlohmann::json;
+using sync::select_targets;
+using sync::selected_outputs;
+using sync::Selection;
 
 std::vector<fs::path>
 to_paths(const std::vector<std::string>& arguments)
@@ -45,135 +52,38 @@ apply_jobs(track::Repository& repo, unsigned jobs)
   }
 }
 
-// What status and checkout look at: pointer files, and pipeline stages
-// with their lock files.
-struct Selection
-{
-  std::vector<std::string> pointers;
-  std::optional<pipeline::Project> project;
-  std::vector<std::size_t> stages;
-};
-
-// A target naming a stage, or a path one of its outputs has.
-std::optional<std::size_t>
-stage_target(const pipeline::Project& project, const track::Repository& repo,
-             const std::string& target)
-{
-  if (auto stage = project.graph.find(target)) {
-    return stage;
-  }
-  try {
-    return project.graph.producer(repo.relative(target));
-  } catch (const Error&) {
-    return std::nullopt; // outside the repository: left to resolve_targets
-  }
-}
-
-// No targets: every pointer file and stage, found in one walk.
-Selection
-select_targets(track::Repository& repo, const std::vector<std::string>& targets,
-               const std::string& file)
-{
-  Selection selection;
-  if (targets.empty()) {
-    auto found = track::find_metadata_files(repo);
-    selection.pointers = std::move(found.pointers);
-    selection.project = pipeline::load_project(repo, file, &found.pipelines);
-    selection.stages = selection.project->graph.topological_order();
-    return selection;
-  }
-  selection.project = pipeline::load_project(repo, file);
-  std::vector<fs::path> data;
-  for (const auto& target : targets) {
-    if (auto stage = stage_target(*selection.project, repo, target)) {
-      selection.stages.push_back(*stage);
-    } else {
-      data.emplace_back(target);
-    }
-  }
-  if (!data.empty()) {
-    selection.pointers = track::resolve_targets(repo, data);
-  }
-  return selection;
-}
-
-// gc, push and fetch keep or send what trove.lock files record too.
-void
-read_lock_outputs(track::ObjectScope& scope)
-{
-  scope.lock_outputs = [](std::string_view text, const std::string& source) {
-    return pipeline::LockFile::parse(text, source).all_outputs();
-  };
-}
-
-// The data and stage outputs a selection names.
-std::vector<track::TrackedOut>
-selected_outputs(track::Repository& repo, const Selection& selection,
-                 std::vector<std::string>& failures)
-{
-  auto outs = track::load_all_tracked(repo, selection.pointers, failures);
-  auto stage_outs = pipeline::locked_outputs(repo, *selection.project, selection.stages);
-  outs.insert(outs.end(), stage_outs.begin(), stage_outs.end());
-  return outs;
-}
-
 // status --cloud: which outputs are only local, only on the remote, or
 // nowhere. Exit 1 when something is missing everywhere.
 int
 print_cloud_status(const Context& context, track::Repository& repo, const Selection& selection,
                    const std::string& remote_name, bool as_json)
 {
-  auto target = remote::open_remote(remote::choose_remote(repo.config(), remote_name), repo);
+  auto target = sync::open_remote(repo, remote_name).remote;
   std::vector<std::string> failures;
-  auto statuses = remote::cloud_status(repo, *target, selected_outputs(repo, selection, failures));
+  auto statuses =
+      sync::cloud_status(repo, *target, selected_outputs(repo, selection, failures));
   for (const auto& failure : failures) {
     std::cerr << "trove: error: " << failure << '\n';
   }
   bool missing = !failures.empty();
   json entries = json::object();
   for (const auto& status : statuses) {
-    missing = missing || status.state == remote::CloudState::missing;
-    entries[status.path] = remote::to_string(status.state);
-    if (!as_json && !context.globals.quiet && status.state != remote::CloudState::up_to_date) {
-      std::cout << remote::to_string(status.state) << ": " << status.path << '\n';
+    missing = missing || status.state == sync::CloudState::missing;
+    entries[status.path] = sync::to_string(status.state);
+    if (!as_json && !context.globals.quiet &&
+        status.state != sync::CloudState::up_to_date) {
+      std::cout << sync::to_string(status.state) << ": " << status.path << '\n';
     }
   }
   if (as_json) {
     print_json(entries);
-  } else if (!context.globals.quiet
-             && std::all_of(statuses.begin(), statuses.end(), [](const auto& s) {
-                  return s.state == remote::CloudState::up_to_date;
-                })) {
+  } else if (!context.globals.quiet &&
+             std::all_of(statuses.begin(), statuses.end(), [](const auto& s) {
+               return s.state == sync::CloudState::up_to_date;
+             })) {
     std::cout << "The cache and " << target->describe() << " are in sync.\n";
   }
   return missing ? 1 : 0;
-}
-
-// Checks out a selection and prints what changed (checkout, pull).
-int
-run_checkout(const Context& context, track::Repository& repo, const Selection& selection,
-             bool force, bool relink)
-{
-  std::vector<std::string> failures;
-  auto outs = selected_outputs(repo, selection, failures);
-  auto result = track::checkout_outs(repo, outs, force ? track::Force::yes : track::Force::no,
-                                     relink ? track::Relink::yes : track::Relink::no,
-                                     context.warn());
-  result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
-  if (!context.globals.quiet) {
-    for (const auto& change : result.changes) {
-      std::cout << change.kind << '\t' << change.path << '\n';
-    }
-    if (!result.changes.empty()) {
-      std::cout << count_of(result.files_added, "file", "files") << " added, "
-                << result.files_modified << " modified, " << result.files_deleted
-                << " deleted\n";
-    }
-  }
-  for (const auto& failure : result.failures) {
-    std::cerr << "trove: error: " << failure << '\n';
-  }
-  return result.failures.empty() ? 0 : 1;
 }
 
 // Stage outputs belong to trove.lock: `trove add` refuses them, as DVC does.
@@ -583,14 +493,14 @@ register_gc(CLI::App& app, Context& context)
       throw UsageError("-r names the remote for --cloud");
     }
     auto& repo = context.writer();
-    read_lock_outputs(o->scope);
+    sync::read_lock_outputs(o->scope);
     // --cloud: the remote's unused objects, found before anything is deleted.
     std::unique_ptr<remote::Remote> cloud;
     std::vector<std::string> cloud_unused;
     if (o->cloud) {
-      cloud = remote::open_remote(remote::choose_remote(repo.config(), o->remote), repo);
-      cloud_unused = remote::unused_remote_objects(repo, *cloud,
-                                                   track::referenced_outputs(repo, o->scope));
+      auto plan = sync::plan_cloud_gc(repo, o->scope, o->remote);
+      cloud = std::move(plan.remote);
+      cloud_unused = std::move(plan.unused);
     }
     auto cloud_part = [&] {
       return cloud ? " and " + count_of(cloud_unused.size(), "object", "objects") + " from "
@@ -672,165 +582,35 @@ register_fsck(CLI::App& app, Context& context)
   add_jobs_option(command, *jobs);
 }
 
-// push, fetch and pull: what they send or bring, and from where.
-struct TransferOptions
-{
-  std::vector<std::string> targets;
-  std::string remote;
-  unsigned jobs = 0;
-  track::ObjectScope scope;
-};
-
-void
-add_transfer_options(CLI::App* command, TransferOptions& o)
-{
-  command->add_option("targets", o.targets, "Tracked paths, pointer files or stages (default: all)");
-  command->add_option("-r,--remote", o.remote, "The remote (default: core.remote)");
-  command->add_option("-j,--jobs", o.jobs, "Transfers at once (default: 4 x cores)")
-    ->check(CLI::PositiveNumber);
-  command->add_flag("-a,--all-branches", o.scope.all_branches, "Also what every branch uses");
-  command->add_flag("-T,--all-tags", o.scope.all_tags, "Also what every tag uses");
-  command->add_flag("-A,--all-commits", o.scope.all_commits, "Also what every commit uses");
-}
-
-// The outputs the targets name, or everything the scope refers to.
-std::vector<track::PointerFile>
-outputs_to_transfer(track::Repository& repo, TransferOptions& o)
-{
-  if (o.targets.empty()) {
-    read_lock_outputs(o.scope);
-    return track::referenced_outputs(repo, o.scope);
-  }
-  if (o.scope.all_branches || o.scope.all_tags || o.scope.all_commits) {
-    throw UsageError("targets and -a/-T/-A do not go together");
-  }
-  std::vector<std::string> failures;
-  auto outs = selected_outputs(repo, select_targets(repo, o.targets, ""), failures);
-  if (!failures.empty()) {
-    throw Error(failures.front());
-  }
-  std::vector<track::PointerFile> pointers;
-  for (const auto& out : outs) {
-    pointers.push_back(out.pointer);
-  }
-  return pointers;
-}
-
-// Runs a transfer with a progress line on a terminal, then prints
-// "12 objects pushed, 340 already there, 1.2 MiB sent" and the problems.
-int
-run_transfer(const Context& context, track::Repository& repo, TransferOptions& o,
-             const char* verb, const char* sent,
-             const std::function<remote::TransferResult(remote::Remote&,
-                                                        const std::vector<track::PointerFile>&,
-                                                        unsigned, const remote::Progress&)>& transfer)
-{
-  auto outputs = outputs_to_transfer(repo, o);
-  auto settings = remote::choose_remote(repo.config(), o.remote);
-  if (o.jobs) { // -j rules the remote's own parallel requests too
-    settings.options["jobs"] = std::to_string(o.jobs);
-  }
-  auto target = remote::open_remote(settings, repo);
-  unsigned jobs = remote::transfer_jobs(settings);
-  bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
-  remote::Progress progress = [&](std::size_t done, std::size_t total) {
-    if (show_progress) {
-      std::cerr << '\r' << verb << ' ' << done << '/' << total << std::flush;
-    }
-  };
-  auto result = transfer(*target, outputs, jobs, progress);
-  if (show_progress && result.transferred + result.failed.size() > 0) {
-    std::cerr << '\n';
-  }
-  if (!context.globals.quiet) {
-    std::cout << count_of(result.transferred, "object", "objects") << ' ' << verb << ", "
-              << result.already << " already there, " << human_size(result.bytes) << ' ' << sent
-              << '\n';
-  }
-  for (const auto& id : result.missing) {
-    std::cerr << "trove: error: " << id << " is missing (not in the cache and not on "
-              << target->describe() << ")\n";
-  }
-  // The same failure for many objects (the remote went away) is said once.
-  std::map<std::string, std::size_t> errors;
-  for (const auto& [id, error] : result.failed) {
-    ++errors[error];
-  }
-  for (const auto& [error, count] : errors) {
-    std::cerr << "trove: error: " << error
-              << (count > 1 ? " (" + std::to_string(count) + " objects)" : "") << '\n';
-  }
-  return result.ok() ? 0 : 1;
-}
-
-void
-register_push(CLI::App& app, Context& context)
-{
-  auto o = std::make_shared<TransferOptions>();
-  auto* command = add_command(app, context, "push", "Send the data the workspace uses to a remote", [&context, o] {
-    auto& repo = context.reader();
-    return run_transfer(context, repo, *o, "pushed", "sent", [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
-      return remote::push(repo, target, outs, jobs, progress);
-    });
-  });
-  add_transfer_options(command, *o);
-}
-
-void
-register_fetch(CLI::App& app, Context& context, bool then_checkout)
-{
-  struct Options : TransferOptions
-  {
-    bool force = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, then_checkout ? "pull" : "fetch", then_checkout ? "Fetch data from a remote and check it out" : "Bring the data the workspace uses from a remote into the cache", [&context, o, then_checkout] {
-    auto& repo = context.writer();
-    int status = run_transfer(context, repo, *o, "fetched", "received", [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
-      return remote::fetch(repo, target, outs, jobs, progress);
-    });
-    if (!then_checkout) {
-      return status;
-    }
-    int checked_out = run_checkout(context, repo, select_targets(repo, o->targets, ""), o->force, false);
-    return status != 0 ? status : checked_out;
-  });
-  add_transfer_options(command, *o);
-  if (then_checkout) {
-    command->add_flag("-f,--force", o->force, "Overwrite changes (saving them to the cache first)");
-  }
-}
-
 } // namespace
 
-std::function<void(const std::vector<track::PointerFile>&)>
-pull_for_repro(const Context& context, track::Repository& repo, const std::string& remote_name)
+int
+run_checkout(const Context& context,
+             track::Repository& repo,
+             const Selection& selection,
+             bool force,
+             bool relink)
 {
-  auto settings = remote::choose_remote(repo.config(), remote_name);
-  std::shared_ptr<remote::Remote> target = remote::open_remote(settings, repo);
-  unsigned jobs = remote::transfer_jobs(settings);
-  TransferOptions all;
-  auto result = remote::fetch(repo, *target, outputs_to_transfer(repo, all), jobs, {});
-  if (!context.globals.quiet) {
-    std::cout << count_of(result.transferred, "object", "objects") << " fetched, "
-              << result.already << " already there, " << human_size(result.bytes)
-              << " received\n";
-  }
-  // What is on no remote is what the stages will make again: no error.
-  for (const auto& [id, error] : result.failed) {
-    context.warn()(error);
-  }
   std::vector<std::string> failures;
-  auto tracked = track::load_all_tracked(repo, select_targets(repo, {}, "").pointers, failures);
-  auto checkout = track::checkout_outs(repo, tracked, track::Force::no, track::Relink::no,
-                                       context.warn());
-  failures.insert(failures.end(), checkout.failures.begin(), checkout.failures.end());
-  if (!failures.empty()) {
-    throw Error(failures.front());
+  auto outs = selected_outputs(repo, selection, failures);
+  auto result = track::checkout_outs(
+      repo, outs, force ? track::Force::yes : track::Force::no,
+      relink ? track::Relink::yes : track::Relink::no, context.warn());
+  result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
+  if (!context.globals.quiet) {
+    for (const auto& change : result.changes) {
+      std::cout << change.kind << '\t' << change.path << '\n';
+    }
+    if (!result.changes.empty()) {
+      std::cout << count_of(result.files_added, "file", "files") << " added, "
+                << result.files_modified << " modified, " << result.files_deleted
+                << " deleted\n";
+    }
   }
-  return [&repo, target, jobs](const std::vector<track::PointerFile>& outs) {
-    remote::fetch(repo, *target, outs, jobs, {});
-  };
+  for (const auto& failure : result.failures) {
+    std::cerr << "trove: error: " << failure << '\n';
+  }
+  return result.failures.empty() ? 0 : 1;
 }
 
 void
@@ -847,9 +627,6 @@ register_data_commands(CLI::App& app, Context& context)
   register_ls(app, context);
   register_gc(app, context);
   register_fsck(app, context);
-  register_push(app, context);
-  register_fetch(app, context, false);
-  register_fetch(app, context, true);
 }
 
 } // namespace trove::cli

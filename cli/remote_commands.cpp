@@ -134,6 +134,8 @@ register_remote_modify(CLI::App& group, Context& context)
     std::optional<std::string> value;
     if (!o->unset) {
       value = o->value;
+      // As `trove config` checks its values.
+      track::Repository::check_setting("remote." + o->name + "." + o->key, *value);
     }
     remote::modify_remote(context.writer().trove_dir(), level_of(o->local), o->name, o->key, value);
     return 0;

@@ -688,6 +688,48 @@ gc_cloud() {
     expect_file_equals text.txt changed
 }
 
+# gc --cloud deletes only what is named exactly as trove names objects: a
+# user's notes in the remote's object directories and files named almost
+# like objects survive it, while the unused object goes.
+gc_cloud_spares_other_files() {
+    data_repo
+    expect_ok trove push
+    echo changed >text.txt
+    expect_ok trove add text.txt
+    expect_ok trove push
+    old=$(sha256sum <../orig/text.txt | cut -c1-64)
+    p=${old:0:2}
+    mkdir -p "$STORE/sha256/zz"
+    echo "my notes" >"$STORE/sha256/zz/NOTES.txt"
+    # Uppercase hex, one digit short or long, the whole id as the name, a
+    # suffix after .dir, and a name long enough to pass a length check.
+    others="sha256/$p/NOTES.txt
+sha256/$p/$(printf %s "${old:2}" | tr a-f A-F)
+sha256/$p/${old:3}
+sha256/$p/${old:2}0
+sha256/$p/$old
+sha256/$p/${old:2}.dir.bak
+sha256/$p/notes-on-this-dataset-kept-next-to-its-objects-by-a-user.txt"
+    while read -r key; do
+        cp ../orig/text.txt "$STORE/$key" || fail "cannot write $STORE/$key"
+    done <<<"$others"
+    expect_ok trove gc -w --cloud --dry-run
+    expect_output_contains "Would remove 1 object from remote 'store'"
+    expect_ok trove gc -w --cloud -f
+    expect_output_contains "Removed 1 object from remote 'store'"
+    expect_false test -e "$(remote_object "$old" "$STORE")"
+    expect_file_equals "$STORE/sha256/zz/NOTES.txt" "my notes"
+    while read -r key; do
+        expect_true test -f "$STORE/$key"
+    done <<<"$others"
+    # What trove stored is still whole.
+    cd .. && git clone -q r clone && cd clone || fail "git clone failed"
+    git -C ../r add -A && git -C ../r commit -qm changed && git pull -q ../r HEAD
+    expect_ok trove pull
+    expect_file_equals text.txt changed
+    diff -r ../orig/d d >/dev/null || fail "d differs from ../orig/d"
+}
+
 # zip_bomb FILE: a remote object in trove's format (header and one zstd frame)
 # that decodes to 150 MB of zeros, made with trove itself (no zstd tool
 # needed): a sparse file, hardlinked into a scratch cache and pushed.
@@ -923,6 +965,7 @@ test_case compression_none
 test_case number_out_of_range
 test_case status_cloud
 test_case gc_cloud
+test_case gc_cloud_spares_other_files
 test_case remote_zip_bomb
 test_case push_refuses_corrupt_cache_object
 test_case killed_push_leftovers

@@ -34,17 +34,6 @@ settle(const fs::path& tmp)
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-// "ab" and "cdef...[.dir]": the two parts of an object's key, as trove
-// writes them (other files in the remote's directories are not objects).
-bool
-is_object_name(const std::string& prefix, std::string_view name)
-{
-  if (name.ends_with(".dir")) {
-    name.remove_suffix(4);
-  }
-  return store::ObjectId::is_valid_hex(prefix + std::string(name));
-}
-
 } // namespace
 
 LocalRemote::LocalRemote(std::string name, fs::path root, Encoding encoding)
@@ -116,21 +105,23 @@ LocalRemote::download(const std::string& key,
   return decode_object(source, dest, key + " on " + describe(), limit);
 }
 
-std::vector<std::string>
+std::vector<store::ObjectId>
 LocalRemote::list()
 {
-  std::vector<std::string> keys;
+  std::vector<store::ObjectId> ids;
   std::error_code ec;
   for (const auto& prefix : fs::directory_iterator(m_root / "sha256", ec)) {
     auto prefix_name = prefix.path().filename().string();
     for (const auto& entry : fs::directory_iterator(prefix.path(), ec)) {
-      auto name = entry.path().filename().string();
-      if (is_object_name(prefix_name, name) && entry.is_regular_file(ec)) {
-        keys.push_back("sha256/" + prefix_name + "/" + name);
+      // Other files in the remote's directories are not objects.
+      auto id =
+          id_of_key("sha256/" + prefix_name + "/" + entry.path().filename().string());
+      if (id && entry.is_regular_file(ec)) {
+        ids.push_back(std::move(*id));
       }
     }
   }
-  return keys;
+  return ids;
 }
 
 std::vector<std::string>

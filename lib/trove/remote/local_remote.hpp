@@ -17,7 +17,7 @@ public:
   std::uint64_t upload(const fs::path& source, const store::ObjectId& id) override;
   std::string
   download(const std::string& key, const fs::path& dest, const SizeLimit& limit) override;
-  std::vector<std::string> list() override;
+  std::vector<store::ObjectId> list() override;
   std::vector<std::string> abandoned_uploads() override;
   void remove(const std::vector<std::string>& keys) override;
 

@@ -4,20 +4,13 @@
 #include <trove/core/parallel.hpp>
 #include <trove/remote/local_remote.hpp>
 #include <trove/remote/s3_remote.hpp>
-#include <trove/track/repository.hpp>
 
 namespace trove::remote {
 
 namespace {
 
-// Settings come from files a user may edit by hand: check each before use.
-void
-check_settings(const RemoteSettings& settings)
-{
-  for (const auto& [key, value] : settings.options) {
-    track::Repository::check_setting("remote." + settings.name + "." + key, value);
-  }
-}
+constexpr std::string_view k_key_prefix = "sha256/";
+constexpr std::string_view k_dir_suffix = ".dir";
 
 Encoding
 encoding_of(const RemoteSettings& settings)
@@ -48,26 +41,45 @@ check_source(const store::ObjectId& id, const std::string& hex)
 std::string
 key_of(const store::ObjectId& id)
 {
-  return "sha256/" + id.hex.substr(0, 2) + "/" + id.hex.substr(2) +
-         (id.is_dir ? ".dir" : "");
+  return std::string(k_key_prefix) + id.hex.substr(0, 2) + "/" + id.hex.substr(2) +
+         (id.is_dir ? std::string(k_dir_suffix) : "");
+}
+
+std::optional<store::ObjectId>
+id_of_key(std::string_view key)
+{
+  // "sha256/ab/" and 62 hex digits, then ".dir" or nothing.
+  constexpr std::size_t k_prefix_end = k_key_prefix.size() + 3;
+  if (!key.starts_with(k_key_prefix) || key.size() < k_prefix_end ||
+      key[k_prefix_end - 1] != '/') {
+    return std::nullopt;
+  }
+  store::ObjectId id;
+  std::string_view rest = key.substr(k_prefix_end);
+  if (rest.ends_with(k_dir_suffix)) {
+    id.is_dir = true;
+    rest.remove_suffix(k_dir_suffix.size());
+  }
+  id.hex = std::string(key.substr(k_key_prefix.size(), 2)) + std::string(rest);
+  if (!store::ObjectId::is_valid_hex(id.hex)) {
+    return std::nullopt;
+  }
+  return id;
 }
 
 unsigned
 transfer_jobs(const RemoteSettings& settings)
 {
-  check_settings(settings);
   auto it = settings.options.find("jobs");
   return it != settings.options.end() ? static_cast<unsigned>(std::stoul(it->second))
                                       : 4 * core::hardware_jobs();
 }
 
 std::unique_ptr<Remote>
-open_remote(const RemoteSettings& settings, const track::Repository& repo)
+open_remote(const RemoteSettings& settings, const fs::path& root, const fs::path& scratch)
 {
-  check_settings(settings);
   const std::string& url = settings.url;
   if (url.rfind("s3://", 0) == 0) {
-    const fs::path& scratch = repo.store().tmp_dir();
     std::error_code ec;
     fs::create_directories(scratch, ec); // not there in a fresh clone
     return std::make_unique<S3Remote>(settings, encoding_of(settings),
@@ -80,7 +92,7 @@ open_remote(const RemoteSettings& settings, const track::Repository& repo)
   }
   fs::path path = url.rfind("file://", 0) == 0 ? fs::path(url.substr(7)) : fs::path(url);
   if (path.is_relative()) {
-    path = repo.root() / path;
+    path = root / path;
   }
   return std::make_unique<LocalRemote>(settings.name, path.lexically_normal(),
                                        encoding_of(settings));

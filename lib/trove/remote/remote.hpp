@@ -8,13 +8,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
-
-namespace trove::track {
-class Repository;
-}
 
 namespace trove::remote {
 
@@ -43,8 +41,9 @@ public:
   // decodes to more than `limit`.
   virtual std::string
   download(const std::string& key, const fs::path& dest, const SizeLimit& limit) = 0;
-  // Every object key on the remote.
-  virtual std::vector<std::string> list() = 0;
+  // Every object on the remote: the keys that id_of_key reads as an object
+  // id, and no other (a user's file, a temp file, a wrongly named one).
+  virtual std::vector<store::ObjectId> list() = 0;
   // What interrupted uploads left on the remote, as keys for remove(): on
   // a directory remote, temp files older than k_abandoned_age (a younger
   // one may belong to an upload still running on another machine).
@@ -68,13 +67,23 @@ void check_source(const store::ObjectId& id, const std::string& hex);
 // The key of an object on every remote.
 std::string key_of(const store::ObjectId& id);
 
-// Transfers at once: the remote's `jobs`, else 4 per core.
+// The object a key on a remote names, exactly as key_of writes it:
+// "sha256/" + the id's first two hex digits + "/" + the other 62 [+ ".dir"],
+// lowercase. Any other key is not an object: nullopt. Every backend lists
+// objects through this, so that gc --cloud never deletes anything else.
+std::optional<store::ObjectId> id_of_key(std::string_view key);
+
+// Transfers at once: the remote's `jobs`, else 4 per core. The settings are
+// checked by the caller (sync::open_remote).
 unsigned transfer_jobs(const RemoteSettings& settings);
 
-// Opens the remote the settings describe (each setting checked, so a value
-// edited by hand is reported with its key); a relative directory is relative
-// to the repository's root.
+// Opens the remote the settings describe; a relative directory is relative
+// to `root` (the repository's), and an S3 remote encodes uploads into
+// `scratch` (the store's temp directory). The settings are checked by the
+// caller (sync::open_remote), so that a value edited by hand is reported
+// with its key.
 std::unique_ptr<Remote> open_remote(const RemoteSettings& settings,
-                                    const track::Repository& repo);
+                                    const fs::path& root,
+                                    const fs::path& scratch);
 
 } // namespace trove::remote

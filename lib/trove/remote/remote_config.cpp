@@ -1,7 +1,6 @@
 #include <trove/remote/remote_config.hpp>
 
 #include <trove/core/error.hpp>
-#include <trove/track/repository.hpp>
 
 #include <algorithm>
 
@@ -169,7 +168,6 @@ modify_remote(const fs::path& trove_dir, Level level, const std::string& name,
                   + core::Config::path_of(level, trove_dir).filename().string());
     }
   } else {
-    track::Repository::check_setting(full, *value);
     file.set(full, *value);
   }
   file.save();

@@ -40,7 +40,9 @@ RemoteSettings choose_remote(const core::Config& config, const std::string& name
 bool is_secret(const std::string& key);
 
 // Edits of .trove/config (Level::repo) or .trove/config.local (Level::local);
-// each checks its input and leaves the file untouched on error.
+// each checks its input and leaves the file untouched on error. The value a
+// modify_remote sets is checked by the caller, as `trove config` checks
+// its values.
 void add_remote(const fs::path& trove_dir, Level level, const std::string& name,
                 const std::string& url, bool make_default, bool force);
 // Removes the remote from every level it is defined in, and core.remote when

@@ -136,17 +136,17 @@ S3Remote::download(const std::string& key, const fs::path& dest, const SizeLimit
   return decode_object(received.path, dest, key + " on " + describe(), limit);
 }
 
-std::vector<std::string>
+std::vector<store::ObjectId>
 S3Remote::list()
 {
-  std::vector<std::string> keys;
-  for (auto& key : m_client.list("sha256/")) {
+  std::vector<store::ObjectId> ids;
+  for (const auto& key : m_client.list("sha256/")) {
     // Only what trove writes: sha256/ab/<62 hex digits>[.dir].
-    if (key.size() >= 7 + 3 + 62 && key[9] == '/') {
-      keys.push_back(std::move(key));
+    if (auto id = id_of_key(key)) {
+      ids.push_back(std::move(*id));
     }
   }
-  return keys;
+  return ids;
 }
 
 void

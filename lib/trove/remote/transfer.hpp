@@ -1,9 +1,8 @@
 #pragma once
 
 #include <trove/remote/remote.hpp>
-#include <trove/track/pointer_file.hpp>
-#include <trove/track/repository.hpp>
-#include <trove/track/workspace.hpp>
+#include <trove/store/object_id.hpp>
+#include <trove/store/object_store.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -13,6 +12,7 @@
 
 namespace trove::remote {
 
+// What moving objects did; one result gathers the batches of a command.
 struct TransferResult
 {
   std::size_t transferred = 0; // objects sent or received
@@ -31,58 +31,34 @@ struct TransferResult
 // Called after each object with the count done and the total.
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Sends the objects of `outputs` (directories with every file they list)
-// that the remote lacks, `jobs` at a time. A directory's manifest goes last,
-// and only when all its files are there, so that a remote never holds a
-// manifest whose files are missing. An object whose bytes in the cache are
-// not its id fails and is not sent.
-TransferResult push(const track::Repository& repo,
+// Called after each object, sent or failed; one call at a time.
+using ObjectDone = std::function<void()>;
+
+// Uploads the objects `ids` from `store` to `remote`, `jobs` at a time,
+// counting each in `result` (transferred and bytes, or failed with its error)
+// instead of stopping at the first failure. An object whose bytes in the
+// store are not its id fails and is not sent (Remote::upload).
+void upload_objects(const store::ObjectStore& store,
                     Remote& remote,
-                    const std::vector<track::PointerFile>& outputs,
+                    const std::vector<store::ObjectId>& ids,
                     unsigned jobs,
-                    const Progress& progress);
+                    TransferResult& result,
+                    const ObjectDone& done);
 
-// Brings the objects of `outputs` that the cache lacks: manifests first,
-// then the files they list. Every object is decoded and hashed as it
-// arrives and enters the cache only when its hash is its id; decoding stops
-// as soon as an object passes the size `outputs` or its manifest records
-// (a manifest: what its number of files allows, at most 1 GiB).
-TransferResult fetch(track::Repository& repo,
-                     Remote& remote,
-                     const std::vector<track::PointerFile>& outputs,
-                     unsigned jobs,
-                     const Progress& progress);
+// The most bytes the object `id` may decode to.
+using LimitOf = std::function<SizeLimit(const store::ObjectId& id)>;
 
-// Where the objects of one output are (status --cloud).
-enum class CloudState
-{
-  up_to_date,
-  not_pushed,
-  not_in_cache,
-  missing
-};
-std::string to_string(CloudState state);
-
-struct CloudStatus
-{
-  std::string path;
-  CloudState state;
-};
-
-// For each output: up to date (the cache and the remote have every object),
-// not pushed (some only in the cache), not in the cache (some only on the
-// remote), missing (some in neither). One question to the remote for all.
-std::vector<CloudStatus> cloud_status(const track::Repository& repo,
-                                      Remote& remote,
-                                      const std::vector<track::TrackedOut>& outputs);
-
-// The keys on the remote that none of `outputs` uses (gc --cloud), and what
-// interrupted uploads left there long ago (Remote::abandoned_uploads).
-// Throws when a directory's manifest is not in the cache, as its files
-// could not be told apart from garbage.
-std::vector<std::string>
-unused_remote_objects(const track::Repository& repo,
+// Downloads the objects `ids` from `remote` into `store`, `jobs` at a time,
+// counting each in `result` as upload_objects does. Each is decoded and
+// hashed into the store's temp directory as it arrives, decoding stops as
+// soon as it passes limit_of(id), and it enters the store only when its hash
+// is its id.
+void download_objects(store::ObjectStore& store,
                       Remote& remote,
-                      const std::vector<track::PointerFile>& outputs);
+                      const std::vector<store::ObjectId>& ids,
+                      const LimitOf& limit_of,
+                      unsigned jobs,
+                      TransferResult& result,
+                      const ObjectDone& done);
 
 } // namespace trove::remote

@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
+#include <trove/store/object_store.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -164,6 +165,23 @@ Manifest::find(std::string_view path) const
       m_entries.begin(), m_entries.end(), path,
       [](const ManifestEntry& entry, std::string_view p) { return entry.path < p; });
   return it != m_entries.end() && it->path == path ? &*it : nullptr;
+}
+
+Manifest
+read_manifest(const ObjectStore& store, const ObjectId& dir)
+{
+  return Manifest::parse(store.read_verified(dir), "manifest " + dir.to_string());
+}
+
+std::vector<ObjectId>
+manifest_files(const ObjectStore& store, const ObjectId& dir)
+{
+  std::vector<ObjectId> files;
+  auto manifest = read_manifest(store, dir);
+  for (const auto& entry : manifest.entries()) {
+    files.push_back({entry.hex, false});
+  }
+  return files;
 }
 
 } // namespace trove::store

@@ -9,6 +9,8 @@
 
 namespace trove::store {
 
+class ObjectStore;
+
 struct ManifestEntry
 {
   std::string path; // relative to the directory, '/'-separated
@@ -60,5 +62,15 @@ public:
 private:
   std::vector<ManifestEntry> m_entries;
 };
+
+// The manifest object `dir` (a `.dir` id) in `store`: read, checked against
+// its id, and parsed. Throws trove::Error naming the object when it is not
+// there, corrupt or malformed.
+Manifest read_manifest(const ObjectStore& store, const ObjectId& dir);
+
+// "Manifest -> its files": the ids of the files the manifest object `dir` in
+// `store` lists, in path order (a file listed twice is there twice). Throws
+// as read_manifest.
+std::vector<ObjectId> manifest_files(const ObjectStore& store, const ObjectId& dir);
 
 } // namespace trove::store

@@ -261,10 +261,7 @@ private:
     require_object(out);
     const auto& id = out.pointer.id;
     auto entries =
-        placeable_entries(out,
-                          store::Manifest::parse(m_repo.store().read_verified(id),
-                                                 "manifest " + id.to_string()),
-                          result);
+        placeable_entries(out, store::read_manifest(m_repo.store(), id), result);
     fs::path dest = m_repo.absolute(out.path);
     auto dest_entry = inspect_dest(out.path);
     bool exists = dest_entry.kind != PathEntry::Kind::missing;

@@ -27,8 +27,7 @@ expand(Repository& repo,
     files.push_back({path, id.to_string(), pointer.size});
     return;
   }
-  auto manifest = store::Manifest::parse(repo.store().read_verified(id),
-                                         "manifest " + id.to_string());
+  auto manifest = store::read_manifest(repo.store(), id);
   for (const auto& entry : manifest.entries()) {
     files.push_back({path + "/" + entry.path, "sha256:" + entry.hex, entry.size});
   }

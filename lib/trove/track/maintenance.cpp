@@ -33,10 +33,8 @@ mark_used(const Repository& repo, const PointerFile& pointer,
                 + "' is not in the cache, so gc cannot tell its files from garbage; "
                 "fetch it first (trove fetch) or check it out");
   }
-  auto manifest = store::Manifest::parse(repo.store().read_verified(pointer.id),
-                                         "manifest " + pointer.id.to_string());
-  for (const auto& entry : manifest.entries()) {
-    used.insert({entry.hex, false});
+  for (auto& file : store::manifest_files(repo.store(), pointer.id)) {
+    used.insert(std::move(file));
   }
 }
 

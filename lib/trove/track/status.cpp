@@ -132,8 +132,7 @@ out_status(Repository& repo, const TrackedOut& out, const Warn& warn)
     return status;
   }
   if (status.in_cache) {
-    auto manifest = store::Manifest::parse(repo.store().read_verified(id),
-                                           "manifest " + id.to_string());
+    auto manifest = store::read_manifest(repo.store(), id);
     compare_directory(manifest, files, hexes, status);
     // What a checkout would need to restore must be in the cache too.
     for (const auto* changed : {&status.modified, &status.deleted}) {
