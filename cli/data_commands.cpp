@@ -540,6 +540,13 @@ register_gc(CLI::App& app, Context& context)
       std::cout << (o->dry_run ? "Would remove " : "Removed ")
                 << count_of(result.removed.size(), "object", "objects") << ", freeing "
                 << human_size(result.bytes) << "; kept " << result.kept << ".\n";
+      for (const auto& project : result.projects_kept) {
+        std::cout << "Kept what " << project.string() << " uses (it shares the cache).\n";
+      }
+    }
+    for (const auto& project : result.projects_gone) {
+      context.warn()("the project " + project.string() +
+                     ", listed as sharing the cache, no longer exists");
     }
     if (cloud) {
       if (!o->dry_run) {

@@ -339,6 +339,34 @@ links_out_of_the_repository() {
     expect_output_contains "0.9"
 }
 
+# Projects sharing one cache (cache.dir set to the same directory, as DVC's
+# shared cache): gc in one keeps what the others use; a project that is gone
+# keeps nothing, with a warning.
+shared_cache_gc() {
+    local home=$PWD
+    local cache=$home/shared-cache
+    new_repo a
+    expect_ok trove cache dir "$cache"
+    echo only-in-a >fa && expect_ok trove add fa
+    local a_object
+    a_object=$(cache_object "$(pointer_hash fa.trove)" "$cache")
+    cd "$home" && new_repo b
+    expect_ok trove cache dir "$cache"
+    echo only-in-b >fb && expect_ok trove add fb
+    expect_ok trove gc -w -f
+    expect_output_contains "Kept what $home/a uses (it shares the cache)"
+    expect_true test -f "$a_object"
+    cd "$home/a" && rm fa
+    expect_ok trove checkout
+    expect_file_equals fa only-in-a
+    rm -rf "$home/a"
+    cd "$home/b"
+    expect_ok trove gc -w -f
+    expect_output_contains "the project $home/a, listed as sharing the cache, no longer exists"
+    expect_false test -f "$a_object"
+    expect_true test -f "$(cache_object "$(pointer_hash fb.trove)" "$cache")"
+}
+
 test_case lock_output_into_git
 test_case lock_output_through_symlink
 test_case edit_during_linked_add
@@ -357,4 +385,5 @@ test_case temp_file_of_a_killed_add
 test_case status_when_the_stat_index_cannot_be_saved
 test_case add_on_a_full_disk
 test_case links_out_of_the_repository
+test_case shared_cache_gc
 finish

@@ -5,6 +5,7 @@
 #include <trove/core/parallel.hpp>
 #include <trove/store/manifest.hpp>
 #include <trove/track/pointer_file.hpp>
+#include <trove/track/shared_cache.hpp>
 #include <trove/track/workspace.hpp>
 
 #include <mutex>
@@ -110,6 +111,33 @@ gc(Repository& repo, const ObjectScope& scope, DryRun dry_run)
     mark_used(repo, outputs[i], used, i < workspace_count);
   }
   GcResult result;
+  // The other projects sharing the cache, each locked as a reader until the
+  // deletions are done, so that none adds an object gc has not seen.
+  auto sharing = sharing_projects(repo);
+  result.projects_gone = sharing.gone;
+  std::vector<Repository> others;
+  others.reserve(sharing.existing.size());
+  for (const auto& root : sharing.existing) {
+    try {
+      others.push_back(Repository::open(root));
+      Repository& other = others.back();
+      std::error_code ec;
+      if (!fs::equivalent(other.store().dir(), repo.store().dir(), ec)) {
+        continue; // it uses another cache now
+      }
+      other.lock(core::RepoLock::Mode::shared, "trove gc in " + repo.root().string());
+      auto theirs = referenced_outputs(other, scope, &workspace_count);
+      for (std::size_t i = 0; i < theirs.size(); ++i) {
+        mark_used(other, theirs[i], used, i < workspace_count);
+      }
+      result.projects_kept.push_back(root);
+    } catch (const Error& e) {
+      throw Error(
+          "the project " + root.string() + " shares this cache and cannot be read, " +
+          "so gc cannot tell what it uses: " + e.what() + " (remove its line from " +
+          (repo.store().dir() / "projects").string() + " if it is gone for good)");
+    }
+  }
   for (const auto& entry : repo.store().list()) {
     if (used.count(entry.id)) {
       ++result.kept;

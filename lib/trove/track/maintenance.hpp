@@ -40,10 +40,15 @@ struct GcResult
   std::vector<store::ObjectStore::Entry> removed; // or that would be, dry
   std::uint64_t bytes = 0;
   std::size_t kept = 0;
+  // Other projects sharing the cache (track/shared_cache.hpp): those whose
+  // objects were kept, and those listed that no longer exist.
+  std::vector<fs::path> projects_kept;
+  std::vector<fs::path> projects_gone;
 };
 
-// Deletes cache objects that nothing in the scope uses. The workspace's
-// pointer files are always in scope. A pointer file that cannot be read
+// Deletes cache objects that nothing in the scope uses, in this project or
+// in the other projects sharing its cache. The workspace's pointer files are
+// always in scope. A pointer file that cannot be read
 // stops gc before anything is deleted.
 GcResult gc(Repository& repo, const ObjectScope& scope, DryRun dry_run);
 

@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/parallel.hpp>
+#include <trove/track/shared_cache.hpp>
 
 #include <signal.h>
 #include <unistd.h>
@@ -211,6 +212,7 @@ Repository::lock(core::RepoLock::Mode mode, const std::string& command)
     std::error_code ec; // a cache.dir set since init has no tmp/ yet
     fs::create_directories(m_store.tmp_dir(), ec);
     sweep_temp_files();
+    register_in_shared_cache(*this);
   }
 }
 
