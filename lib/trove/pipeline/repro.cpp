@@ -4,6 +4,7 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/process.hpp>
 #include <trove/pipeline/run_cache.hpp>
+#include <trove/pipeline/stage_decision.hpp>
 #include <trove/pipeline/stage_state.hpp>
 #include <trove/scm/gitignore_file.hpp>
 #include <trove/track/add.hpp>
@@ -249,6 +250,65 @@ private:
     return true;
   }
 
+  // What decide() needs for stage i, read from the workspace and the lock
+  // file. `upstream_runs`: in --dry, an upstream stage that would run (its
+  // inputs are then not read). `expected`: in --dry, the outputs that
+  // upstream stages would restore, by path from the root; they stand in
+  // for what the workspace has now.
+  struct Evaluation
+  {
+    StageInputs inputs;
+    const LockedStage* locked = nullptr;
+    StageSituation situation;
+  };
+
+  Evaluation
+  evaluate(std::size_t i,
+           const std::string& upstream_runs = "",
+           const std::map<std::string, track::PointerFile>* expected = nullptr)
+  {
+    const Stage& s = stage(i);
+    Evaluation e;
+    auto& situation = e.situation;
+    situation.frozen = s.frozen;
+    situation.force = m_options.force;
+    situation.allow_missing = m_options.allow_missing;
+    situation.upstream_runs = upstream_runs;
+    situation.run_cache_applies =
+        !m_options.no_run_cache && !s.always_changed && !s.outs.empty();
+    e.locked = m_locks.find(s);
+    if (s.frozen || !upstream_runs.empty()) {
+      return e;
+    }
+    e.inputs = read_inputs(m_repo, s, m_params, m_warn);
+    if (expected) {
+      expect_upstream_outputs(s, e.inputs, *expected);
+    }
+    situation.missing_deps = !e.inputs.missing_deps.empty();
+    if (!situation.missing_deps) {
+      situation.changes = compare(m_repo, s, e.inputs, e.locked, m_warn);
+    }
+    return e;
+  }
+
+  // decide(), looking the run cache up when the answer depends on it; its
+  // outputs go to `run_outs`. Fetches missing objects (repro --pull) only
+  // when `fetch` says so.
+  StageDecision
+  decide_stage(const Stage& s,
+               Evaluation& e,
+               std::optional<std::vector<track::PointerFile>>& run_outs,
+               bool fetch)
+  {
+    auto decision = decide(e.situation);
+    if (decision.look_up_run_cache) {
+      run_outs = look_up_run_cache(s, e.inputs, fetch);
+      e.situation.run_cache = run_outs ? RunCacheMatch::found : RunCacheMatch::none;
+      decision = decide(e.situation);
+    }
+    return decision;
+  }
+
   // Decides what a ready stage needs. Returns the started process when it
   // runs; otherwise the stage is settled here (skipped, restored, failed).
   std::optional<Running>
@@ -256,62 +316,91 @@ private:
   {
     const Stage& s = stage(i);
     try {
-      if (s.frozen) {
+      if (!s.frozen) {
+        check_outputs_untracked(s);
+        record_tracked_deps(s);
+      }
+      auto e = evaluate(i);
+      std::optional<std::vector<track::PointerFile>> run_outs;
+      auto decision = decide_stage(s, e, run_outs, true);
+      switch (decision.action) {
+      case StageAction::frozen:
         settle_frozen(i);
         return std::nullopt;
-      }
-      check_outputs_untracked(s);
-      record_tracked_deps(s);
-      auto inputs = read_inputs(m_repo, s, m_params, m_warn);
-      if (!inputs.missing_deps.empty()) {
-        if (m_options.allow_missing) {
-          say("Stage '" + s.address +
-              "' is missing dependencies, skipping (--allow-missing)\n");
-          outcome(i, Status::skipped, "missing dependencies");
+      case StageAction::skip:
+        say("Stage '" + s.address + "' didn't change, skipping\n");
+        outcome(i, Status::skipped);
+        return std::nullopt;
+      case StageAction::skip_missing_deps:
+        say("Stage '" + s.address +
+            "' is missing dependencies, skipping (--allow-missing)\n");
+        outcome(i, Status::skipped, decision.reason);
+        return std::nullopt;
+      case StageAction::fail_missing_deps:
+        throw Error(missing_dep_message(s, e.inputs));
+      case StageAction::skip_missing_outs:
+        say("Stage '" + s.address +
+            "' is missing outputs that are not in the cache, skipping "
+            "(--allow-missing)\n");
+        outcome(i, Status::skipped, decision.reason);
+        return std::nullopt;
+      case StageAction::check_out:
+        restore(s, e.locked->outs);
+        say("Stage '" + s.address + "' didn't change, checked out its outputs\n");
+        m_any_work = true;
+        outcome(i, Status::restored, decision.reason);
+        return std::nullopt;
+      case StageAction::restore_run_cache:
+        m_any_work = true;
+        if (restore_from_run_cache(s, e.inputs, *run_outs)) {
+          outcome(i, Status::restored, "run cache");
           return std::nullopt;
         }
-        throw Error("dependency '" + inputs.missing_deps.front() + "' of stage '" +
-                    s.address + "' does not exist");
-      }
-      const LockedStage* locked = m_locks.find(s);
-      auto changes = compare(m_repo, s, inputs, locked, m_warn);
-      if (!m_options.force && !changes.inputs_changed()) {
-        if (changes.outs.empty()) {
-          say("Stage '" + s.address + "' didn't change, skipping\n");
-          outcome(i, Status::skipped);
-          return std::nullopt;
-        }
-        if (changes.outs_not_cached.empty()) {
-          restore(s, locked->outs);
-          say("Stage '" + s.address + "' didn't change, checked out its outputs\n");
-          m_any_work = true;
-          outcome(i, Status::restored, "outputs checked out from the cache");
-          return std::nullopt;
-        }
-        if (m_options.allow_missing) {
-          say("Stage '" + s.address +
-              "' is missing outputs that are not in the cache, "
-              "skipping (--allow-missing)\n");
-          outcome(i, Status::skipped, "missing outputs");
-          return std::nullopt;
-        }
+        break; // runs the command instead
+      case StageAction::run:
+        break;
       }
       m_any_work = true;
-      std::string reason = m_options.force ? "forced" : changes.describe();
-      if (!m_options.force && try_run_cache(s, inputs)) {
-        outcome(i, Status::restored, "run cache");
-        return std::nullopt;
-      }
       clear_outputs(s);
       say("Running stage '" + s.address + "':\n");
-      Running r{i, std::move(inputs), 0, nullptr};
+      Running r{i, std::move(e.inputs), 0, nullptr};
       r.process = start_command(r);
-      m_reasons[i] = reason;
+      m_reasons[i] = decision.reason;
       return r;
     } catch (const Error& e) {
       fail(i, e.what());
       return std::nullopt;
     }
+  }
+
+  static std::string
+  missing_dep_message(const Stage& s, const StageInputs& inputs)
+  {
+    return "dependency '" + inputs.missing_deps.front() + "' of stage '" + s.address +
+           "' does not exist";
+  }
+
+  // --dry: the deps that upstream stages would restore take the content
+  // they would have.
+  static void
+  expect_upstream_outputs(const Stage& s,
+                          StageInputs& inputs,
+                          const std::map<std::string, track::PointerFile>& expected)
+  {
+    std::vector<track::PointerFile> deps;
+    std::vector<std::string> missing;
+    for (const auto& dep : s.deps) {
+      if (auto it = expected.find(s.path_from_root(dep)); it != expected.end()) {
+        deps.push_back(it->second);
+        deps.back().out_path = dep;
+      } else if (const auto* now = find_entry(inputs.deps, dep)) {
+        deps.push_back(*now);
+      } else {
+        missing.push_back(dep);
+      }
+    }
+    inputs.deps = std::move(deps);
+    inputs.missing_deps = std::move(missing);
   }
 
   // Data tracked with `trove add` belongs to its pointer file; a stage may
@@ -394,24 +483,33 @@ private:
     outcome(i, Status::frozen);
   }
 
-  bool
-  try_run_cache(const Stage& s, const StageInputs& inputs)
+  // The outputs of an earlier run with these inputs, when the cache holds
+  // (or, with `fetch`, could fetch) all their objects.
+  std::optional<std::vector<track::PointerFile>>
+  look_up_run_cache(const Stage& s, const StageInputs& inputs, bool fetch)
   {
-    if (m_options.no_run_cache || s.always_changed || s.outs.empty()) {
-      return false;
-    }
     auto key = RunCache::key(s, locked_stage(s, inputs, {}));
     auto outs = m_run_cache.lookup(key);
-    if (!outs || outs->size() != s.outs.size() || !in_cache(*outs)) {
-      return false;
+    if (!outs || outs->size() != s.outs.size() || !in_cache(*outs, fetch)) {
+      return std::nullopt;
     }
+    return outs;
+  }
+
+  // False (with a warning) when the outputs could not be restored: the
+  // stage runs instead.
+  bool
+  restore_from_run_cache(const Stage& s,
+                         const StageInputs& inputs,
+                         const std::vector<track::PointerFile>& outs)
+  {
     try {
-      restore(s, *outs);
+      restore(s, outs);
     } catch (const Error& e) {
       m_warn("could not restore '" + s.address + "' from the run cache: " + e.what());
       return false;
     }
-    record(s, inputs, *outs);
+    record(s, inputs, outs);
     say("restored '" + s.address + "' from the run cache\n");
     return true;
   }
@@ -419,7 +517,7 @@ private:
   // Whether the cache holds every object of `outs`, once fetched from the
   // remote (repro --pull) when it does not.
   bool
-  in_cache(const std::vector<track::PointerFile>& outs)
+  in_cache(const std::vector<track::PointerFile>& outs, bool fetch)
   {
     std::vector<track::PointerFile> absent;
     for (const auto& out : outs) {
@@ -427,7 +525,7 @@ private:
         absent.push_back(out);
       }
     }
-    if (!absent.empty() && m_options.fetch) {
+    if (!absent.empty() && fetch && m_options.fetch) {
       try {
         m_options.fetch(absent);
       } catch (const Error& e) {
@@ -628,47 +726,88 @@ private:
     lock.save();
   }
 
-  // --dry: what would run and why, in order, running nothing. A stage
-  // downstream of one that would run is assumed to run too.
+  // --dry: what each stage would do and why, in order, doing nothing. It
+  // asks decide() as a run does; a stage downstream of one that would run
+  // is assumed to run too, and the outputs a stage would restore stand in
+  // for the workspace's.
   void
   dry_run(const std::vector<std::size_t>& plan)
   {
     std::vector<bool> runs(m_project.graph.stages().size(), false);
+    std::map<std::string, track::PointerFile> expected;
+    auto will_have = [&](const Stage& s, const std::vector<track::PointerFile>& entries) {
+      for (const auto& out : s.outs) {
+        if (const auto* entry = find_entry(entries, out.path)) {
+          expected[s.path_from_root(out.path)] = *entry;
+        }
+      }
+    };
     for (auto i : plan) {
       const Stage& s = stage(i);
-      if (s.frozen) {
-        say("Stage '" + s.address + "' is frozen, skipping\n");
-        outcome(i, Status::frozen);
-        continue;
-      }
-      std::string reason;
+      std::string upstream_runs;
       for (auto up : m_project.graph.upstream(i)) {
         if (runs[up]) {
-          reason = "upstream stage '" + stage(up).address + "' would run";
+          upstream_runs = stage(up).address;
         }
       }
-      if (reason.empty()) {
-        try {
-          auto inputs = read_inputs(m_repo, s, m_params, m_warn);
-          auto changes = compare(m_repo, s, inputs, m_locks.find(s), m_warn);
-          if (m_options.force || changes.any()) {
-            reason = m_options.force ? "forced" : changes.describe();
-          }
-        } catch (const Error& e) {
-          reason = e.what();
-        }
+      Evaluation e;
+      StageDecision decision;
+      std::optional<std::vector<track::PointerFile>> run_outs;
+      try {
+        e = evaluate(i, upstream_runs, &expected);
+        decision = decide_stage(s, e, run_outs, false);
+      } catch (const Error& error) {
+        decision = {StageAction::run, error.what(), false};
       }
-      if (reason.empty()) {
+      switch (decision.action) {
+      case StageAction::frozen:
+        say("Stage '" + s.address + "' is frozen, skipping\n");
+        outcome(i, Status::frozen);
+        if (e.locked) {
+          will_have(s, e.locked->outs);
+        }
+        break;
+      case StageAction::skip:
         say("Stage '" + s.address + "' didn't change, skipping\n");
         outcome(i, Status::skipped);
-        continue;
+        break;
+      case StageAction::skip_missing_deps:
+        say("Stage '" + s.address +
+            "' is missing dependencies, skipping (--allow-missing)\n");
+        outcome(i, Status::skipped, decision.reason);
+        break;
+      case StageAction::skip_missing_outs:
+        say("Stage '" + s.address +
+            "' is missing outputs that are not in the cache, skipping "
+            "(--allow-missing)\n");
+        outcome(i, Status::skipped, decision.reason);
+        break;
+      case StageAction::fail_missing_deps: {
+        auto message = missing_dep_message(s, e.inputs);
+        say("Stage '" + s.address + "' would fail: " + message + "\n");
+        outcome(i, Status::not_run, message);
+        break;
       }
-      runs[i] = true;
-      say("Would run stage '" + s.address + "' (" + reason + "):\n");
-      for (const auto& command : s.cmd) {
-        say("> " + command + "\n");
+      case StageAction::check_out:
+        say("Stage '" + s.address + "' didn't change, would check out its outputs\n");
+        outcome(i, Status::not_run, "outputs would be checked out from the cache");
+        will_have(s, e.locked->outs);
+        break;
+      case StageAction::restore_run_cache:
+        say("Would restore '" + s.address + "' from the run cache (" + decision.reason +
+            ")\n");
+        outcome(i, Status::not_run, "would be restored from the run cache");
+        will_have(s, *run_outs);
+        break;
+      case StageAction::run:
+        runs[i] = true;
+        say("Would run stage '" + s.address + "' (" + decision.reason + "):\n");
+        for (const auto& command : s.cmd) {
+          say("> " + command + "\n");
+        }
+        outcome(i, Status::not_run, decision.reason);
+        break;
       }
-      outcome(i, Status::not_run, reason);
     }
   }
 
