@@ -22,6 +22,7 @@ namespace trove::pipeline {
 namespace {
 
 using Status = StageOutcome::Status;
+using Kind = ReproEvent::Kind;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds k_sigterm_after(3);
@@ -54,8 +55,8 @@ public:
     if (auto failure = m_repo.stat_index().try_save()) {
       m_warn("could not save the stat index: " + *failure);
     }
-    if (!m_options.quiet && !m_result.failed() && !m_result.interrupted && !m_any_work) {
-      say("Data and pipelines are up to date.\n");
+    if (!m_result.failed() && !m_result.interrupted && !m_any_work) {
+      tell(Kind::up_to_date, "");
     }
     return m_result;
   }
@@ -102,11 +103,17 @@ private:
   }
 
   void
-  say(const std::string& text) const
+  tell(ReproEvent event) const
   {
-    if (!m_options.quiet) {
-      core::write_output(m_options.stdout_for_json ? 2 : 1, text);
+    if (m_options.events) {
+      m_options.events(event);
     }
+  }
+
+  void
+  tell(Kind kind, const std::string& stage, std::string text = "") const
+  {
+    tell(ReproEvent{kind, stage, std::move(text), {}, {}, {}});
   }
 
   void
@@ -328,25 +335,22 @@ private:
         settle_frozen(i);
         return std::nullopt;
       case StageAction::skip:
-        say("Stage '" + s.address + "' didn't change, skipping\n");
+        tell(Kind::skipped, s.address);
         outcome(i, Status::skipped);
         return std::nullopt;
       case StageAction::skip_missing_deps:
-        say("Stage '" + s.address +
-            "' is missing dependencies, skipping (--allow-missing)\n");
+        tell(Kind::skipped_missing_deps, s.address);
         outcome(i, Status::skipped, decision.reason);
         return std::nullopt;
       case StageAction::fail_missing_deps:
         throw Error(missing_dep_message(s, e.inputs));
       case StageAction::skip_missing_outs:
-        say("Stage '" + s.address +
-            "' is missing outputs that are not in the cache, skipping "
-            "(--allow-missing)\n");
+        tell(Kind::skipped_missing_outs, s.address);
         outcome(i, Status::skipped, decision.reason);
         return std::nullopt;
       case StageAction::check_out:
         restore(s, e.locked->outs);
-        say("Stage '" + s.address + "' didn't change, checked out its outputs\n");
+        tell(Kind::checked_out, s.address);
         m_any_work = true;
         outcome(i, Status::restored, decision.reason);
         return std::nullopt;
@@ -362,7 +366,7 @@ private:
       }
       m_any_work = true;
       clear_outputs(s);
-      say("Running stage '" + s.address + "':\n");
+      tell(Kind::running, s.address);
       Running r{i, std::move(e.inputs), 0, nullptr};
       r.process = start_command(r);
       m_reasons[i] = decision.reason;
@@ -444,8 +448,8 @@ private:
     }
     for (const auto& added : track::commit(m_repo, tracked, m_warn)) {
       if (added.changed) {
-        say("Updated '" + added.pointer_path + "' with the new content of '" +
-            added.path + "'\n");
+        tell(ReproEvent{
+            Kind::dep_recorded, s.address, "", {}, added.pointer_path, added.path});
       }
     }
   }
@@ -479,7 +483,7 @@ private:
     if (locked) {
       restore(s, locked->outs);
     }
-    say("Stage '" + s.address + "' is frozen, skipping\n");
+    tell(Kind::frozen, s.address);
     outcome(i, Status::frozen);
   }
 
@@ -510,7 +514,7 @@ private:
       return false;
     }
     record(s, inputs, outs);
-    say("restored '" + s.address + "' from the run cache\n");
+    tell(Kind::restored_run_cache, s.address);
     return true;
   }
 
@@ -629,7 +633,7 @@ private:
   {
     const Stage& s = stage(r.stage);
     const std::string& command = s.cmd[r.command++];
-    say("> " + command + "\n");
+    tell(Kind::command, s.address, command);
     core::ShellProcess::Options options;
     options.directory = m_repo.absolute(s.wdir);
     options.environment = {{"TROVE_ROOT", m_repo.root().string()},
@@ -637,7 +641,7 @@ private:
     if (m_options.jobs > 1) {
       options.line_prefix = "[" + s.address + "] ";
     }
-    options.stdout_to_stderr = m_options.stdout_for_json;
+    options.stdout_to_stderr = m_options.commands_stdout_to_stderr;
     return std::make_unique<core::ShellProcess>(command, options);
   }
 
@@ -761,50 +765,43 @@ private:
       }
       switch (decision.action) {
       case StageAction::frozen:
-        say("Stage '" + s.address + "' is frozen, skipping\n");
+        tell(Kind::frozen, s.address);
         outcome(i, Status::frozen);
         if (e.locked) {
           will_have(s, e.locked->outs);
         }
         break;
       case StageAction::skip:
-        say("Stage '" + s.address + "' didn't change, skipping\n");
+        tell(Kind::skipped, s.address);
         outcome(i, Status::skipped);
         break;
       case StageAction::skip_missing_deps:
-        say("Stage '" + s.address +
-            "' is missing dependencies, skipping (--allow-missing)\n");
+        tell(Kind::skipped_missing_deps, s.address);
         outcome(i, Status::skipped, decision.reason);
         break;
       case StageAction::skip_missing_outs:
-        say("Stage '" + s.address +
-            "' is missing outputs that are not in the cache, skipping "
-            "(--allow-missing)\n");
+        tell(Kind::skipped_missing_outs, s.address);
         outcome(i, Status::skipped, decision.reason);
         break;
       case StageAction::fail_missing_deps: {
         auto message = missing_dep_message(s, e.inputs);
-        say("Stage '" + s.address + "' would fail: " + message + "\n");
+        tell(Kind::would_fail, s.address, message);
         outcome(i, Status::not_run, message);
         break;
       }
       case StageAction::check_out:
-        say("Stage '" + s.address + "' didn't change, would check out its outputs\n");
+        tell(Kind::would_check_out, s.address);
         outcome(i, Status::not_run, "outputs would be checked out from the cache");
         will_have(s, e.locked->outs);
         break;
       case StageAction::restore_run_cache:
-        say("Would restore '" + s.address + "' from the run cache (" + decision.reason +
-            ")\n");
+        tell(Kind::would_restore_run_cache, s.address, decision.reason);
         outcome(i, Status::not_run, "would be restored from the run cache");
         will_have(s, *run_outs);
         break;
       case StageAction::run:
         runs[i] = true;
-        say("Would run stage '" + s.address + "' (" + decision.reason + "):\n");
-        for (const auto& command : s.cmd) {
-          say("> " + command + "\n");
-        }
+        tell(ReproEvent{Kind::would_run, s.address, decision.reason, s.cmd, {}, {}});
         outcome(i, Status::not_run, decision.reason);
         break;
       }
