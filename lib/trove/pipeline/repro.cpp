@@ -5,11 +5,9 @@
 #include <trove/core/process.hpp>
 #include <trove/pipeline/run_cache.hpp>
 #include <trove/pipeline/stage_decision.hpp>
+#include <trove/pipeline/stage_outputs.hpp>
 #include <trove/pipeline/stage_state.hpp>
-#include <trove/scm/gitignore_file.hpp>
 #include <trove/track/add.hpp>
-#include <trove/track/checkout.hpp>
-#include <trove/track/manage.hpp>
 #include <trove/track/status.hpp>
 
 #include <chrono>
@@ -120,12 +118,6 @@ private:
   outcome(std::size_t i, Status status, std::string reason = "")
   {
     m_result.stages.push_back({stage(i).address, status, std::move(reason)});
-  }
-
-  std::string
-  lock_path(const Stage& s) const
-  {
-    return lock_path_of(s.file);
   }
 
   // Runs the plan: a stage starts once everything it depends on in the plan
@@ -324,7 +316,7 @@ private:
     const Stage& s = stage(i);
     try {
       if (!s.frozen) {
-        check_outputs_untracked(s);
+        check_outputs_untracked(m_repo, s);
         record_tracked_deps(s);
       }
       auto e = evaluate(i);
@@ -349,7 +341,7 @@ private:
         outcome(i, Status::skipped, decision.reason);
         return std::nullopt;
       case StageAction::check_out:
-        restore(s, e.locked->outs);
+        restore_outputs(m_repo, s, e.locked->outs, m_warn);
         tell(Kind::checked_out, s.address);
         m_any_work = true;
         outcome(i, Status::restored, decision.reason);
@@ -365,7 +357,7 @@ private:
         break;
       }
       m_any_work = true;
-      clear_outputs(s);
+      clear_outputs(m_repo, s, m_warn);
       tell(Kind::running, s.address);
       Running r{i, std::move(e.inputs), 0, nullptr};
       r.process = start_command(r);
@@ -405,28 +397,6 @@ private:
     }
     inputs.deps = std::move(deps);
     inputs.missing_deps = std::move(missing);
-  }
-
-  // Data tracked with `trove add` belongs to its pointer file; a stage may
-  // not replace it.
-  void
-  check_outputs_untracked(const Stage& s) const
-  {
-    for (const auto& out : s.outs) {
-      std::string path = s.path_from_root(out.path);
-      std::error_code ec;
-      std::string pointer = path + std::string(track::k_pointer_suffix);
-      if (fs::exists(m_repo.absolute(pointer), ec)) {
-        throw Error("output '" + out.path + "' of stage '" + s.address +
-                    "' is data tracked by '" + pointer +
-                    "'; remove it with 'trove remove " + pointer +
-                    "' to make it a stage output");
-      }
-      if (auto parent = track::tracked_parent(m_repo, path)) {
-        throw Error("output '" + out.path + "' of stage '" + s.address +
-                    "' is inside tracked data '" + *parent + "'");
-      }
-    }
   }
 
   // A dep tracked with `trove add` (it has X.trove) that changed is
@@ -481,7 +451,7 @@ private:
       }
     }
     if (locked) {
-      restore(s, locked->outs);
+      restore_outputs(m_repo, s, locked->outs, m_warn);
     }
     tell(Kind::frozen, s.address);
     outcome(i, Status::frozen);
@@ -508,7 +478,7 @@ private:
                          const std::vector<track::PointerFile>& outs)
   {
     try {
-      restore(s, outs);
+      restore_outputs(m_repo, s, outs, m_warn);
     } catch (const Error& e) {
       m_warn("could not restore '" + s.address + "' from the run cache: " + e.what());
       return false;
@@ -542,90 +512,6 @@ private:
       }
     }
     return true;
-  }
-
-  // Makes the stage's outputs match recorded entries. Content in the way
-  // that is not in the cache is saved first.
-  void
-  restore(const Stage& s, const std::vector<track::PointerFile>& entries)
-  {
-    std::vector<track::TrackedOut> cached;
-    for (const auto& out : s.outs) {
-      const auto* entry = find_entry(entries, out.path);
-      if (!entry) {
-        throw Error("no recorded content for output '" + out.path + "'");
-      }
-      std::string path = s.path_from_root(out.path);
-      if (out.cache) {
-        cached.push_back({lock_path(s), path, *entry});
-      } else {
-        restore_copy(path, *entry);
-      }
-    }
-    auto result = track::checkout_outs(m_repo, cached, track::Force::yes,
-                                       track::Relink::no, m_warn);
-    if (!result.failures.empty()) {
-      throw Error(result.failures.front());
-    }
-  }
-
-  // An output git keeps (cache: false) is restored as a plain copy.
-  void
-  restore_copy(const std::string& path, const track::PointerFile& entry)
-  {
-    if (entry.id.is_dir) {
-      throw Error("'" + path + "' is an uncached directory; it cannot be restored");
-    }
-    auto now = track::describe_path(m_repo, path, m_warn);
-    if (now && now->id == entry.id) {
-      return;
-    }
-    save_if_unsaved(path, now);
-    fs::path dest = m_repo.absolute(path);
-    fs::create_directories(dest.parent_path());
-    if (now) {
-      fs::remove_all(dest);
-    }
-    fs::path tmp = core::temp_path_in(dest.parent_path());
-    m_repo.store().link_out(entry.id, tmp, {store::LinkType::copy});
-    core::rename_path(tmp, dest);
-  }
-
-  // Workspace content about to be replaced that the cache lacks is saved
-  // there first, and its id printed: nothing is lost.
-  void
-  save_if_unsaved(const std::string& path, const std::optional<track::PointerFile>& now)
-  {
-    if (!now || m_repo.store().contains(now->id)) {
-      return;
-    }
-    auto saved = track::store_path(m_repo, path, m_warn);
-    m_warn("saved '" + path + "' to the cache as " + saved.id.to_string() +
-           " before replacing it");
-  }
-
-  // Removes the stage's outputs before it runs. A persistent one stays, as
-  // a private copy: the command may append to it, and a link would let it
-  // write into the cache.
-  void
-  clear_outputs(const Stage& s)
-  {
-    for (const auto& out : s.outs) {
-      std::string path = s.path_from_root(out.path);
-      if (out.persist) {
-        std::error_code ec;
-        if (fs::exists(m_repo.absolute(path), ec)) {
-          track::unprotect(m_repo, {m_repo.absolute(path)});
-        }
-        continue;
-      }
-      auto now = track::describe_path(m_repo, path, m_warn);
-      if (!now) {
-        continue;
-      }
-      save_if_unsaved(path, now);
-      fs::remove_all(m_repo.absolute(path));
-    }
   }
 
   std::unique_ptr<core::ShellProcess>
@@ -678,23 +564,7 @@ private:
   {
     const Stage& s = stage(r.stage);
     try {
-      std::vector<track::PointerFile> outs;
-      for (const auto& out : s.outs) {
-        std::string path = s.path_from_root(out.path);
-        std::error_code ec;
-        if (!fs::exists(m_repo.absolute(path), ec)) {
-          throw Error("stage '" + s.address + "' did not create its output '" + out.path +
-                      "'");
-        }
-        auto entry =
-            out.cache ? track::store_path(m_repo, path, m_warn) : copy_into_cache(path);
-        entry.out_path = out.path;
-        outs.push_back(std::move(entry));
-        if (out.cache && m_repo.git()) {
-          fs::path absolute = m_repo.absolute(path);
-          scm::gitignore_add(absolute.parent_path(), absolute.filename().string());
-        }
-      }
+      auto outs = store_outputs(m_repo, s, m_warn);
       record(s, r.inputs, outs);
       outcome(r.stage, Status::ran, m_reasons[r.stage]);
       return true;
@@ -702,18 +572,6 @@ private:
       fail(r.stage, e.what());
       return false;
     }
-  }
-
-  // An output git keeps is copied into the cache too, so that the run cache
-  // can restore it; the workspace file stays as it is.
-  track::PointerFile
-  copy_into_cache(const std::string& path)
-  {
-    auto entry = track::describe_path(m_repo, path, m_warn);
-    if (!entry->id.is_dir && !m_repo.store().contains(entry->id)) {
-      m_repo.store().put_file(m_repo.absolute(path), {store::LinkType::copy});
-    }
-    return *entry;
   }
 
   void
