@@ -121,7 +121,13 @@ private:
   }
 
   // Runs the plan: a stage starts once everything it depends on in the plan
-  // has succeeded; up to `jobs` commands at once.
+  // has succeeded; up to `jobs` commands at once. A stage's own errors
+  // (trove::Error, and std::exception from the standard library, such as a
+  // std::filesystem error naming its paths) fail that stage alone, in
+  // begin(), start_next_command() and complete(). Anything else unwinds
+  // through here: `running` owns the commands' processes, whose destructors
+  // kill their process groups, so nothing of a stage outlives the error,
+  // which goes on to the caller.
   void
   schedule(const std::vector<std::size_t>& plan)
   {
@@ -363,7 +369,7 @@ private:
       r.process = start_command(r);
       m_reasons[i] = decision.reason;
       return r;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       fail(i, e.what());
       return std::nullopt;
     }
@@ -479,7 +485,7 @@ private:
   {
     try {
       restore_outputs(m_repo, s, outs, m_warn);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       m_warn("could not restore '" + s.address + "' from the run cache: " + e.what());
       return false;
     }
@@ -538,7 +544,7 @@ private:
     try {
       r.process = start_command(r);
       return true;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       fail(r.stage, e.what());
       return false;
     }
@@ -568,7 +574,7 @@ private:
       record(s, r.inputs, outs);
       outcome(r.stage, Status::ran, m_reasons[r.stage]);
       return true;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       fail(r.stage, e.what());
       return false;
     }
