@@ -4,14 +4,13 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/process.hpp>
 #include <trove/pipeline/run_cache.hpp>
+#include <trove/pipeline/scheduler.hpp>
 #include <trove/pipeline/stage_decision.hpp>
 #include <trove/pipeline/stage_outputs.hpp>
 #include <trove/pipeline/stage_state.hpp>
 #include <trove/track/add.hpp>
 #include <trove/track/status.hpp>
 
-#include <chrono>
-#include <csignal>
 #include <map>
 #include <memory>
 
@@ -21,12 +20,7 @@ namespace {
 
 using Status = StageOutcome::Status;
 using Kind = ReproEvent::Kind;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::chrono::seconds k_sigterm_after(3);
-constexpr Clock::time_point k_never = Clock::time_point::max();
-
-class Reproducer
+class Reproducer : public StageWork
 {
 public:
   Reproducer(track::Repository& repo,
@@ -47,7 +41,14 @@ public:
       dry_run(plan);
       return m_result;
     }
-    schedule(plan);
+    auto scheduled =
+        schedule(m_project.graph, plan, m_options.jobs,
+                 m_options.keep_going ? KeepGoing::yes : KeepGoing::no, *this, m_warn);
+    m_result.interrupted = scheduled.interrupted;
+    for (auto i : scheduled.not_started) {
+      outcome(i, Status::not_run,
+              scheduled.interrupted ? "interrupted" : "an upstream stage failed");
+    }
     // The stages' results are in trove.lock already; the index only saves
     // the next run some hashing.
     if (auto failure = m_repo.stat_index().try_save()) {
@@ -60,20 +61,12 @@ public:
   }
 
 private:
-  enum class State
-  {
-    waiting,
-    running,
-    done,
-    failed
-  };
-
+  // A stage whose commands run.
   struct Running
   {
     std::size_t stage;
     StageInputs inputs;
-    std::size_t command = 0; // index into cmd
-    std::unique_ptr<core::ShellProcess> process;
+    std::size_t command = 0; // index into cmd of the next one
   };
 
   const Stage&
@@ -120,141 +113,16 @@ private:
     m_result.stages.push_back({stage(i).address, status, std::move(reason)});
   }
 
-  // Runs the plan: a stage starts once everything it depends on in the plan
-  // has succeeded; up to `jobs` commands at once. A stage's own errors
-  // (trove::Error, and std::exception from the standard library, such as a
-  // std::filesystem error naming its paths) fail that stage alone, in
-  // begin(), start_next_command() and complete(). Anything else unwinds
-  // through here: `running` owns the commands' processes, whose destructors
-  // kill their process groups, so nothing of a stage outlives the error,
-  // which goes on to the caller.
-  void
-  schedule(const std::vector<std::size_t>& plan)
-  {
-    std::map<std::size_t, State> state;
-    for (auto i : plan) {
-      state[i] = State::waiting;
-    }
-    std::vector<Running> running;
-    core::ChildEvents events;
-    bool stopping = false;
-    auto sigterm_at = k_never; // set by an interrupt
-    while (true) {
-      if (events.interrupted() && !m_result.interrupted) {
-        signal_all(running, SIGINT);
-        stopping = true;
-        m_result.interrupted = true;
-        sigterm_at = Clock::now() + k_sigterm_after;
-      }
-      if (Clock::now() >= sigterm_at) {
-        signal_all(running, SIGTERM);
-        sigterm_at = k_never;
-      }
-      if (!stopping) {
-        for (auto i : plan) {
-          if (running.size() >= m_options.jobs || stopping) {
-            break;
-          }
-          if (state[i] != State::waiting || !upstream_done(i, state)) {
-            continue;
-          }
-          if (events.interrupted()) {
-            break;
-          }
-          auto started = begin(i);
-          if (started) {
-            state[i] = State::running;
-            running.push_back(std::move(*started));
-          } else {
-            state[i] = m_failed[i] ? State::failed : State::done;
-            stopping = m_failed[i] && !m_options.keep_going;
-          }
-        }
-      }
-      if (running.empty()) {
-        break;
-      }
-      std::vector<pid_t> children;
-      for (const auto& r : running) {
-        children.push_back(r.process->pid());
-      }
-      auto exited = events.next(children, time_until(sigterm_at));
-      if (!exited) {
-        continue;
-      }
-      auto it = std::find_if(running.begin(), running.end(), [&](const Running& r) {
-        return r.process->pid() == exited->first;
-      });
-      if (it == running.end()) {
-        continue;
-      }
-      it->process->finish();
-      bool ok = finish_command(*it, exited->second);
-      if (ok && it->command < stage(it->stage).cmd.size()) {
-        if (m_result.interrupted) {
-          fail(it->stage, "stage '" + stage(it->stage).address + "' was interrupted");
-          ok = false;
-        } else if (start_next_command(*it)) {
-          continue;
-        }
-      }
-      ok = ok && !m_failed[it->stage];
-      if (ok) {
-        ok = complete(*it);
-      }
-      state[it->stage] = ok ? State::done : State::failed;
-      if (!ok && !m_options.keep_going) {
-        stopping = true;
-      }
-      running.erase(it);
-    }
-    for (auto i : plan) {
-      if (state[i] == State::waiting) {
-        outcome(i, Status::not_run,
-                m_result.interrupted ? "interrupted" : "an upstream stage failed");
-      }
-    }
-  }
-
-  // What an interrupt (Ctrl-C, or SIGTERM to trove) does to the running
-  // commands: SIGINT, and SIGTERM to those still running k_sigterm_after
-  // later. That also ends a command whose SIGINT was lost: `sh -c` catches
-  // SIGINT, and one that reaches it while it starts a command can be lost
-  // (about once in 50 runs under load).
-  void
-  signal_all(std::vector<Running>& running, int signal)
-  {
-    for (auto& r : running) {
-      if (signal == SIGTERM) {
-        m_warn("stage '" + stage(r.stage).address + "' is still running " +
-               std::to_string(k_sigterm_after.count()) +
-               " s after the interrupt: sending SIGTERM");
-      }
-      r.process->signal(signal);
-    }
-  }
-
-  static std::optional<std::chrono::milliseconds>
-  time_until(Clock::time_point moment)
-  {
-    if (moment == k_never) {
-      return std::nullopt;
-    }
-    return std::chrono::ceil<std::chrono::milliseconds>(moment - Clock::now());
-  }
-
   bool
-  upstream_done(std::size_t i, std::map<std::size_t, State>& state) const
+  failed(std::size_t i) const override
   {
-    for (auto up : m_project.graph.upstream(i)) {
-      auto it = state.find(up);
-      if (it != state.end() && it->second != State::done) {
-        return false;
-      }
-    }
-    return true;
+    return m_failed[i];
   }
 
+  // A stage's own errors (trove::Error, and std::exception from the
+  // standard library, such as a std::filesystem error naming its paths)
+  // fail that stage alone, here and in command_ended(); anything else
+  // unwinds through the scheduler, which kills the running commands.
   // What decide() needs for stage i, read from the workspace and the lock
   // file. `upstream_runs`: in --dry, an upstream stage that would run (its
   // inputs are then not read). `expected`: in --dry, the outputs that
@@ -316,8 +184,8 @@ private:
 
   // Decides what a ready stage needs. Returns the started process when it
   // runs; otherwise the stage is settled here (skipped, restored, failed).
-  std::optional<Running>
-  begin(std::size_t i)
+  std::unique_ptr<core::ShellProcess>
+  begin(std::size_t i) override
   {
     const Stage& s = stage(i);
     try {
@@ -331,32 +199,32 @@ private:
       switch (decision.action) {
       case StageAction::frozen:
         settle_frozen(i);
-        return std::nullopt;
+        return nullptr;
       case StageAction::skip:
         tell(Kind::skipped, s.address);
         outcome(i, Status::skipped);
-        return std::nullopt;
+        return nullptr;
       case StageAction::skip_missing_deps:
         tell(Kind::skipped_missing_deps, s.address);
         outcome(i, Status::skipped, decision.reason);
-        return std::nullopt;
+        return nullptr;
       case StageAction::fail_missing_deps:
         throw Error(missing_dep_message(s, e.inputs));
       case StageAction::skip_missing_outs:
         tell(Kind::skipped_missing_outs, s.address);
         outcome(i, Status::skipped, decision.reason);
-        return std::nullopt;
+        return nullptr;
       case StageAction::check_out:
         restore_outputs(m_repo, s, e.locked->outs, m_warn);
         tell(Kind::checked_out, s.address);
         m_any_work = true;
         outcome(i, Status::restored, decision.reason);
-        return std::nullopt;
+        return nullptr;
       case StageAction::restore_run_cache:
         m_any_work = true;
         if (restore_from_run_cache(s, e.inputs, *run_outs)) {
           outcome(i, Status::restored, "run cache");
-          return std::nullopt;
+          return nullptr;
         }
         break; // runs the command instead
       case StageAction::run:
@@ -365,13 +233,13 @@ private:
       m_any_work = true;
       clear_outputs(m_repo, s, m_warn);
       tell(Kind::running, s.address);
-      Running r{i, std::move(e.inputs), 0, nullptr};
-      r.process = start_command(r);
+      auto& r = m_running[i] = Running{i, std::move(e.inputs), 0};
       m_reasons[i] = decision.reason;
-      return r;
+      return start_command(r);
     } catch (const std::exception& e) {
+      m_running.erase(i);
       fail(i, e.what());
-      return std::nullopt;
+      return nullptr;
     }
   }
 
@@ -537,16 +405,34 @@ private:
     return std::make_unique<core::ShellProcess>(command, options);
   }
 
-  // The next command of a list; false (the stage failed) when it cannot start.
-  bool
+  std::unique_ptr<core::ShellProcess>
+  command_ended(std::size_t i, int code, bool interrupted) override
+  {
+    auto& r = m_running.at(i);
+    bool ok = finish_command(r, code);
+    if (ok && r.command < stage(i).cmd.size()) {
+      if (interrupted) {
+        fail(i, "stage '" + stage(i).address + "' was interrupted");
+      } else if (auto next = start_next_command(r)) {
+        return next;
+      }
+    }
+    if (!m_failed[i]) {
+      complete(r);
+    }
+    m_running.erase(i);
+    return nullptr;
+  }
+
+  // The next command of a list; null (the stage failed) when it cannot start.
+  std::unique_ptr<core::ShellProcess>
   start_next_command(Running& r)
   {
     try {
-      r.process = start_command(r);
-      return true;
+      return start_command(r);
     } catch (const std::exception& e) {
       fail(r.stage, e.what());
-      return false;
+      return nullptr;
     }
   }
 
@@ -680,6 +566,7 @@ private:
   RunCache m_run_cache;
   LockFiles m_locks;
   std::map<std::size_t, std::string> m_reasons;
+  std::map<std::size_t, Running> m_running;
   ReproResult m_result;
   std::vector<bool> m_failed; // by stage index, set by fail()
   bool m_any_work = false;
