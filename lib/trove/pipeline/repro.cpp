@@ -20,6 +20,7 @@ namespace {
 
 using Status = StageOutcome::Status;
 using Kind = ReproEvent::Kind;
+
 class Reproducer : public StageWork
 {
 public:
@@ -119,10 +120,6 @@ private:
     return m_failed[i];
   }
 
-  // A stage's own errors (trove::Error, and std::exception from the
-  // standard library, such as a std::filesystem error naming its paths)
-  // fail that stage alone, here and in command_ended(); anything else
-  // unwinds through the scheduler, which kills the running commands.
   // What decide() needs for stage i, read from the workspace and the lock
   // file. `upstream_runs`: in --dry, an upstream stage that would run (its
   // inputs are then not read). `expected`: in --dry, the outputs that
@@ -184,6 +181,10 @@ private:
 
   // Decides what a ready stage needs. Returns the started process when it
   // runs; otherwise the stage is settled here (skipped, restored, failed).
+  // A stage's own errors (trove::Error, and std::exception from the
+  // standard library, such as a std::filesystem error naming its paths)
+  // fail that stage alone, here and in command_ended(); anything else
+  // unwinds through the scheduler, which kills the running commands.
   std::unique_ptr<core::ShellProcess>
   begin(std::size_t i) override
   {
