@@ -3,6 +3,7 @@
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/core/process.hpp>
 #include <trove/core/text.hpp>
 #include <trove/pipeline/pipeline_editor.hpp>
 #include <trove/pipeline/project.hpp>
@@ -306,6 +307,52 @@ register_stage(CLI::App& app, Context& context)
   register_stage_add(*stage, context);
 }
 
+// What repro tells, as lines.
+std::string
+render(const pipeline::ReproEvent& event)
+{
+  using Kind = pipeline::ReproEvent::Kind;
+  std::string stage = "'" + event.stage + "'";
+  switch (event.kind) {
+  case Kind::skipped:
+    return "Stage " + stage + " didn't change, skipping\n";
+  case Kind::skipped_missing_deps:
+    return "Stage " + stage + " is missing dependencies, skipping (--allow-missing)\n";
+  case Kind::skipped_missing_outs:
+    return "Stage " + stage +
+           " is missing outputs that are not in the cache, skipping (--allow-missing)\n";
+  case Kind::frozen:
+    return "Stage " + stage + " is frozen, skipping\n";
+  case Kind::checked_out:
+    return "Stage " + stage + " didn't change, checked out its outputs\n";
+  case Kind::restored_run_cache:
+    return "restored " + stage + " from the run cache\n";
+  case Kind::dep_recorded:
+    return "Updated '" + event.pointer + "' with the new content of '" + event.path +
+           "'\n";
+  case Kind::running:
+    return "Running stage " + stage + ":\n";
+  case Kind::command:
+    return "> " + event.text + "\n";
+  case Kind::would_run: {
+    std::string text = "Would run stage " + stage + " (" + event.text + "):\n";
+    for (const auto& command : event.commands) {
+      text += "> " + command + "\n";
+    }
+    return text;
+  }
+  case Kind::would_check_out:
+    return "Stage " + stage + " didn't change, would check out its outputs\n";
+  case Kind::would_restore_run_cache:
+    return "Would restore " + stage + " from the run cache (" + event.text + ")\n";
+  case Kind::would_fail:
+    return "Stage " + stage + " would fail: " + event.text + "\n";
+  case Kind::up_to_date:
+    return "Data and pipelines are up to date.\n";
+  }
+  return "";
+}
+
 void
 register_repro(CLI::App& app, Context& context)
 {
@@ -319,8 +366,15 @@ register_repro(CLI::App& app, Context& context)
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "repro", "Run the stages whose command, dependencies or parameters changed", [&context, o] {
     auto& repo = context.writer();
-    o->repro.quiet = context.globals.quiet;
-    o->repro.stdout_for_json = o->json;
+    o->repro.commands_stdout_to_stderr = o->json;
+    if (!context.globals.quiet) {
+      // With --json, stdout is the summary's alone. write_output keeps
+      // these lines whole among the prefixed output of stages run at once.
+      int fd = o->json ? 2 : 1;
+      o->repro.events = [fd](const pipeline::ReproEvent& event) {
+        core::write_output(fd, render(event));
+      };
+    }
     if (o->pull) {
       o->repro.fetch = pull_for_repro(context, repo, o->remote);
     } else if (!o->remote.empty()) {

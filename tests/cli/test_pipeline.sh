@@ -834,6 +834,52 @@ EOF
     expect_stdout_equals "prepare: changed deps: data.txt"
 }
 
+# --dry says what a run does, because both ask the same rule: a deleted
+# cached output is checked out (not run), also for the stage that depends
+# on it; a changed dep runs; inputs seen before come from the run cache.
+dry_run_agrees_with_repro() {
+    chain
+    cp model.txt ../model.txt
+    rm model.txt
+    expect_ok trove repro --dry
+    expect_output_contains "Stage 'train' didn't change, would check out its outputs"
+    expect_output_contains "Stage 'evaluate' didn't change, skipping"
+    expect_output_lacks "Would run"
+    expect_false test -e model.txt
+    expect_ok trove repro --dry --json
+    expect_json '{s["name"]: s["status"] for s in j["stages"]} == {"prepare": "skipped", "train": "not run", "evaluate": "skipped", "other": "skipped"}' \
+        '[s["reason"] for s in j["stages"] if s["name"] == "train"] == ["outputs would be checked out from the cache"]'
+    expect_ok trove repro
+    expect_output_contains "Stage 'train' didn't change, checked out its outputs"
+    expect_output_contains "Stage 'evaluate' didn't change, skipping"
+    runs_were ""
+    expect_same_bytes ../model.txt model.txt
+    # A changed dep: both run the stage and what depends on it.
+    echo c2 >config.txt
+    expect_ok trove repro --dry
+    expect_output_contains "Would run stage 'train' (changed deps: config.txt):"
+    expect_output_contains "Would run stage 'evaluate' (upstream stage 'train' would run):"
+    runs_were ""
+    expect_ok trove repro
+    expect_output_contains "Running stage 'train':"
+    runs_were "train evaluate"
+    # Back to the first config: train's inputs were seen before, and so,
+    # once train is restored, were evaluate's: both come from the run cache.
+    echo c1 >config.txt
+    expect_ok trove repro --dry
+    expect_output_contains "Would restore 'train' from the run cache (changed deps: config.txt)"
+    expect_output_contains "Would restore 'evaluate' from the run cache (changed deps: model.txt)"
+    expect_output_lacks "Would run"
+    runs_were ""
+    expect_ok trove repro
+    expect_output_contains "restored 'train' from the run cache"
+    expect_output_contains "restored 'evaluate' from the run cache"
+    runs_were ""
+    expect_same_bytes ../model.txt model.txt
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+}
+
 # --json: the summary alone on stdout, the progress and the commands'
 # output on stderr.
 json_summary() {
@@ -1450,6 +1496,7 @@ test_case run_cache_restores_earlier_result
 test_case dvc_yaml_with_file_option
 test_case git_checkout_older_commit
 test_case dry_run_runs_nothing
+test_case dry_run_agrees_with_repro
 test_case json_summary
 test_case environment_and_subdirectory
 test_case wdir_is_honoured

@@ -4,15 +4,13 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/process.hpp>
 #include <trove/pipeline/run_cache.hpp>
+#include <trove/pipeline/scheduler.hpp>
+#include <trove/pipeline/stage_decision.hpp>
+#include <trove/pipeline/stage_outputs.hpp>
 #include <trove/pipeline/stage_state.hpp>
-#include <trove/scm/gitignore_file.hpp>
 #include <trove/track/add.hpp>
-#include <trove/track/checkout.hpp>
-#include <trove/track/manage.hpp>
 #include <trove/track/status.hpp>
 
-#include <chrono>
-#include <csignal>
 #include <map>
 #include <memory>
 
@@ -21,12 +19,9 @@ namespace trove::pipeline {
 namespace {
 
 using Status = StageOutcome::Status;
-using Clock = std::chrono::steady_clock;
+using Kind = ReproEvent::Kind;
 
-constexpr std::chrono::seconds k_sigterm_after(3);
-constexpr Clock::time_point k_never = Clock::time_point::max();
-
-class Reproducer
+class Reproducer : public StageWork
 {
 public:
   Reproducer(track::Repository& repo,
@@ -47,33 +42,32 @@ public:
       dry_run(plan);
       return m_result;
     }
-    schedule(plan);
+    auto scheduled =
+        schedule(m_project.graph, plan, m_options.jobs,
+                 m_options.keep_going ? KeepGoing::yes : KeepGoing::no, *this, m_warn);
+    m_result.interrupted = scheduled.interrupted;
+    for (auto i : scheduled.not_started) {
+      outcome(i, Status::not_run,
+              scheduled.interrupted ? "interrupted" : "an upstream stage failed");
+    }
     // The stages' results are in trove.lock already; the index only saves
     // the next run some hashing.
     if (auto failure = m_repo.stat_index().try_save()) {
       m_warn("could not save the stat index: " + *failure);
     }
-    if (!m_options.quiet && !m_result.failed() && !m_result.interrupted && !m_any_work) {
-      say("Data and pipelines are up to date.\n");
+    if (!m_result.failed() && !m_result.interrupted && !m_any_work) {
+      tell(Kind::up_to_date, "");
     }
     return m_result;
   }
 
 private:
-  enum class State
-  {
-    waiting,
-    running,
-    done,
-    failed
-  };
-
+  // A stage whose commands run.
   struct Running
   {
     std::size_t stage;
     StageInputs inputs;
-    std::size_t command = 0; // index into cmd
-    std::unique_ptr<core::ShellProcess> process;
+    std::size_t command = 0; // index into cmd of the next one
   };
 
   const Stage&
@@ -101,11 +95,17 @@ private:
   }
 
   void
-  say(const std::string& text) const
+  tell(ReproEvent event) const
   {
-    if (!m_options.quiet) {
-      core::write_output(m_options.stdout_for_json ? 2 : 1, text);
+    if (m_options.events) {
+      m_options.events(event);
     }
+  }
+
+  void
+  tell(Kind kind, const std::string& stage, std::string text = "") const
+  {
+    tell(ReproEvent{kind, stage, std::move(text), {}, {}, {}});
   }
 
   void
@@ -114,226 +114,164 @@ private:
     m_result.stages.push_back({stage(i).address, status, std::move(reason)});
   }
 
-  std::string
-  lock_path(const Stage& s) const
-  {
-    return lock_path_of(s.file);
-  }
-
-  // Runs the plan: a stage starts once everything it depends on in the plan
-  // has succeeded; up to `jobs` commands at once.
-  void
-  schedule(const std::vector<std::size_t>& plan)
-  {
-    std::map<std::size_t, State> state;
-    for (auto i : plan) {
-      state[i] = State::waiting;
-    }
-    std::vector<Running> running;
-    core::ChildEvents events;
-    bool stopping = false;
-    auto sigterm_at = k_never; // set by an interrupt
-    while (true) {
-      if (events.interrupted() && !m_result.interrupted) {
-        signal_all(running, SIGINT);
-        stopping = true;
-        m_result.interrupted = true;
-        sigterm_at = Clock::now() + k_sigterm_after;
-      }
-      if (Clock::now() >= sigterm_at) {
-        signal_all(running, SIGTERM);
-        sigterm_at = k_never;
-      }
-      if (!stopping) {
-        for (auto i : plan) {
-          if (running.size() >= m_options.jobs || stopping) {
-            break;
-          }
-          if (state[i] != State::waiting || !upstream_done(i, state)) {
-            continue;
-          }
-          if (events.interrupted()) {
-            break;
-          }
-          auto started = begin(i);
-          if (started) {
-            state[i] = State::running;
-            running.push_back(std::move(*started));
-          } else {
-            state[i] = m_failed[i] ? State::failed : State::done;
-            stopping = m_failed[i] && !m_options.keep_going;
-          }
-        }
-      }
-      if (running.empty()) {
-        break;
-      }
-      std::vector<pid_t> children;
-      for (const auto& r : running) {
-        children.push_back(r.process->pid());
-      }
-      auto exited = events.next(children, time_until(sigterm_at));
-      if (!exited) {
-        continue;
-      }
-      auto it = std::find_if(running.begin(), running.end(), [&](const Running& r) {
-        return r.process->pid() == exited->first;
-      });
-      if (it == running.end()) {
-        continue;
-      }
-      it->process->finish();
-      bool ok = finish_command(*it, exited->second);
-      if (ok && it->command < stage(it->stage).cmd.size()) {
-        if (m_result.interrupted) {
-          fail(it->stage, "stage '" + stage(it->stage).address + "' was interrupted");
-          ok = false;
-        } else if (start_next_command(*it)) {
-          continue;
-        }
-      }
-      ok = ok && !m_failed[it->stage];
-      if (ok) {
-        ok = complete(*it);
-      }
-      state[it->stage] = ok ? State::done : State::failed;
-      if (!ok && !m_options.keep_going) {
-        stopping = true;
-      }
-      running.erase(it);
-    }
-    for (auto i : plan) {
-      if (state[i] == State::waiting) {
-        outcome(i, Status::not_run,
-                m_result.interrupted ? "interrupted" : "an upstream stage failed");
-      }
-    }
-  }
-
-  // What an interrupt (Ctrl-C, or SIGTERM to trove) does to the running
-  // commands: SIGINT, and SIGTERM to those still running k_sigterm_after
-  // later. That also ends a command whose SIGINT was lost: `sh -c` catches
-  // SIGINT, and one that reaches it while it starts a command can be lost
-  // (about once in 50 runs under load).
-  void
-  signal_all(std::vector<Running>& running, int signal)
-  {
-    for (auto& r : running) {
-      if (signal == SIGTERM) {
-        m_warn("stage '" + stage(r.stage).address + "' is still running " +
-               std::to_string(k_sigterm_after.count()) +
-               " s after the interrupt: sending SIGTERM");
-      }
-      r.process->signal(signal);
-    }
-  }
-
-  static std::optional<std::chrono::milliseconds>
-  time_until(Clock::time_point moment)
-  {
-    if (moment == k_never) {
-      return std::nullopt;
-    }
-    return std::chrono::ceil<std::chrono::milliseconds>(moment - Clock::now());
-  }
-
   bool
-  upstream_done(std::size_t i, std::map<std::size_t, State>& state) const
+  failed(std::size_t i) const override
   {
-    for (auto up : m_project.graph.upstream(i)) {
-      auto it = state.find(up);
-      if (it != state.end() && it->second != State::done) {
-        return false;
-      }
+    return m_failed[i];
+  }
+
+  // What decide() needs for stage i, read from the workspace and the lock
+  // file. `upstream_runs`: in --dry, an upstream stage that would run (its
+  // inputs are then not read). `expected`: in --dry, the outputs that
+  // upstream stages would restore, by path from the root; they stand in
+  // for what the workspace has now.
+  struct Evaluation
+  {
+    StageInputs inputs;
+    const LockedStage* locked = nullptr;
+    StageSituation situation;
+  };
+
+  Evaluation
+  evaluate(std::size_t i,
+           const std::string& upstream_runs = "",
+           const std::map<std::string, track::PointerFile>* expected = nullptr)
+  {
+    const Stage& s = stage(i);
+    Evaluation e;
+    auto& situation = e.situation;
+    situation.frozen = s.frozen;
+    situation.force = m_options.force;
+    situation.allow_missing = m_options.allow_missing;
+    situation.upstream_runs = upstream_runs;
+    situation.run_cache_applies =
+        !m_options.no_run_cache && !s.always_changed && !s.outs.empty();
+    e.locked = m_locks.find(s);
+    if (s.frozen || !upstream_runs.empty()) {
+      return e;
     }
-    return true;
+    e.inputs = read_inputs(m_repo, s, m_params, m_warn);
+    if (expected) {
+      expect_upstream_outputs(s, e.inputs, *expected);
+    }
+    situation.missing_deps = !e.inputs.missing_deps.empty();
+    if (!situation.missing_deps) {
+      situation.changes = compare(m_repo, s, e.inputs, e.locked, m_warn);
+    }
+    return e;
+  }
+
+  // decide(), looking the run cache up when the answer depends on it; its
+  // outputs go to `run_outs`. Fetches missing objects (repro --pull) only
+  // when `fetch` says so.
+  StageDecision
+  decide_stage(const Stage& s,
+               Evaluation& e,
+               std::optional<std::vector<track::PointerFile>>& run_outs,
+               bool fetch)
+  {
+    auto decision = decide(e.situation);
+    if (decision.look_up_run_cache) {
+      run_outs = look_up_run_cache(s, e.inputs, fetch);
+      e.situation.run_cache = run_outs ? RunCacheMatch::found : RunCacheMatch::none;
+      decision = decide(e.situation);
+    }
+    return decision;
   }
 
   // Decides what a ready stage needs. Returns the started process when it
   // runs; otherwise the stage is settled here (skipped, restored, failed).
-  std::optional<Running>
-  begin(std::size_t i)
+  // A stage's own errors (trove::Error, and std::exception from the
+  // standard library, such as a std::filesystem error naming its paths)
+  // fail that stage alone, here and in command_ended(); anything else
+  // unwinds through the scheduler, which kills the running commands.
+  std::unique_ptr<core::ShellProcess>
+  begin(std::size_t i) override
   {
     const Stage& s = stage(i);
     try {
-      if (s.frozen) {
+      if (!s.frozen) {
+        check_outputs_untracked(m_repo, s);
+        record_tracked_deps(s);
+      }
+      auto e = evaluate(i);
+      std::optional<std::vector<track::PointerFile>> run_outs;
+      auto decision = decide_stage(s, e, run_outs, true);
+      switch (decision.action) {
+      case StageAction::frozen:
         settle_frozen(i);
-        return std::nullopt;
-      }
-      check_outputs_untracked(s);
-      record_tracked_deps(s);
-      auto inputs = read_inputs(m_repo, s, m_params, m_warn);
-      if (!inputs.missing_deps.empty()) {
-        if (m_options.allow_missing) {
-          say("Stage '" + s.address +
-              "' is missing dependencies, skipping (--allow-missing)\n");
-          outcome(i, Status::skipped, "missing dependencies");
-          return std::nullopt;
+        return nullptr;
+      case StageAction::skip:
+        tell(Kind::skipped, s.address);
+        outcome(i, Status::skipped);
+        return nullptr;
+      case StageAction::skip_missing_deps:
+        tell(Kind::skipped_missing_deps, s.address);
+        outcome(i, Status::skipped, decision.reason);
+        return nullptr;
+      case StageAction::fail_missing_deps:
+        throw Error(missing_dep_message(s, e.inputs));
+      case StageAction::skip_missing_outs:
+        tell(Kind::skipped_missing_outs, s.address);
+        outcome(i, Status::skipped, decision.reason);
+        return nullptr;
+      case StageAction::check_out:
+        restore_outputs(m_repo, s, e.locked->outs, m_warn);
+        tell(Kind::checked_out, s.address);
+        m_any_work = true;
+        outcome(i, Status::restored, decision.reason);
+        return nullptr;
+      case StageAction::restore_run_cache:
+        m_any_work = true;
+        if (restore_from_run_cache(s, e.inputs, *run_outs)) {
+          outcome(i, Status::restored, "run cache");
+          return nullptr;
         }
-        throw Error("dependency '" + inputs.missing_deps.front() + "' of stage '" +
-                    s.address + "' does not exist");
-      }
-      const LockedStage* locked = m_locks.find(s);
-      auto changes = compare(m_repo, s, inputs, locked, m_warn);
-      if (!m_options.force && !changes.inputs_changed()) {
-        if (changes.outs.empty()) {
-          say("Stage '" + s.address + "' didn't change, skipping\n");
-          outcome(i, Status::skipped);
-          return std::nullopt;
-        }
-        if (changes.outs_not_cached.empty()) {
-          restore(s, locked->outs);
-          say("Stage '" + s.address + "' didn't change, checked out its outputs\n");
-          m_any_work = true;
-          outcome(i, Status::restored, "outputs checked out from the cache");
-          return std::nullopt;
-        }
-        if (m_options.allow_missing) {
-          say("Stage '" + s.address +
-              "' is missing outputs that are not in the cache, "
-              "skipping (--allow-missing)\n");
-          outcome(i, Status::skipped, "missing outputs");
-          return std::nullopt;
-        }
+        break; // runs the command instead
+      case StageAction::run:
+        break;
       }
       m_any_work = true;
-      std::string reason = m_options.force ? "forced" : changes.describe();
-      if (!m_options.force && try_run_cache(s, inputs)) {
-        outcome(i, Status::restored, "run cache");
-        return std::nullopt;
-      }
-      clear_outputs(s);
-      say("Running stage '" + s.address + "':\n");
-      Running r{i, std::move(inputs), 0, nullptr};
-      r.process = start_command(r);
-      m_reasons[i] = reason;
-      return r;
-    } catch (const Error& e) {
+      clear_outputs(m_repo, s, m_warn);
+      tell(Kind::running, s.address);
+      auto& r = m_running[i] = Running{i, std::move(e.inputs), 0};
+      m_reasons[i] = decision.reason;
+      return start_command(r);
+    } catch (const std::exception& e) {
+      m_running.erase(i);
       fail(i, e.what());
-      return std::nullopt;
+      return nullptr;
     }
   }
 
-  // Data tracked with `trove add` belongs to its pointer file; a stage may
-  // not replace it.
-  void
-  check_outputs_untracked(const Stage& s) const
+  static std::string
+  missing_dep_message(const Stage& s, const StageInputs& inputs)
   {
-    for (const auto& out : s.outs) {
-      std::string path = s.path_from_root(out.path);
-      std::error_code ec;
-      std::string pointer = path + std::string(track::k_pointer_suffix);
-      if (fs::exists(m_repo.absolute(pointer), ec)) {
-        throw Error("output '" + out.path + "' of stage '" + s.address +
-                    "' is data tracked by '" + pointer +
-                    "'; remove it with 'trove remove " + pointer +
-                    "' to make it a stage output");
-      }
-      if (auto parent = track::tracked_parent(m_repo, path)) {
-        throw Error("output '" + out.path + "' of stage '" + s.address +
-                    "' is inside tracked data '" + *parent + "'");
+    return "dependency '" + inputs.missing_deps.front() + "' of stage '" + s.address +
+           "' does not exist";
+  }
+
+  // --dry: the deps that upstream stages would restore take the content
+  // they would have.
+  static void
+  expect_upstream_outputs(const Stage& s,
+                          StageInputs& inputs,
+                          const std::map<std::string, track::PointerFile>& expected)
+  {
+    std::vector<track::PointerFile> deps;
+    std::vector<std::string> missing;
+    for (const auto& dep : s.deps) {
+      if (auto it = expected.find(s.path_from_root(dep)); it != expected.end()) {
+        deps.push_back(it->second);
+        deps.back().out_path = dep;
+      } else if (const auto* now = find_entry(inputs.deps, dep)) {
+        deps.push_back(*now);
+      } else {
+        missing.push_back(dep);
       }
     }
+    inputs.deps = std::move(deps);
+    inputs.missing_deps = std::move(missing);
   }
 
   // A dep tracked with `trove add` (it has X.trove) that changed is
@@ -355,8 +293,8 @@ private:
     }
     for (const auto& added : track::commit(m_repo, tracked, m_warn)) {
       if (added.changed) {
-        say("Updated '" + added.pointer_path + "' with the new content of '" +
-            added.path + "'\n");
+        tell(ReproEvent{
+            Kind::dep_recorded, s.address, "", {}, added.pointer_path, added.path});
       }
     }
   }
@@ -388,38 +326,47 @@ private:
       }
     }
     if (locked) {
-      restore(s, locked->outs);
+      restore_outputs(m_repo, s, locked->outs, m_warn);
     }
-    say("Stage '" + s.address + "' is frozen, skipping\n");
+    tell(Kind::frozen, s.address);
     outcome(i, Status::frozen);
   }
 
-  bool
-  try_run_cache(const Stage& s, const StageInputs& inputs)
+  // The outputs of an earlier run with these inputs, when the cache holds
+  // (or, with `fetch`, could fetch) all their objects.
+  std::optional<std::vector<track::PointerFile>>
+  look_up_run_cache(const Stage& s, const StageInputs& inputs, bool fetch)
   {
-    if (m_options.no_run_cache || s.always_changed || s.outs.empty()) {
-      return false;
-    }
     auto key = RunCache::key(s, locked_stage(s, inputs, {}));
     auto outs = m_run_cache.lookup(key);
-    if (!outs || outs->size() != s.outs.size() || !in_cache(*outs)) {
-      return false;
+    if (!outs || outs->size() != s.outs.size() || !in_cache(*outs, fetch)) {
+      return std::nullopt;
     }
+    return outs;
+  }
+
+  // False (with a warning) when the outputs could not be restored: the
+  // stage runs instead.
+  bool
+  restore_from_run_cache(const Stage& s,
+                         const StageInputs& inputs,
+                         const std::vector<track::PointerFile>& outs)
+  {
     try {
-      restore(s, *outs);
-    } catch (const Error& e) {
+      restore_outputs(m_repo, s, outs, m_warn);
+    } catch (const std::exception& e) {
       m_warn("could not restore '" + s.address + "' from the run cache: " + e.what());
       return false;
     }
-    record(s, inputs, *outs);
-    say("restored '" + s.address + "' from the run cache\n");
+    record(s, inputs, outs);
+    tell(Kind::restored_run_cache, s.address);
     return true;
   }
 
   // Whether the cache holds every object of `outs`, once fetched from the
   // remote (repro --pull) when it does not.
   bool
-  in_cache(const std::vector<track::PointerFile>& outs)
+  in_cache(const std::vector<track::PointerFile>& outs, bool fetch)
   {
     std::vector<track::PointerFile> absent;
     for (const auto& out : outs) {
@@ -427,7 +374,7 @@ private:
         absent.push_back(out);
       }
     }
-    if (!absent.empty() && m_options.fetch) {
+    if (!absent.empty() && fetch && m_options.fetch) {
       try {
         m_options.fetch(absent);
       } catch (const Error& e) {
@@ -442,96 +389,12 @@ private:
     return true;
   }
 
-  // Makes the stage's outputs match recorded entries. Content in the way
-  // that is not in the cache is saved first.
-  void
-  restore(const Stage& s, const std::vector<track::PointerFile>& entries)
-  {
-    std::vector<track::TrackedOut> cached;
-    for (const auto& out : s.outs) {
-      const auto* entry = find_entry(entries, out.path);
-      if (!entry) {
-        throw Error("no recorded content for output '" + out.path + "'");
-      }
-      std::string path = s.path_from_root(out.path);
-      if (out.cache) {
-        cached.push_back({lock_path(s), path, *entry});
-      } else {
-        restore_copy(path, *entry);
-      }
-    }
-    auto result = track::checkout_outs(m_repo, cached, track::Force::yes,
-                                       track::Relink::no, m_warn);
-    if (!result.failures.empty()) {
-      throw Error(result.failures.front());
-    }
-  }
-
-  // An output git keeps (cache: false) is restored as a plain copy.
-  void
-  restore_copy(const std::string& path, const track::PointerFile& entry)
-  {
-    if (entry.id.is_dir) {
-      throw Error("'" + path + "' is an uncached directory; it cannot be restored");
-    }
-    auto now = track::describe_path(m_repo, path, m_warn);
-    if (now && now->id == entry.id) {
-      return;
-    }
-    save_if_unsaved(path, now);
-    fs::path dest = m_repo.absolute(path);
-    fs::create_directories(dest.parent_path());
-    if (now) {
-      fs::remove_all(dest);
-    }
-    fs::path tmp = core::temp_path_in(dest.parent_path());
-    m_repo.store().link_out(entry.id, tmp, {store::LinkType::copy});
-    core::rename_path(tmp, dest);
-  }
-
-  // Workspace content about to be replaced that the cache lacks is saved
-  // there first, and its id printed: nothing is lost.
-  void
-  save_if_unsaved(const std::string& path, const std::optional<track::PointerFile>& now)
-  {
-    if (!now || m_repo.store().contains(now->id)) {
-      return;
-    }
-    auto saved = track::store_path(m_repo, path, m_warn);
-    m_warn("saved '" + path + "' to the cache as " + saved.id.to_string() +
-           " before replacing it");
-  }
-
-  // Removes the stage's outputs before it runs. A persistent one stays, as
-  // a private copy: the command may append to it, and a link would let it
-  // write into the cache.
-  void
-  clear_outputs(const Stage& s)
-  {
-    for (const auto& out : s.outs) {
-      std::string path = s.path_from_root(out.path);
-      if (out.persist) {
-        std::error_code ec;
-        if (fs::exists(m_repo.absolute(path), ec)) {
-          track::unprotect(m_repo, {m_repo.absolute(path)});
-        }
-        continue;
-      }
-      auto now = track::describe_path(m_repo, path, m_warn);
-      if (!now) {
-        continue;
-      }
-      save_if_unsaved(path, now);
-      fs::remove_all(m_repo.absolute(path));
-    }
-  }
-
   std::unique_ptr<core::ShellProcess>
   start_command(Running& r)
   {
     const Stage& s = stage(r.stage);
     const std::string& command = s.cmd[r.command++];
-    say("> " + command + "\n");
+    tell(Kind::command, s.address, command);
     core::ShellProcess::Options options;
     options.directory = m_repo.absolute(s.wdir);
     options.environment = {{"TROVE_ROOT", m_repo.root().string()},
@@ -539,20 +402,38 @@ private:
     if (m_options.jobs > 1) {
       options.line_prefix = "[" + s.address + "] ";
     }
-    options.stdout_to_stderr = m_options.stdout_for_json;
+    options.stdout_to_stderr = m_options.commands_stdout_to_stderr;
     return std::make_unique<core::ShellProcess>(command, options);
   }
 
-  // The next command of a list; false (the stage failed) when it cannot start.
-  bool
+  std::unique_ptr<core::ShellProcess>
+  command_ended(std::size_t i, int code, bool interrupted) override
+  {
+    auto& r = m_running.at(i);
+    bool ok = finish_command(r, code);
+    if (ok && r.command < stage(i).cmd.size()) {
+      if (interrupted) {
+        fail(i, "stage '" + stage(i).address + "' was interrupted");
+      } else if (auto next = start_next_command(r)) {
+        return next;
+      }
+    }
+    if (!m_failed[i]) {
+      complete(r);
+    }
+    m_running.erase(i);
+    return nullptr;
+  }
+
+  // The next command of a list; null (the stage failed) when it cannot start.
+  std::unique_ptr<core::ShellProcess>
   start_next_command(Running& r)
   {
     try {
-      r.process = start_command(r);
-      return true;
-    } catch (const Error& e) {
+      return start_command(r);
+    } catch (const std::exception& e) {
       fail(r.stage, e.what());
-      return false;
+      return nullptr;
     }
   }
 
@@ -576,42 +457,14 @@ private:
   {
     const Stage& s = stage(r.stage);
     try {
-      std::vector<track::PointerFile> outs;
-      for (const auto& out : s.outs) {
-        std::string path = s.path_from_root(out.path);
-        std::error_code ec;
-        if (!fs::exists(m_repo.absolute(path), ec)) {
-          throw Error("stage '" + s.address + "' did not create its output '" + out.path +
-                      "'");
-        }
-        auto entry =
-            out.cache ? track::store_path(m_repo, path, m_warn) : copy_into_cache(path);
-        entry.out_path = out.path;
-        outs.push_back(std::move(entry));
-        if (out.cache && m_repo.git()) {
-          fs::path absolute = m_repo.absolute(path);
-          scm::gitignore_add(absolute.parent_path(), absolute.filename().string());
-        }
-      }
+      auto outs = store_outputs(m_repo, s, m_warn);
       record(s, r.inputs, outs);
       outcome(r.stage, Status::ran, m_reasons[r.stage]);
       return true;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       fail(r.stage, e.what());
       return false;
     }
-  }
-
-  // An output git keeps is copied into the cache too, so that the run cache
-  // can restore it; the workspace file stays as it is.
-  track::PointerFile
-  copy_into_cache(const std::string& path)
-  {
-    auto entry = track::describe_path(m_repo, path, m_warn);
-    if (!entry->id.is_dir && !m_repo.store().contains(entry->id)) {
-      m_repo.store().put_file(m_repo.absolute(path), {store::LinkType::copy});
-    }
-    return *entry;
   }
 
   void
@@ -628,47 +481,81 @@ private:
     lock.save();
   }
 
-  // --dry: what would run and why, in order, running nothing. A stage
-  // downstream of one that would run is assumed to run too.
+  // --dry: what each stage would do and why, in order, doing nothing. It
+  // asks decide() as a run does; a stage downstream of one that would run
+  // is assumed to run too, and the outputs a stage would restore stand in
+  // for the workspace's.
   void
   dry_run(const std::vector<std::size_t>& plan)
   {
     std::vector<bool> runs(m_project.graph.stages().size(), false);
+    std::map<std::string, track::PointerFile> expected;
+    auto will_have = [&](const Stage& s, const std::vector<track::PointerFile>& entries) {
+      for (const auto& out : s.outs) {
+        if (const auto* entry = find_entry(entries, out.path)) {
+          expected[s.path_from_root(out.path)] = *entry;
+        }
+      }
+    };
     for (auto i : plan) {
       const Stage& s = stage(i);
-      if (s.frozen) {
-        say("Stage '" + s.address + "' is frozen, skipping\n");
-        outcome(i, Status::frozen);
-        continue;
-      }
-      std::string reason;
+      std::string upstream_runs;
       for (auto up : m_project.graph.upstream(i)) {
         if (runs[up]) {
-          reason = "upstream stage '" + stage(up).address + "' would run";
+          upstream_runs = stage(up).address;
         }
       }
-      if (reason.empty()) {
-        try {
-          auto inputs = read_inputs(m_repo, s, m_params, m_warn);
-          auto changes = compare(m_repo, s, inputs, m_locks.find(s), m_warn);
-          if (m_options.force || changes.any()) {
-            reason = m_options.force ? "forced" : changes.describe();
-          }
-        } catch (const Error& e) {
-          reason = e.what();
-        }
+      Evaluation e;
+      StageDecision decision;
+      std::optional<std::vector<track::PointerFile>> run_outs;
+      try {
+        e = evaluate(i, upstream_runs, &expected);
+        decision = decide_stage(s, e, run_outs, false);
+      } catch (const Error& error) {
+        decision = {StageAction::run, error.what(), false};
       }
-      if (reason.empty()) {
-        say("Stage '" + s.address + "' didn't change, skipping\n");
+      switch (decision.action) {
+      case StageAction::frozen:
+        tell(Kind::frozen, s.address);
+        outcome(i, Status::frozen);
+        if (e.locked) {
+          will_have(s, e.locked->outs);
+        }
+        break;
+      case StageAction::skip:
+        tell(Kind::skipped, s.address);
         outcome(i, Status::skipped);
-        continue;
+        break;
+      case StageAction::skip_missing_deps:
+        tell(Kind::skipped_missing_deps, s.address);
+        outcome(i, Status::skipped, decision.reason);
+        break;
+      case StageAction::skip_missing_outs:
+        tell(Kind::skipped_missing_outs, s.address);
+        outcome(i, Status::skipped, decision.reason);
+        break;
+      case StageAction::fail_missing_deps: {
+        auto message = missing_dep_message(s, e.inputs);
+        tell(Kind::would_fail, s.address, message);
+        outcome(i, Status::not_run, message);
+        break;
       }
-      runs[i] = true;
-      say("Would run stage '" + s.address + "' (" + reason + "):\n");
-      for (const auto& command : s.cmd) {
-        say("> " + command + "\n");
+      case StageAction::check_out:
+        tell(Kind::would_check_out, s.address);
+        outcome(i, Status::not_run, "outputs would be checked out from the cache");
+        will_have(s, e.locked->outs);
+        break;
+      case StageAction::restore_run_cache:
+        tell(Kind::would_restore_run_cache, s.address, decision.reason);
+        outcome(i, Status::not_run, "would be restored from the run cache");
+        will_have(s, *run_outs);
+        break;
+      case StageAction::run:
+        runs[i] = true;
+        tell(ReproEvent{Kind::would_run, s.address, decision.reason, s.cmd, {}, {}});
+        outcome(i, Status::not_run, decision.reason);
+        break;
       }
-      outcome(i, Status::not_run, reason);
     }
   }
 
@@ -680,6 +567,7 @@ private:
   RunCache m_run_cache;
   LockFiles m_locks;
   std::map<std::size_t, std::string> m_reasons;
+  std::map<std::size_t, Running> m_running;
   ReproResult m_result;
   std::vector<bool> m_failed; // by stage index, set by fail()
   bool m_any_work = false;

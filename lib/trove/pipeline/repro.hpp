@@ -10,6 +10,37 @@
 
 namespace trove::pipeline {
 
+// What repro tells while it works, in order; the CLI renders it. Every
+// event but up_to_date names a stage.
+struct ReproEvent
+{
+  enum class Kind
+  {
+    skipped,              // didn't change
+    skipped_missing_deps, // --allow-missing
+    skipped_missing_outs, // --allow-missing
+    frozen,
+    checked_out,        // outputs checked out from the cache
+    restored_run_cache, // outputs restored from the run cache
+    dep_recorded, // a dep tracked with `trove add` changed: `pointer` re-recorded `path`
+    running,      // the stage starts running
+    command,      // `text`: the command about to start
+    would_run,    // --dry; `text`: why; `commands`: what would run
+    would_check_out,         // --dry
+    would_restore_run_cache, // --dry; `text`: why the stage is not up to date
+    would_fail,              // --dry; `text`: why
+    up_to_date,              // the run did nothing: everything was up to date
+  };
+  Kind kind;
+  std::string stage; // the stage's address
+  std::string text;
+  std::vector<std::string> commands;
+  std::string pointer; // dep_recorded
+  std::string path;    // dep_recorded
+};
+
+using ReproEvents = std::function<void(const ReproEvent&)>;
+
 struct ReproOptions
 {
   std::vector<std::string> targets;
@@ -23,11 +54,13 @@ struct ReproOptions
   bool recursive = false;       // targets may be directories
   bool keep_going = false;      // continue with stages independent of a failure
   unsigned jobs = 1;            // stages at once
-  bool quiet = false;
-  bool stdout_for_json = false; // progress and stage output go to stderr
+  // The commands' stdout goes to trove's stderr (keeps stdout for JSON).
+  bool commands_stdout_to_stderr = false;
   // When set (repro --pull), asked for the objects of a run-cache entry the
   // cache lacks before the stage runs instead.
   std::function<void(const std::vector<track::PointerFile>&)> fetch;
+  // Told what happens, from the calling thread; may be empty.
+  ReproEvents events;
 };
 
 struct StageOutcome
