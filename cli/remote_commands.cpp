@@ -3,6 +3,7 @@
 #include "output.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/core/settings.hpp>
 #include <trove/remote/remote_config.hpp>
 
 #include <iostream>
@@ -141,10 +142,11 @@ register_remote_modify(CLI::App& group, Context& context)
     return 0;
   });
   command->add_option("name", o->name, "Name of the remote")->required();
-  command->add_option("key", o->key, "url, endpointurl, region, profile, access_key_id, secret_access_key, session_token, use_path_style, jobs, compression, compression_level")->required();
+  command->add_option("key", o->key, "The option (keys below)")->required();
   command->add_option("value", o->value, "The new value");
   command->add_flag("-u,--unset", o->unset, "Remove the option");
   command->add_flag("--local", o->local, "Write to .trove/config.local (for credentials)");
+  command->footer("Keys:\n" + core::describe_settings(core::SettingGroup::remote));
 }
 
 } // namespace

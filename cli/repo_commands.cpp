@@ -4,6 +4,7 @@
 
 #include <trove/core/config.hpp>
 #include <trove/core/error.hpp>
+#include <trove/core/settings.hpp>
 #include <trove/scm/git_repo.hpp>
 #include <trove/scm/hooks.hpp>
 
@@ -96,7 +97,7 @@ register_config(CLI::App& app, Context& context)
       }
       return 0;
     }
-    core::Config::check_known_key(o->key);
+    std::ignore = core::find_setting(o->key);
     auto config = core::ConfigFile::load(file);
     if (o->unset) {
       if (!config.unset(o->key)) {
@@ -104,7 +105,7 @@ register_config(CLI::App& app, Context& context)
       }
       config.save();
     } else if (o->has_value) {
-      track::Repository::check_setting(o->key, o->value);
+      core::check_setting(o->key, o->value);
       config.set(o->key, o->value);
       config.save();
     } else {
@@ -120,7 +121,8 @@ register_config(CLI::App& app, Context& context)
   command->add_flag("--global", o->global, "Use the user's file ($XDG_CONFIG_HOME/trove/config)");
   command->add_flag("-l,--list", o->list, "List every option set");
   command->add_flag("--unset", o->unset, "Remove the option");
-  command->add_option("key", o->key, "Option name, such as cache.type");
+  command->add_option("key", o->key, "Option name, such as cache.type (keys below)");
+  command->footer("Keys:\n" + core::describe_settings(core::SettingGroup::all));
   command->add_option("value", o->value, "New value")->each([o](const std::string&) { o->has_value = true; });
 }
 

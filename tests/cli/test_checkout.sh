@@ -130,6 +130,44 @@ replaced_by_a_directory() {
     expect_true test -f "$(cache_object "$(sha256sum <<<precious | cut -c1-64)")"
 }
 
+# A file where the manifest has a directory (d/new holds d/new/c), and a
+# second output deleted: -f saves the file, puts the directory back, and
+# restores the other output too.
+file_where_a_directory_belongs() {
+    two_versions
+    rm -rf d/new
+    echo "in the way" >d/new
+    rm f
+    expect_fail 1 trove checkout
+    expect_output_contains "d/new"
+    expect_file_equals d/new "in the way"
+    expect_same_bytes ../v2/f f
+    rm f
+    expect_ok trove checkout -f
+    expect_output_lacks "filesystem error"
+    expect_output_contains "sha256:$(sha256sum <<<"in the way" | cut -c1-64)"
+    same_as ../v2
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+}
+
+# A file trove must not touch (ignored, so not part of d) stands where a
+# directory is to be made: the error names the path, exit 1, and the other
+# outputs are still checked out.
+ignored_file_in_the_way() {
+    two_versions
+    rm -rf d/new f
+    echo "d/new" >.troveignore
+    echo "ignored" >d/new
+    expect_fail 1 trove checkout
+    expect_output_contains "cannot create directory"
+    expect_output_contains "d/new"
+    expect_output_lacks "filesystem error"
+    expect_file_equals d/new ignored
+    expect_same_bytes ../v2/f f
+    expect_file_equals d/a ALPHA
+}
+
 missing_object() {
     new_repo r
     echo one >f1
@@ -188,6 +226,8 @@ test_case restores_deleted_data
 test_case refuses_to_overwrite_edits
 test_case extra_file_blocks_its_directory
 test_case replaced_by_a_directory
+test_case file_where_a_directory_belongs
+test_case ignored_file_in_the_way
 test_case missing_object
 test_case relink
 finish

@@ -175,6 +175,57 @@ config_repairs_bad_file() {
     expect_ok trove status
 }
 
+# A key assigned twice (a hand-edited or merged .trove/config): the last
+# assignment is the one read, so it is the one a change rewrites.
+config_duplicate_assignments() {
+    new_repo r
+    mkdir ../a ../b ../new
+    printf '[remote "origin"]\n\turl = %s\n\turl = %s\n[core]\n\tjobs = 2\n\tjobs = 3\n' \
+        "$(cd ../a && pwd -P)" "$(cd ../b && pwd -P)" >>.trove/config
+    expect_ok trove remote list
+    expect_output_contains "origin	$(cd ../b && pwd -P)"
+    expect_ok trove remote modify origin url "$(cd ../new && pwd -P)"
+    expect_ok trove remote list
+    expect_stdout_equals "origin	$(cd ../new && pwd -P)"
+    [ "$(grep -c 'url = ' .trove/config)" = 1 ] || { cat .trove/config; fail "url is still assigned twice"; }
+    expect_ok trove config core.jobs 4
+    expect_ok trove config core.jobs
+    expect_stdout_equals 4
+    [ "$(grep -c 'jobs = ' .trove/config)" = 1 ] || { cat .trove/config; fail "jobs is still assigned twice"; }
+}
+
+# The keys `trove config` knows are the ones its help and man page list.
+config_help_lists_every_key() {
+    new_repo r
+    expect_ok trove config --help
+    keys=$(sed -n '/^Keys:/,$p' "$OUT" | awk 'NR > 1 && /^  [a-z]/ { print $1 }')
+    [ "$(wc -l <<<"$keys")" -ge 10 ] || { show_output; fail "config --help lists too few keys"; }
+    for key in $keys; do
+        run trove config "$key"
+        [ "$rc" -le 1 ] || { show_output; fail "'$key' from the help is not a key trove config knows"; }
+        expect_output_lacks "unknown configuration key"
+        if [ -n "${TROVE_SOURCE_DIR:-}" ]; then
+            man_key=$(sed 's/remote\.<name>\./remote. name ./' <<<"$key")
+            sed 's/\\f[BIR]//g; s/^\.B[IR]* //; s/\\-/-/g' "$TROVE_SOURCE_DIR/man/trove-config.1" |
+                grep -qF -- "$man_key" || fail "'$key' is not in man/trove-config.1"
+        fi
+    done
+    expect_ok trove remote modify --help
+    expect_output_contains "compression_level"
+    expect_output_contains "use_path_style"
+    expect_output_lacks "cache.type"
+    remote_keys=$(sed -n '/^Keys:/,$p' "$OUT" | awk 'NR > 1 && /^  [a-z]/ { print $1 }')
+    [ "$(wc -l <<<"$remote_keys")" -ge 5 ] || { show_output; fail "remote modify --help lists too few keys"; }
+    if [ -n "${TROVE_SOURCE_DIR:-}" ]; then
+        for key in $remote_keys; do
+            for file in trove.bash _trove trove.fish; do
+                grep -qw -- "$key" "$TROVE_SOURCE_DIR/completions/$file" ||
+                    fail "remote key '$key' is not completed by completions/$file"
+            done
+        done
+    fi
+}
+
 env_overrides_config() {
     new_repo r
     expect_ok trove config cache.type hardlink
@@ -285,6 +336,8 @@ test_case config_global_outside_a_repository
 test_case config_unknown_key
 test_case config_rejects_bad_values
 test_case config_repairs_bad_file
+test_case config_duplicate_assignments
+test_case config_help_lists_every_key
 test_case env_overrides_config
 test_case cache_dir
 test_case doctor

@@ -40,6 +40,29 @@ TEST_CASE("set, get and unset keep comments and other lines")
   CHECK(!reread.get("remote.a.url"));
 }
 
+TEST_CASE("set rewrites the assignment get reads, and drops the earlier ones")
+{
+  // tests/fuzz/regressions/config/set-with-duplicate-key: set used to rewrite
+  // the first of two assignments while get reads the last, so
+  // `trove remote modify` changed nothing.
+  ScratchDir dir;
+  write_file_atomic(dir / "config",
+                    "[remote \"origin\"]\n\turl = /a\n\tjobs = 2\n\turl = /b\n"
+                    "[core]\n\tremote = origin\n[remote \"origin\"]\n\turl = /c\n");
+  auto file = ConfigFile::load(dir / "config");
+  CHECK(file.get("remote.origin.url") == "/c");
+  file.set("remote.origin.url", "/new");
+  CHECK(file.get("remote.origin.url") == "/new");
+  file.save();
+  auto text = read_file(dir / "config");
+  CHECK(text == "[remote \"origin\"]\n\tjobs = 2\n"
+                "[core]\n\tremote = origin\n[remote \"origin\"]\n\turl = /new\n");
+  CHECK(ConfigFile::load(dir / "config").get("remote.origin.url") == "/new");
+  // unset still removes every assignment.
+  CHECK(file.unset("remote.origin.url"));
+  CHECK(!file.get("remote.origin.url"));
+}
+
 TEST_CASE("malformed lines name file and line")
 {
   ScratchDir dir;

@@ -4,6 +4,7 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/hash.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,6 +65,50 @@ TEST_CASE("copy_file_contents sets the requested mode")
   struct stat st;
   REQUIRE(stat((dir / "dst").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0755);
+}
+
+TEST_CASE("file system failures are trove::Error naming the path")
+{
+  ScratchDir dir;
+  write_file_atomic(dir / "file", "x");
+  // A file where a directory is to be made (checkout of a directory whose
+  // place a file took).
+  CHECK_THROWS_WITH_AS(trove::core::create_directories(dir / "file" / "sub"),
+                       doctest::Contains((dir / "file" / "sub").c_str()), trove::Error);
+  CHECK_THROWS_WITH_AS(list_directory(dir / "file"),
+                       doctest::Contains((dir / "file").c_str()), trove::Error);
+  CHECK(list_directory(dir / "missing").empty());
+  trove::core::create_directories(dir / "a" / "b");
+  write_file_atomic(dir / "a" / "b" / "c", "c");
+  CHECK(list_directory(dir / "a").size() == 1);
+  trove::core::remove_all(dir / "a");
+  trove::core::remove_all(dir / "a"); // already gone: fine
+  CHECK(!std::filesystem::exists(dir / "a"));
+}
+
+TEST_CASE("read_full and write_all move every byte, and fewer only at the end")
+{
+  ScratchDir dir;
+  std::string data(3 * 1024 * 1024 + 17, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    data[i] = static_cast<char>(i * 7);
+  }
+  {
+    Fd out(::open((dir / "f").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644));
+    REQUIRE(out);
+    write_all(out.get(), data, dir / "f");
+  }
+  CHECK(read_file(dir / "f") == data);
+  Fd in = open_read(dir / "f");
+  std::string buffer(2 * 1024 * 1024, '\0');
+  CHECK(read_full(in.get(), buffer.data(), buffer.size(), dir / "f") == buffer.size());
+  CHECK(buffer == data.substr(0, buffer.size()));
+  CHECK(read_full(in.get(), buffer.data(), buffer.size(), dir / "f") ==
+        data.size() - buffer.size());
+  CHECK(read_full(in.get(), buffer.data(), buffer.size(), dir / "f") == 0);
+  CHECK_THROWS_WITH_AS(
+      write_all(in.get(), "x", dir / "f"),
+      doctest::Contains(("cannot write " + (dir / "f").string()).c_str()), trove::Error);
 }
 
 TEST_CASE("safe relative paths")

@@ -1,6 +1,8 @@
 #include <trove/core/config.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/settings.hpp>
+#include <trove/core/text.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -8,17 +10,6 @@
 namespace trove::core {
 
 namespace {
-
-std::string
-trim(std::string_view text)
-{
-  auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) {
-    return {};
-  }
-  auto end = text.find_last_not_of(" \t\r");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 // Splits `a.b.c` into section `a.b` and key `c`.
 std::pair<std::string, std::string>
@@ -143,25 +134,38 @@ ConfigFile::set(const std::string& key, const std::string& value)
 {
   auto [section, name] = split_key(key);
   std::string text = "\t" + name + " = " + value;
+  std::optional<std::size_t> last_assignment;
   std::optional<std::size_t> last_in_section;
   for (std::size_t i = 0; i < m_lines.size(); ++i) {
-    auto& line = m_lines[i];
+    const auto& line = m_lines[i];
     if (line.section != section) {
       continue;
     }
     if (line.key == name) {
-      line.text = text;
-      line.value = value;
-      return;
+      last_assignment = i;
     }
     if (!trim(line.text).empty()) {
       last_in_section = i;
     }
   }
+  if (last_assignment) {
+    // get() reads the last assignment: that one takes the value, and the
+    // earlier ones go, so that the file says it once.
+    m_lines[*last_assignment].text = text;
+    m_lines[*last_assignment].value = value;
+    std::vector<Line> kept;
+    for (std::size_t i = 0; i < m_lines.size(); ++i) {
+      if (i >= *last_assignment || m_lines[i].section != section ||
+          m_lines[i].key != name) {
+        kept.push_back(std::move(m_lines[i]));
+      }
+    }
+    m_lines = std::move(kept);
+    return;
+  }
   Line line{text, section, name, value};
   if (last_in_section) {
-    m_lines.insert(m_lines.begin() + static_cast<long>(*last_in_section) + 1,
-                   line);
+    m_lines.insert(m_lines.begin() + static_cast<long>(*last_in_section) + 1, line);
   } else {
     m_lines.push_back({header_for(section), section, {}, {}});
     m_lines.push_back(line);
@@ -195,7 +199,7 @@ ConfigFile::save() const
   for (const auto& line : m_lines) {
     content += line.text + "\n";
   }
-  fs::create_directories(m_path.parent_path());
+  core::create_directories(m_path.parent_path());
   write_file_atomic(m_path, content);
 }
 
@@ -289,48 +293,20 @@ Config::all() const
 const std::vector<std::string>&
 Config::known_keys()
 {
-  static const std::vector<std::string> keys = {
-    "cache.dir",
-    "cache.type",
-    "core.jobs",
-    "core.lock_timeout",
-    "core.no_scm",
-    "core.remote",
-    "remote.<name>.access_key_id",
-    "remote.<name>.compression",
-    "remote.<name>.compression_level",
-    "remote.<name>.endpointurl",
-    "remote.<name>.jobs",
-    "remote.<name>.profile",
-    "remote.<name>.region",
-    "remote.<name>.secret_access_key",
-    "remote.<name>.session_token",
-    "remote.<name>.url",
-    "remote.<name>.use_path_style",
-  };
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> names;
+    for (const auto& setting : settings()) {
+      names.emplace_back(setting.key);
+    }
+    return names;
+  }();
   return keys;
 }
 
 void
 Config::check_known_key(const std::string& key)
 {
-  std::string pattern = key;
-  if (key.rfind("remote.", 0) == 0) {
-    auto first = key.find('.');
-    auto last = key.rfind('.');
-    if (last > first + 1) {
-      pattern = "remote.<name>" + key.substr(last);
-    }
-  }
-  const auto& keys = known_keys();
-  if (std::find(keys.begin(), keys.end(), pattern) != keys.end()) {
-    return;
-  }
-  std::string list;
-  for (const auto& known : keys) {
-    list += "\n  " + known;
-  }
-  throw Error("unknown configuration key '" + key + "'; known keys:" + list);
+  std::ignore = find_setting(key);
 }
 
 } // namespace trove::core

@@ -68,7 +68,8 @@ public:
   std::map<std::string, std::string> all() const;
 
   static fs::path path_of(Level level, const fs::path& trove_dir);
-  // Throws trove::Error listing the known keys when `key` is not one.
+  // Throws trove::Error listing the known keys when `key` is not one (the
+  // keys are core/settings.hpp's table).
   static void check_known_key(const std::string& key);
   static const std::vector<std::string>& known_keys();
 

@@ -73,23 +73,42 @@ open_read(const fs::path& path)
   return fd;
 }
 
-namespace {
-
-void
-write_all(int fd, const char* data, std::size_t size, const fs::path& name)
+std::size_t
+read_full(int fd, char* buffer, std::size_t size, const fs::path& name)
 {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
+  std::size_t total = 0;
+  while (total < size) {
+    ssize_t n = ::read(fd, buffer + total, size - total);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0) {
+      throw Error(errno_message(name, "cannot read"));
+    }
+    if (n == 0) {
+      break;
+    }
+    total += static_cast<std::size_t>(n);
+  }
+  return total;
+}
+
+void
+write_all(int fd, std::string_view data, const fs::path& name)
+{
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
       throw Error(errno_message(name, "cannot write"));
     }
-    data += n;
-    size -= static_cast<std::size_t>(n);
+    data.remove_prefix(static_cast<std::size_t>(n));
   }
 }
+
+namespace {
 
 void
 fsync_or_throw(int fd, const fs::path& name)
@@ -123,21 +142,14 @@ read_file(const fs::path& path)
   std::string content(expected + 1, '\0');
   std::size_t used = 0;
   while (true) {
-    if (used == content.size()) {
-      content.resize(content.size() * 2);
-    }
-    ssize_t n = read(fd.get(), content.data() + used, content.size() - used);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      throw Error(errno_message(path, "cannot read"));
-    }
-    if (n == 0) {
+    std::size_t wanted = content.size() - used;
+    std::size_t n = read_full(fd.get(), content.data() + used, wanted, path);
+    used += n;
+    if (n < wanted) {
       content.resize(used);
       return content;
     }
-    used += static_cast<std::size_t>(n);
+    content.resize(content.size() * 2);
   }
 }
 
@@ -193,7 +205,7 @@ AtomicFile::~AtomicFile()
 void
 AtomicFile::write(std::string_view data)
 {
-  write_all(m_fd.get(), data.data(), data.size(), m_tmp);
+  write_all(m_fd.get(), data, m_tmp);
 }
 
 void
@@ -255,20 +267,10 @@ copy_and_hash_serially(int in, int out, const fs::path& src, const fs::path& dst
   Sha256 hasher;
   char* buffer = io_buffer();
   std::size_t total = 0;
-  while (true) {
-    ssize_t n = read(in, buffer, k_io_buffer_size);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      throw Error(errno_message(src, "cannot read"));
-    }
-    if (n == 0) {
-      break;
-    }
-    hasher.update(buffer, static_cast<std::size_t>(n));
-    write_all(out, buffer, static_cast<std::size_t>(n), dst);
-    total += static_cast<std::size_t>(n);
+  while (std::size_t n = read_full(in, buffer, k_io_buffer_size, src)) {
+    hasher.update(buffer, n);
+    write_all(out, {buffer, n}, dst);
+    total += n;
   }
   count_hashed_file(total);
   return hasher.finish_hex();
@@ -289,7 +291,8 @@ copy_in_kernel(int in, int out, off_t size, const fs::path& src)
     if (n <= 0) {
       throw Error(errno_message(src, "cannot copy"));
     }
-    sync_file_range(out, copied, n, SYNC_FILE_RANGE_WRITE);
+    // Only starts write-back early; flush_file_data waits and checks.
+    std::ignore = sync_file_range(out, copied, n, SYNC_FILE_RANGE_WRITE);
     copied += n;
   }
 }
@@ -315,7 +318,8 @@ copy_and_hash(const fs::path& src, const fs::path& dst)
   Fd out = create_exclusive(dst, 0444);
   if (before.st_size < k_parallel_copy_size) {
     auto hex = copy_and_hash_serially(in.get(), out.get(), src, dst);
-    sync_file_range(out.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    // Only starts write-back early; wait_for_writeback waits and checks.
+    std::ignore = sync_file_range(out.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
     return hex;
   }
   // The hash is of the source, read by a second descriptor while the kernel
@@ -376,22 +380,14 @@ copy_file_contents(const fs::path& src, const fs::path& dst, unsigned mode)
   }
   if (remaining > 0) {
     char* buffer = io_buffer();
-    while (true) {
-      ssize_t n = read(in.get(), buffer, k_io_buffer_size);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n < 0) {
-        throw Error(errno_message(src, "cannot read"));
-      }
-      if (n == 0) {
-        break;
-      }
-      write_all(out.get(), buffer, static_cast<std::size_t>(n), dst);
+    while (std::size_t n = read_full(in.get(), buffer, k_io_buffer_size, src)) {
+      write_all(out.get(), {buffer, n}, dst);
     }
   }
   // Mode is set explicitly: the umask must not decide a checkout's permissions.
-  fchmod(out.get(), mode);
+  if (fchmod(out.get(), mode) != 0) {
+    throw Error(errno_message(dst, "cannot set the mode of"));
+  }
 }
 
 namespace {
@@ -452,6 +448,47 @@ remove_file(const fs::path& path)
   if (unlink(path.c_str()) != 0 && errno != ENOENT) {
     throw Error(errno_message(path, "cannot remove"));
   }
+}
+
+std::string
+fs_error_message(const fs::path& path, std::string_view what, const std::error_code& ec)
+{
+  return "cannot " + std::string(what) + " " + path.string() + ": " + ec.message();
+}
+
+void
+create_directories(const fs::path& dir)
+{
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw Error(fs_error_message(dir, "create directory", ec));
+  }
+}
+
+void
+remove_all(const fs::path& path)
+{
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw Error(fs_error_message(path, "remove", ec));
+  }
+}
+
+std::vector<fs::directory_entry>
+list_directory(const fs::path& dir)
+{
+  std::vector<fs::directory_entry> entries;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    entries.push_back(*it);
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw Error(fs_error_message(dir, "list", ec));
+  }
+  return entries;
 }
 
 bool

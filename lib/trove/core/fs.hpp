@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <vector>
 
 namespace trove::core {
 
@@ -42,6 +44,15 @@ Fd open_read(const fs::path& path);
 
 // Reads a whole file; throws trove::Error naming the file.
 std::string read_file(const fs::path& path);
+
+// Reads until `size` bytes are in `buffer` or the file ends, retrying after
+// EINTR; returns the count (less than `size` only at the end). Throws
+// trove::Error naming `name`.
+std::size_t read_full(int fd, char* buffer, std::size_t size, const fs::path& name);
+
+// Writes all of `data`, retrying after EINTR and short writes. Throws
+// trove::Error naming `name`.
+void write_all(int fd, std::string_view data, const fs::path& name);
 
 // The prefix of every temp file trove makes, in .trove/tmp or beside a
 // workspace file: scans skip such names.
@@ -108,6 +119,20 @@ void rename_path(const fs::path& from, const fs::path& to);
 
 // Removes a file, ignoring "does not exist".
 void remove_file(const fs::path& path);
+
+// The std::filesystem calls trove makes, with failures thrown as trove::Error
+// naming the path (never std::filesystem::filesystem_error, which per-output
+// handlers would not catch).
+void create_directories(const fs::path& dir);
+// Removes a file or a whole tree, ignoring "does not exist".
+void remove_all(const fs::path& path);
+// The entries of a directory (in no particular order); a missing directory
+// has none.
+std::vector<fs::directory_entry> list_directory(const fs::path& dir);
+
+// The message of a failed std::filesystem call: "cannot <what> <path>: <why>".
+std::string
+fs_error_message(const fs::path& path, std::string_view what, const std::error_code& ec);
 
 // True when `path` (absolute, lexically normal) is `root` or below it.
 bool is_within(const fs::path& root, const fs::path& path);

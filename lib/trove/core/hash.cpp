@@ -80,19 +80,9 @@ sha256_fd(int fd, const std::filesystem::path& name)
   Sha256 hasher;
   std::size_t total = 0;
   char* buffer = io_buffer();
-  while (true) {
-    ssize_t n = read(fd, buffer, k_io_buffer_size);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      throw Error("cannot read " + name.string() + ": " + std::strerror(errno));
-    }
-    if (n == 0) {
-      break;
-    }
-    hasher.update(buffer, static_cast<std::size_t>(n));
-    total += static_cast<std::size_t>(n);
+  while (std::size_t n = read_full(fd, buffer, k_io_buffer_size, name)) {
+    hasher.update(buffer, n);
+    total += n;
   }
   count_hashed_file(total);
   return hasher.finish_hex();

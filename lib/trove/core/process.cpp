@@ -62,22 +62,6 @@ errno_text()
   return std::strerror(errno);
 }
 
-void
-write_all(int fd, const char* data, std::size_t size)
-{
-  while (size > 0) {
-    ssize_t written = ::write(fd, data, size);
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return; // a closed pipe: nothing sensible to do with the output
-    }
-    data += written;
-    size -= std::size_t(written);
-  }
-}
-
 // Copies a child's output line by line with a prefix, until every writer
 // has closed the pipe.
 void
@@ -114,8 +98,11 @@ struct SpawnSetup
 {
   SpawnSetup()
   {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
+    check(posix_spawn_file_actions_init(&actions));
+    if (int error = posix_spawnattr_init(&attributes); error != 0) {
+      posix_spawn_file_actions_destroy(&actions);
+      check(error);
+    }
   }
   ~SpawnSetup()
   {
@@ -131,19 +118,31 @@ struct SpawnSetup
   void
   set_group(pid_t group)
   {
-    posix_spawnattr_setpgroup(&attributes, group);
+    check(posix_spawnattr_setpgroup(&attributes, group));
     sigset_t defaults;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGINT);
     sigaddset(&defaults, SIGTERM);
     sigaddset(&defaults, SIGPIPE);
     sigaddset(&defaults, SIGCHLD);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    check(posix_spawnattr_setsigdefault(&attributes, &defaults));
     sigset_t none;
     sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                              POSIX_SPAWN_SETSIGMASK);
+    check(posix_spawnattr_setsigmask(&attributes, &none));
+    check(posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP |
+                                                    POSIX_SPAWN_SETSIGDEF |
+                                                    POSIX_SPAWN_SETSIGMASK));
+  }
+
+  // A file action not recorded (ENOMEM) would start the command with the
+  // wrong descriptors, directory or group.
+  static void
+  check(int error)
+  {
+    if (error != 0) {
+      throw Error("cannot prepare to run a command: " +
+                  std::string(std::strerror(error)));
+    }
   }
 
   posix_spawn_file_actions_t actions;
@@ -212,7 +211,11 @@ void
 write_output(int fd, const std::string& text)
 {
   std::lock_guard lock(g_output_mutex);
-  write_all(fd, text.data(), text.size());
+  try {
+    write_all(fd, text, "the output");
+  } catch (const Error&) {
+    // A closed pipe: nothing sensible to do with the output.
+  }
 }
 
 ShellProcess::Watcher::Watcher()
@@ -224,8 +227,8 @@ ShellProcess::Watcher::Watcher()
   m_lifeline = Fd(ends[0]);
   Fd theirs(ends[1]);
   SpawnSetup setup;
-  posix_spawn_file_actions_adddup2(&setup.actions, theirs.get(), 0);
-  posix_spawn_file_actions_adddup2(&setup.actions, theirs.get(), 1);
+  SpawnSetup::check(posix_spawn_file_actions_adddup2(&setup.actions, theirs.get(), 0));
+  SpawnSetup::check(posix_spawn_file_actions_adddup2(&setup.actions, theirs.get(), 1));
   setup.set_group(0);
   m_pid = spawn_shell(setup, k_watcher_script, environ);
 }
@@ -264,7 +267,8 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
   envp.push_back(nullptr);
 
   SpawnSetup setup;
-  posix_spawn_file_actions_addchdir_np(&setup.actions, options.directory.c_str());
+  SpawnSetup::check(
+      posix_spawn_file_actions_addchdir_np(&setup.actions, options.directory.c_str()));
   setup.set_group(m_watcher.pid());
   Fd out_write;
   Fd err_write;
@@ -273,8 +277,10 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
     auto [err_read, err_w] = make_pipe();
     out_write = std::move(out_w);
     err_write = std::move(err_w);
-    posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), 1);
-    posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), 2);
+    SpawnSetup::check(
+        posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), 1));
+    SpawnSetup::check(
+        posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), 2));
     try {
       int out = options.stdout_to_stderr ? 2 : 1;
       m_readers.emplace_back(relay_lines, std::move(out_read), out, options.line_prefix);
@@ -287,7 +293,7 @@ ShellProcess::ShellProcess(const std::string& command, const Options& options)
                   e.what());
     }
   } else if (options.stdout_to_stderr) {
-    posix_spawn_file_actions_adddup2(&setup.actions, 2, 1);
+    SpawnSetup::check(posix_spawn_file_actions_adddup2(&setup.actions, 2, 1));
   }
   try {
     m_pid = spawn_shell(setup, command, envp.data());
@@ -378,8 +384,9 @@ ChildEvents::ChildEvents()
   struct sigaction action = {};
   action.sa_handler = ignore_signal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGCHLD, &action, &m_old_action);
-  pthread_sigmask(SIG_BLOCK, &m_signals, &m_old_mask);
+  // These fail only for an invalid signal number or `how`: not ours.
+  std::ignore = sigaction(SIGCHLD, &action, &m_old_action);
+  std::ignore = pthread_sigmask(SIG_BLOCK, &m_signals, &m_old_mask);
 }
 
 ChildEvents::~ChildEvents()
@@ -387,8 +394,8 @@ ChildEvents::~ChildEvents()
   take_pending_signals();
   // The action first: a SIGCHLD arriving from here on is for the previous
   // owner's handler, once the mask is back.
-  sigaction(SIGCHLD, &m_old_action, nullptr);
-  pthread_sigmask(SIG_SETMASK, &m_old_mask, nullptr);
+  std::ignore = sigaction(SIGCHLD, &m_old_action, nullptr);
+  std::ignore = pthread_sigmask(SIG_SETMASK, &m_old_mask, nullptr);
 }
 
 void

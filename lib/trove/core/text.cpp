@@ -24,6 +24,17 @@ parts_of(std::string_view text, char separator, bool keep_empty)
 
 } // namespace
 
+std::string
+trim(std::string_view text, std::string_view blanks)
+{
+  auto begin = text.find_first_not_of(blanks);
+  if (begin == std::string_view::npos) {
+    return {};
+  }
+  auto end = text.find_last_not_of(blanks);
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
 std::vector<std::string>
 split_lines(std::string_view text)
 {

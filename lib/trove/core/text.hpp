@@ -13,6 +13,9 @@ std::vector<std::string> split_lines(std::string_view text);
 // Lines joined, each ended by '\n'.
 std::string join_lines(const std::vector<std::string>& lines);
 
+// `text` without the leading and trailing characters in `blanks`.
+std::string trim(std::string_view text, std::string_view blanks = " \t\r");
+
 // The non-empty parts of `text` between separators ("a,,b" -> a, b).
 std::vector<std::string> split(std::string_view text, char separator);
 

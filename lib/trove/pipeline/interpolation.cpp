@@ -1,6 +1,7 @@
 #include <trove/pipeline/interpolation.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/text.hpp>
 
 #include <optional>
 
@@ -15,16 +16,6 @@ struct Placeholder
   std::string path;
 };
 
-std::string
-trim(const std::string& text)
-{
-  auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) {
-    return "";
-  }
-  return text.substr(begin, text.find_last_not_of(" \t") + 1 - begin);
-}
-
 // The next unescaped ${...} at or after `from`.
 std::optional<Placeholder>
 next_placeholder(const std::string& text, std::size_t from, const std::string& position)
@@ -38,7 +29,8 @@ next_placeholder(const std::string& text, std::size_t from, const std::string& p
     if (close == std::string::npos) {
       throw Error(position + ": unclosed '${' in '" + text + "'");
     }
-    return Placeholder{at, close + 1, trim(text.substr(at + 2, close - at - 2))};
+    return Placeholder{at, close + 1,
+                       core::trim(text.substr(at + 2, close - at - 2), " \t")};
   }
   return std::nullopt;
 }

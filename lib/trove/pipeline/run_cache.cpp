@@ -72,7 +72,7 @@ RunCache::record(const std::string& key, const std::vector<track::PointerFile>& 
   }
   out << YAML::EndSeq << YAML::EndMap;
   fs::path file = path_of(key);
-  fs::create_directories(file.parent_path());
+  core::create_directories(file.parent_path());
   core::write_file_atomic(file, std::string(out.c_str()) + "\n");
 }
 

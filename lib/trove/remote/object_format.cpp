@@ -56,21 +56,7 @@ write_all(int fd, const void* data, std::size_t size, const fs::path& path)
 std::size_t
 read_some(int fd, char* buffer, std::size_t size, const fs::path& path)
 {
-  std::size_t total = 0;
-  while (total < size) {
-    ssize_t n = ::read(fd, buffer + total, size - total);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
-    }
-    if (n == 0) {
-      break;
-    }
-    total += static_cast<std::size_t>(n);
-  }
-  return total;
+  return core::read_full(fd, buffer, size, path);
 }
 
 std::string
@@ -182,9 +168,12 @@ encode_object(const fs::path& source, const fs::path& dest, const Encoding& enco
   std::size_t start_size = read_some(in.get(), start, sizeof start, source);
   bool starts_with_magic =
       std::string_view(start, start_size).starts_with(k_object_magic);
-  ::lseek(in.get(), 0, SEEK_SET);
   struct stat st = {};
-  ::fstat(in.get(), &st);
+  if (::lseek(in.get(), 0, SEEK_SET) != 0 || ::fstat(in.get(), &st) != 0) {
+    // Encoding from the wrong offset, or against a wrong size, would send
+    // a broken object.
+    throw Error(core::errno_message(source, "cannot read"));
+  }
   auto size = static_cast<std::uint64_t>(st.st_size);
   if (encoding.compression == Compression::zstd) {
     core::Sha256 hash;

@@ -1,6 +1,7 @@
 #include <trove/s3/connection.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/text.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -23,14 +24,6 @@ environment(const char* name)
   return std::string(value);
 }
 
-std::string
-trim(const std::string& text)
-{
-  auto begin = text.find_first_not_of(" \t\r");
-  auto end = text.find_last_not_of(" \t\r");
-  return begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
-}
-
 // The `section` of an AWS INI file ("[default]", "[profile x]"); empty when
 // the file or the section is missing.
 Section
@@ -41,17 +34,17 @@ read_section(const std::string& path, const std::string& section)
   std::string line;
   bool inside = false;
   while (std::getline(in, line)) {
-    line = trim(line);
+    line = core::trim(line);
     if (line.empty() || line[0] == '#' || line[0] == ';') {
       continue;
     }
     if (line.front() == '[' && line.back() == ']') {
-      inside = trim(line.substr(1, line.size() - 2)) == section;
+      inside = core::trim(line.substr(1, line.size() - 2)) == section;
       continue;
     }
     auto equals = line.find('=');
     if (inside && equals != std::string::npos) {
-      values[trim(line.substr(0, equals))] = trim(line.substr(equals + 1));
+      values[core::trim(line.substr(0, equals))] = core::trim(line.substr(equals + 1));
     }
   }
   return values;

@@ -23,7 +23,9 @@ class SharedPool
 public:
   SharedPool()
   {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw TransportError("cannot start libcurl");
+    }
     m_share = curl_share_init();
     curl_share_setopt(m_share, CURLSHOPT_LOCKFUNC, lock);
     curl_share_setopt(m_share, CURLSHOPT_UNLOCKFUNC, unlock);
@@ -70,6 +72,7 @@ struct ThreadHandle
 CURL*
 thread_handle()
 {
+  shared_pool(); // curl_global_init, once, before any handle exists
   thread_local ThreadHandle handle;
   if (handle.curl == nullptr) {
     throw TransportError("cannot start libcurl");

@@ -1,6 +1,7 @@
 #include <trove/s3/signing.hpp>
 
 #include <trove/core/hash.hpp>
+#include <trove/core/text.hpp>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -33,14 +34,6 @@ hmac_raw(std::string_view key, std::string_view data)
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &size);
   return std::string(reinterpret_cast<char*>(digest), size);
-}
-
-std::string
-trim(const std::string& value)
-{
-  auto begin = value.find_first_not_of(" \t");
-  auto end = value.find_last_not_of(" \t");
-  return begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
 }
 
 } // namespace
@@ -97,7 +90,7 @@ authorization(const RequestToSign& request, const Credentials& credentials,
   std::string canonical_headers;
   std::string signed_headers;
   for (const auto& [name, value] : request.headers) { // std::map: sorted by name
-    canonical_headers += name + ":" + trim(value) + "\n";
+    canonical_headers += name + ":" + core::trim(value, " \t") + "\n";
     signed_headers += (signed_headers.empty() ? "" : ";") + name;
   }
   std::string canonical_request = request.method + "\n" + uri_encode(request.path, false) + "\n"

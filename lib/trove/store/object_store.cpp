@@ -42,7 +42,7 @@ ObjectStore::install(const fs::path& tmp, std::string hex, bool is_dir)
     return id;
   }
   std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
+  fs::create_directories(target.parent_path(), ec); // rename_path names a failure
   core::rename_path(tmp, target);
   return id;
 }
@@ -50,8 +50,9 @@ ObjectStore::install(const fs::path& tmp, std::string hex, bool is_dir)
 void
 ObjectStore::adopt(const fs::path& tmp, const ObjectId& id)
 {
-  fs::permissions(tmp,
-                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  if (chmod(tmp.c_str(), 0444) != 0) {
+    throw Error(core::errno_message(tmp, "cannot make read-only"));
+  }
   core::wait_for_writeback(tmp);
   install(tmp, id.hex, id.is_dir);
 }
@@ -66,7 +67,7 @@ ObjectStore::put_bytes(std::string_view data, bool is_dir)
   }
   fs::path target = path_of(id);
   std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
+  fs::create_directories(target.parent_path(), ec); // AtomicFile names a failure
   core::AtomicFile file(target, m_tmp_dir, 0444);
   file.write(data);
   file.commit();
@@ -159,16 +160,19 @@ link_file(const fs::path& source,
       if (!core::try_reflink(source, tmp)) {
         return false;
       }
-      chmod(tmp.c_str(), mode);
-    } else {
-      try {
-        core::copy_file_contents(source, tmp, mode);
-      } catch (...) {
-        std::ignore = unlink(tmp.c_str()); // a partial copy of ours
-        throw;
-      }
     }
-    core::rename_path(tmp, dest);
+    try {
+      if (type != LinkType::reflink) {
+        core::copy_file_contents(source, tmp, mode);
+      } else if (chmod(tmp.c_str(), mode) != 0) {
+        // Left 0444, a checkout would not be the mode the user expects.
+        throw Error(core::errno_message(tmp, "cannot set the mode of"));
+      }
+      core::rename_path(tmp, dest);
+    } catch (...) {
+      std::ignore = unlink(tmp.c_str()); // ours: never leave it in the workspace
+      throw;
+    }
     return true;
   };
   for (auto type : types) {
@@ -183,11 +187,14 @@ link_file(const fs::path& source,
         return type;
       }
       break;
-    case LinkType::symlink:
-      if (symlink(fs::absolute(source).c_str(), dest.c_str()) == 0) {
+    case LinkType::symlink: {
+      std::error_code ec;
+      if (auto target = fs::absolute(source, ec);
+          !ec && symlink(target.c_str(), dest.c_str()) == 0) {
         return type;
       }
       break;
+    }
     case LinkType::copy:
       copy_via_temp(type);
       return type;
@@ -233,22 +240,26 @@ ObjectStore::list() const
   if (!fs::is_directory(root, ec)) {
     return entries;
   }
-  for (const auto& prefix : fs::directory_iterator(root)) {
+  for (const auto& prefix : core::list_directory(root)) {
     std::string head = prefix.path().filename().string();
-    if (head.size() != 2 || !prefix.is_directory()) {
+    if (head.size() != 2 || !prefix.is_directory(ec)) {
       continue;
     }
-    for (const auto& file : fs::directory_iterator(prefix.path())) {
+    for (const auto& file : core::list_directory(prefix.path())) {
       std::string name = file.path().filename().string();
       bool is_dir = name.size() > 4 && name.ends_with(".dir");
       if (is_dir) {
         name.resize(name.size() - 4);
       }
       std::string hex = head + name;
-      if (!ObjectId::is_valid_hex(hex) || !file.is_regular_file()) {
+      if (!ObjectId::is_valid_hex(hex) || !file.is_regular_file(ec)) {
         continue; // not an object (a stray file someone left)
       }
-      entries.push_back({{hex, is_dir}, file.file_size()});
+      auto size = file.file_size(ec);
+      if (ec) {
+        throw Error(core::fs_error_message(file.path(), "stat", ec));
+      }
+      entries.push_back({{hex, is_dir}, size});
     }
   }
   return entries;

@@ -226,9 +226,9 @@ private:
       check_not_edited_through_link(out.path, entry.stamp, id);
     } else if (exists) {
       preserve_tree(out.path); // a directory where the file belongs
-      fs::remove_all(dest);
+      core::remove_all(dest);
     } else {
-      fs::create_directories(dest.parent_path());
+      core::create_directories(dest.parent_path());
     }
     place(out.path, id, false, is_file);
     result.changes.push_back({exists ? 'M' : 'A', out.path});
@@ -349,7 +349,7 @@ private:
       remove_empty_parents(fs::path(key).parent_path(), out.path);
     }
     for (const auto& parent : parents) {
-      fs::create_directories(m_repo.absolute(parent));
+      core::create_directories(m_repo.absolute(parent));
     }
     place_all(out.path, to_place, kinds);
 

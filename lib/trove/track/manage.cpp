@@ -6,6 +6,7 @@
 #include <trove/track/workspace.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace trove::track {
 
@@ -43,10 +44,17 @@ make_writable_copy(const fs::path& path)
     return false;
   }
   struct stat target;
-  stat(path.c_str(), &target);
+  if (stat(path.c_str(), &target) != 0) {
+    throw Error(core::errno_message(path, "cannot stat")); // a dangling symlink
+  }
   fs::path tmp = core::temp_path_in(path.parent_path());
-  core::copy_file_contents(path, tmp, (target.st_mode & 0777) | 0200);
-  core::rename_path(tmp, path);
+  try {
+    core::copy_file_contents(path, tmp, (target.st_mode & 0777) | 0200);
+    core::rename_path(tmp, path);
+  } catch (...) {
+    std::ignore = unlink(tmp.c_str()); // ours: never leave it in the workspace
+    throw;
+  }
   return true;
 }
 
@@ -99,7 +107,7 @@ move(Repository& repo, const fs::path& source, const fs::path& destination)
   if (fs::exists(new_data, ec) || fs::exists(new_pointer, ec)) {
     throw Error("cannot move to '" + dest + "': it exists");
   }
-  fs::create_directories(new_data.parent_path());
+  core::create_directories(new_data.parent_path());
   if (fs::exists(repo.absolute(out.path), ec)) {
     core::rename_path(repo.absolute(out.path), new_data);
   }
@@ -122,10 +130,14 @@ unprotect(Repository& repo, const std::vector<fs::path>& targets)
     fs::path absolute = repo.absolute(repo.relative(target));
     std::error_code ec;
     if (fs::is_directory(absolute, ec)) {
-      for (const auto& entry : fs::recursive_directory_iterator(absolute)) {
-        if (entry.is_regular_file()) {
-          count += make_writable_copy(entry.path());
+      fs::recursive_directory_iterator it(absolute, ec);
+      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec)) {
+          count += make_writable_copy(it->path());
         }
+      }
+      if (ec) {
+        throw Error(core::fs_error_message(absolute, "list", ec));
       }
     } else if (fs::exists(absolute, ec)) {
       count += make_writable_copy(absolute);

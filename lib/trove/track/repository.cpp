@@ -2,6 +2,7 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/parallel.hpp>
+#include <trove/core/settings.hpp>
 #include <trove/track/shared_cache.hpp>
 
 #include <signal.h>
@@ -39,7 +40,11 @@ find_root(fs::path dir)
 fs::path
 normal_absolute(const fs::path& path)
 {
-  fs::path result = fs::absolute(path).lexically_normal();
+  std::error_code ec;
+  fs::path result = fs::absolute(path, ec).lexically_normal();
+  if (ec) {
+    throw Error(core::fs_error_message(path, "resolve", ec)); // no current directory
+  }
   if (!result.has_filename() && result.has_relative_path()) {
     result = result.parent_path(); // "/a/b/" names /a/b
   }
@@ -149,7 +154,7 @@ Repository::init(const fs::path& start, bool no_scm, Force force)
     throw Error("'" + trove.string() + "' exists; use -f to reinitialise");
   }
   for (const char* sub : {"cache", "tmp", "state"}) {
-    fs::create_directories(trove / sub);
+    core::create_directories(trove / sub);
   }
   core::write_file_atomic(trove / ".gitignore", k_gitignore);
   core::ConfigFile config = core::ConfigFile::load(trove / "config");
@@ -185,7 +190,7 @@ Repository::working_link_type()
 {
   // From the store's temp directory into .trove/state, as a checkout links
   // from the cache into the work tree.
-  fs::create_directories(m_store.tmp_dir());
+  core::create_directories(m_store.tmp_dir());
   fs::path probe = core::temp_path_in(m_store.tmp_dir());
   core::write_file_atomic(probe, "probe");
   fs::path linked = core::temp_path_in(trove_dir() / "state");
@@ -204,7 +209,7 @@ Repository::working_link_type()
 void
 Repository::lock(core::RepoLock::Mode mode, const std::string& command)
 {
-  fs::create_directories(trove_dir() / "state");
+  core::create_directories(trove_dir() / "state");
   m_lock = std::make_unique<core::RepoLock>(trove_dir() / "state" / "lock", mode,
                                             command);
   m_lock->acquire(std::chrono::milliseconds(m_lock_timeout_s * 1000));
@@ -221,11 +226,12 @@ Repository::sweep_temp_files()
 {
   // Remove temp files whose process is gone.
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(m_store.tmp_dir(), ec)) {
-    pid_t pid = core::temp_owner(entry.path().filename().string());
+  fs::directory_iterator it(m_store.tmp_dir(), ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    pid_t pid = core::temp_owner(it->path().filename().string());
     if (pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) {
       std::error_code ignored; // best effort; the next sweep retries
-      fs::remove(entry.path(), ignored);
+      fs::remove(it->path(), ignored);
     }
   }
 }
@@ -233,36 +239,7 @@ Repository::sweep_temp_files()
 void
 Repository::check_setting(const std::string& key, const std::string& value)
 {
-  auto name = key.substr(key.rfind('.') + 1);
-  auto is_one_of = [&](std::initializer_list<const char*> allowed) {
-    for (const char* one : allowed) {
-      if (value == one) {
-        return;
-      }
-    }
-    std::string list;
-    for (const char* one : allowed) {
-      list += (list.empty() ? "" : ", ") + std::string(one);
-    }
-    throw Error(key + ": expected one of " + list + ", got '" + value + "'");
-  };
-  if (key == "cache.type") {
-    store::parse_link_types(value);
-  } else if (name == "jobs" || name == "lock_timeout" || name == "compression_level") {
-    // The ranges that make sense: zstd's levels, threads a machine can run.
-    unsigned long most = name == "compression_level" ? 22 : name == "jobs" ? 1024 : 86400;
-    unsigned long least = name == "jobs" ? 1 : 0;
-    bool digits = !value.empty() && value.size() <= 6
-                  && value.find_first_not_of("0123456789") == std::string::npos;
-    if (!digits || std::stoul(value) < least || std::stoul(value) > most) {
-      throw Error(key + ": expected a number from " + std::to_string(least) + " to "
-                  + std::to_string(most) + ", got '" + value + "'");
-    }
-  } else if (name == "no_scm" || name == "use_path_style") {
-    is_one_of({"true", "false"});
-  } else if (name == "compression") {
-    is_one_of({"none", "zstd"});
-  }
+  core::check_setting_value(key, value);
 }
 
 fs::path

@@ -67,7 +67,8 @@ public:
   void lock(core::RepoLock::Mode mode, const std::string& command);
 
   // Throws trove::Error when `value` is not valid for `key` (a link type
-  // list for cache.type, a number for core.jobs, ...).
+  // list for cache.type, a number for core.jobs, ...; core/settings.hpp's
+  // table). A key the table does not know passes.
   static void check_setting(const std::string& key, const std::string& value);
 
   // `path` (absolute or relative to the current directory) as a path

@@ -16,6 +16,7 @@
 #include <climits>
 #include <cstring>
 #include <map>
+#include <memory>
 
 namespace trove::track {
 
@@ -58,6 +59,15 @@ struct DirectoryListing
   std::vector<std::string> warnings;
 };
 
+struct CloseDir
+{
+  void
+  operator()(DIR* stream) const
+  {
+    closedir(stream);
+  }
+};
+
 struct Scanner
 {
   Repository& repo;
@@ -74,12 +84,21 @@ struct Scanner
     if (!dir_fd) {
       throw Error(core::errno_message(dir, "cannot open directory"));
     }
-    DIR* stream = fdopendir(dir_fd.get());
+    std::unique_ptr<DIR, CloseDir> stream(fdopendir(dir_fd.get()));
     if (!stream) {
       throw Error(core::errno_message(dir, "cannot read directory"));
     }
     int fd = dir_fd.release(); // now owned by the stream
-    while (dirent* entry = readdir(stream)) {
+    while (true) {
+      errno = 0;
+      dirent* entry = readdir(stream.get());
+      if (!entry) {
+        if (errno != 0) {
+          // A listing cut short would record a directory without its files.
+          throw Error(core::errno_message(dir, "cannot read directory"));
+        }
+        break;
+      }
       std::string name = entry->d_name;
       if (name == "." || name == "..") {
         continue;
@@ -112,7 +131,12 @@ struct Scanner
                                      "': not a regular file");
           continue;
         }
-        absolute = fs::canonical(absolute).native();
+        std::error_code ec;
+        auto target = fs::canonical(absolute, ec);
+        if (ec) {
+          throw Error(core::fs_error_message(absolute, "resolve symlink", ec));
+        }
+        absolute = target.native();
       }
       std::string key = base_key.empty() ? path : base_key + "/" + path;
       if (ignore.is_ignored(key, S_ISDIR(st.st_mode))) {
@@ -132,7 +156,6 @@ struct Scanner
                                    describe_mode(st.st_mode));
       }
     }
-    closedir(stream);
     return listing;
   }
 };
@@ -245,7 +268,11 @@ inspect_path(const Repository& repo, const fs::path& absolute)
       entry.what = "a symlink to " + describe_mode(st.st_mode);
       return entry;
     }
-    entry.read_path = fs::canonical(absolute);
+    std::error_code ec;
+    entry.read_path = fs::canonical(absolute, ec);
+    if (ec) {
+      throw Error(core::fs_error_message(absolute, "resolve symlink", ec));
+    }
   }
   entry.stamp = store::FileStamp::of(st);
   if (S_ISREG(st.st_mode)) {
@@ -373,8 +400,10 @@ find_metadata_files(const Repository& repo)
     pending.pop_back();
     std::error_code ec;
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(repo.absolute(prefix), ec)) {
-      names.push_back(entry.path().filename().string());
+    // An unreadable directory holds no metadata trove can use: skipped.
+    fs::directory_iterator it(repo.absolute(prefix), ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      names.push_back(it->path().filename().string());
     }
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
