@@ -8,18 +8,36 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 
 namespace trove::cli {
 
 track::Repository&
-Context::repository(core::RepoLock::Mode mode)
+Context::repo()
 {
+  if (access != Access::read && access != Access::write) {
+    throw std::logic_error(
+        "trove: this command did not declare how it uses the repository");
+  }
+  return repo(access);
+}
+
+track::Repository&
+Context::repo(Access chosen)
+{
+  bool allowed =
+      chosen == access || (access == Access::read_or_write && chosen != Access::none);
+  if (!allowed || chosen == Access::read_or_write) {
+    throw std::logic_error("trove: a command asked for more access than it declared");
+  }
   if (!m_repo) {
     m_repo.emplace(track::Repository::open("."));
     if (!tolerate_bad_config) {
       m_repo->link_types(); // reports a bad cache.type or core.jobs now
     }
-    m_repo->lock(mode, command_line);
+    m_repo->lock(chosen == Access::write ? core::RepoLock::Mode::exclusive
+                                         : core::RepoLock::Mode::shared,
+                 command_line);
   }
   return *m_repo;
 }
@@ -35,16 +53,47 @@ Context::warn() const
   };
 }
 
+namespace {
+
+// "remote add" for `add` below `remote`; "add" below the app itself.
+std::string
+full_name(const CLI::App& parent, const std::string& name)
+{
+  return parent.get_parent() ? parent.get_name() + " " + name : name;
+}
+
 CLI::App*
-add_command(CLI::App& app,
+add_from_table(CLI::App& parent, const std::string& name)
+{
+  const CommandSpec& spec = command_spec(full_name(parent, name));
+  CLI::App* command = parent.add_subcommand(name, std::string(spec.description));
+  if (!parent.get_parent()) {
+    command->group(std::string(spec.group));
+  }
+  return command;
+}
+
+} // namespace
+
+CLI::App*
+add_command(CLI::App& parent,
             Context& context,
             const std::string& name,
-            const std::string& description,
             std::function<int()> action)
 {
-  CLI::App* command = app.add_subcommand(name, description);
-  command->callback([&context, action = std::move(action)] { context.action = action; });
+  CLI::App* command = add_from_table(parent, name);
+  Access access = command_spec(full_name(parent, name)).access;
+  command->callback([&context, access, action = std::move(action)] {
+    context.access = access;
+    context.action = action;
+  });
   return command;
+}
+
+CLI::App*
+add_group(CLI::App& app, const std::string& name)
+{
+  return add_from_table(app, name);
 }
 
 void
@@ -117,6 +166,30 @@ check_command_word(CLI::App& app, int argc, char** argv)
   return true;
 }
 
+// Every row of the command table has its command (and so its options and
+// action); a row without one would be listed nowhere.
+void
+check_table_registered(CLI::App& app)
+{
+  for (const auto& spec : command_table()) {
+    std::string name(spec.name);
+    auto space = name.find(' ');
+    const CLI::App* command = nullptr;
+    try {
+      command = app.get_subcommand(name.substr(0, space));
+      if (space != std::string::npos) {
+        command = command->get_subcommand(name.substr(space + 1));
+      }
+    } catch (const CLI::OptionNotFound&) {
+      command = nullptr;
+    }
+    if (!command) {
+      throw std::logic_error("trove: the command table's '" + name +
+                             "' is not registered");
+    }
+  }
+}
+
 } // namespace
 
 int
@@ -138,6 +211,7 @@ run(int argc, char** argv)
   register_metrics_commands(app, context);
   register_plots_commands(app, context);
   register_remote_commands(app, context);
+  check_table_registered(app);
 
   if (!check_command_word(app, argc, argv)) {
     return 2;

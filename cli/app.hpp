@@ -1,5 +1,7 @@
 #pragma once
 
+#include "commands.hpp"
+
 #include <trove/core/lock.hpp>
 #include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
@@ -33,13 +35,17 @@ public:
   // Set by the parsed subcommand; returns the exit code.
   std::function<int()> action;
 
-  // Opens the repository containing the current directory and takes its
-  // lock: exclusive for commands that write, shared for readers.
-  track::Repository& repository(core::RepoLock::Mode mode);
+  // The chosen command's access, from the command table.
+  Access access = Access::none;
   // Set by `trove config`, which must work with a bad setting to repair it.
   bool tolerate_bad_config = false;
-  track::Repository& reader() { return repository(core::RepoLock::Mode::shared); }
-  track::Repository& writer() { return repository(core::RepoLock::Mode::exclusive); }
+
+  // Opens the repository containing the current directory and takes the
+  // lock the command declared: shared for Access::read, exclusive for
+  // Access::write.
+  track::Repository& repo();
+  // For Access::read_or_write commands, once their arguments tell which.
+  track::Repository& repo(Access chosen);
 
   // Prints a warning on stderr unless -q.
   track::Warn warn() const;
@@ -48,12 +54,16 @@ private:
   std::optional<track::Repository> m_repo;
 };
 
-// Registers a subcommand whose action runs after parsing.
-CLI::App* add_command(CLI::App& app,
+// Registers the command `name` below `parent` (the app, or a group such as
+// "remote"), with its description, help group and access from the command
+// table; `action` runs after parsing.
+CLI::App* add_command(CLI::App& parent,
                       Context& context,
                       const std::string& name,
-                      const std::string& description,
                       std::function<int()> action);
+
+// Registers a command that only holds subcommands ("remote", "metrics").
+CLI::App* add_group(CLI::App& app, const std::string& name);
 
 // --file FILE: the pipeline file a command reads (default: every trove.yaml).
 void add_file_option(CLI::App* command, std::string& file);

@@ -142,8 +142,8 @@ register_add(CLI::App& app, Context& context)
     unsigned jobs = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "add", "Track files or directories: store them in the cache and write X.trove", [&context, o] {
-    auto& repo = context.writer();
+  auto* command = add_command(app, context, "add", [&context, o] {
+    auto& repo = context.repo();
     apply_jobs(repo, o->jobs);
     refuse_stage_outputs(repo, o->paths);
     auto added = track::add(repo, to_paths(o->paths), context.warn());
@@ -163,8 +163,8 @@ register_commit(CLI::App& app, Context& context)
     unsigned jobs = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "commit", "Record the current content of tracked data in its pointer files", [&context, o] {
-    auto& repo = context.writer();
+  auto* command = add_command(app, context, "commit", [&context, o] {
+    auto& repo = context.repo();
     apply_jobs(repo, o->jobs);
     auto committed = track::commit(repo, to_paths(o->targets), context.warn());
     print_git_hint(context, repo, committed);
@@ -250,8 +250,8 @@ register_status(CLI::App& app, Context& context)
     std::string remote;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "status", "Show tracked data and pipeline stages that changed", [&context, o] {
-    auto& repo = context.reader();
+  auto* command = add_command(app, context, "status", [&context, o] {
+    auto& repo = context.repo();
     apply_jobs(repo, o->jobs);
     if (!o->cloud && !o->remote.empty()) {
       throw UsageError("-r names the remote for --cloud");
@@ -299,8 +299,8 @@ register_checkout(CLI::App& app, Context& context)
     unsigned jobs = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "checkout", "Make tracked data and stage outputs match their pointer and lock files", [&context, o] {
-    auto& repo = context.writer();
+  auto* command = add_command(app, context, "checkout", [&context, o] {
+    auto& repo = context.repo();
     apply_jobs(repo, o->jobs);
     auto selection = select_targets(repo, o->targets, o->file);
     return run_checkout(context, repo, selection, o->force, o->relink);
@@ -321,8 +321,8 @@ register_remove(CLI::App& app, Context& context)
     bool keep_data = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "remove", "Stop tracking data: remove X.trove (and the data unless --keep-data)", [&context, o] {
-    auto& repo = context.writer();
+  auto* command = add_command(app, context, "remove", [&context, o] {
+    auto& repo = context.repo();
     for (const auto& target : o->targets) {
       track::remove(repo, target, o->keep_data ? track::KeepData::yes : track::KeepData::no);
     }
@@ -341,8 +341,8 @@ register_move(CLI::App& app, Context& context)
     std::string destination;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "move", "Move tracked data together with its pointer file", [&context, o] {
-    track::move(context.writer(), o->source, o->destination);
+  auto* command = add_command(app, context, "move", [&context, o] {
+    track::move(context.repo(), o->source, o->destination);
     return 0;
   });
   command->add_option("source", o->source, "Tracked path or its pointer file")->required();
@@ -353,8 +353,8 @@ void
 register_unprotect(CLI::App& app, Context& context)
 {
   auto targets = std::make_shared<std::vector<std::string>>();
-  auto* command = add_command(app, context, "unprotect", "Turn linked workspace files into writable copies", [&context, targets] {
-    track::unprotect(context.writer(), to_paths(*targets));
+  auto* command = add_command(app, context, "unprotect", [&context, targets] {
+    track::unprotect(context.repo(), to_paths(*targets));
     return 0;
   });
   command->add_option("targets", *targets, "Files or directories")->required();
@@ -379,8 +379,8 @@ register_diff(CLI::App& app, Context& context)
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "diff", "Show tracked files added, deleted and modified between revisions", [&context, o] {
-    auto& repo = context.reader();
+  auto* command = add_command(app, context, "diff", [&context, o] {
+    auto& repo = context.repo();
     if (o->revisions.size() > 2) {
       throw UsageError("diff takes at most two revisions");
     }
@@ -393,9 +393,12 @@ register_diff(CLI::App& app, Context& context)
     if (o->json) {
       json result = {{"added", json::array()}, {"deleted", json::array()},
                      {"modified", json::array()}};
-      for (const auto& c : diff.added) result["added"].push_back(change_json(c, false));
-      for (const auto& c : diff.deleted) result["deleted"].push_back(change_json(c, false));
-      for (const auto& c : diff.modified) result["modified"].push_back(change_json(c, true));
+      for (const auto& c : diff.added)
+        result["added"].push_back(change_json(c, false));
+      for (const auto& c : diff.deleted)
+        result["deleted"].push_back(change_json(c, false));
+      for (const auto& c : diff.modified)
+        result["modified"].push_back(change_json(c, true));
       print_json(result);
       return 0;
     }
@@ -426,8 +429,8 @@ register_ls(CLI::App& app, Context& context)
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "ls", "List tracked files and their sizes at a revision", [&context, o] {
-    auto& repo = context.reader();
+  auto* command = add_command(app, context, "ls", [&context, o] {
+    auto& repo = context.repo();
     if (o->arguments.size() > 2) {
       throw UsageError("ls takes [REV] [PATH]");
     }
@@ -485,14 +488,14 @@ register_gc(CLI::App& app, Context& context)
     std::string remote;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "gc", "Delete cache objects that the chosen revisions do not use", [&context, o] {
+  auto* command = add_command(app, context, "gc", [&context, o] {
     if (o->scope.empty()) {
       throw UsageError("gc needs a scope: -w, --all-branches, --all-tags or --all-commits");
     }
     if (!o->cloud && !o->remote.empty()) {
       throw UsageError("-r names the remote for --cloud");
     }
-    auto& repo = context.writer();
+    auto& repo = context.repo();
     sync::read_lock_outputs(o->scope);
     // --cloud: the remote's unused objects, found before anything is deleted.
     std::unique_ptr<remote::Remote> cloud;
@@ -574,8 +577,8 @@ void
 register_fsck(CLI::App& app, Context& context)
 {
   auto jobs = std::make_shared<unsigned>(0);
-  auto* command = add_command(app, context, "fsck", "Verify every object in the cache by re-hashing it", [&context, jobs] {
-    auto& repo = context.reader();
+  auto* command = add_command(app, context, "fsck", [&context, jobs] {
+    auto& repo = context.repo();
     auto result = track::fsck(repo, *jobs ? *jobs : repo.jobs());
     for (const auto& corrupt : result.corrupt) {
       std::cerr << "trove: error: corrupt object " << corrupt << '\n';

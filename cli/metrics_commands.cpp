@@ -88,8 +88,8 @@ register_metrics_show(CLI::App& metrics, Context& context)
     Presentation presentation;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(metrics, context, "show", "Show metrics of the workspace and of revisions", [&context, o] {
-    const auto& repo = context.reader();
+  auto* command = add_command(metrics, context, "show", [&context, o] {
+    const auto& repo = context.repo();
     auto targets = root_relative(repo, o->targets);
     std::vector<RevisionValues> rows;
     std::optional<scm::GitRepo::FileFinder> finder;
@@ -139,11 +139,11 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
   };
   auto o = std::make_shared<Options>();
   bool is_metrics = kind == FileKind::metrics;
-  auto* command = add_command(parent, context, "diff", is_metrics ? "Compare metrics between two revisions" : "Compare params between two revisions", [&context, o, kind, is_metrics] {
+  auto* command = add_command(parent, context, "diff", [&context, o, kind, is_metrics] {
     if (o->revisions.size() > 2) {
       throw UsageError("diff compares two revisions; got " + std::to_string(o->revisions.size()));
     }
-    const auto& repo = context.reader();
+    const auto& repo = context.repo();
     auto versions = metrics::versions_to_compare(repo, o->revisions);
     auto targets = root_relative(repo, o->targets);
     std::vector<RevisionValues> sides{metrics::read_revision(versions[0], kind, targets),
@@ -234,11 +234,11 @@ register_report(CLI::App& app, Context& context)
     std::string output = "trove_report";
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "report", "Metrics, params and plots of two revisions as one report", [&context, o] {
+  auto* command = add_command(app, context, "report", [&context, o] {
     if (o->revisions.size() > 2) {
       throw UsageError("report compares two revisions; got " + std::to_string(o->revisions.size()));
     }
-    auto versions = metrics::versions_to_compare(context.reader(), o->revisions);
+    auto versions = metrics::versions_to_compare(context.repo(), o->revisions);
     std::vector<RevisionValues> read;
     std::cout << report_text(versions, o->output, o->markdown, read);
     return report_errors(read) ? 1 : 0;
@@ -253,11 +253,11 @@ register_report(CLI::App& app, Context& context)
 void
 register_metrics_commands(CLI::App& app, Context& context)
 {
-  auto* metrics = app.add_subcommand("metrics", "Show and compare metrics across revisions");
+  auto* metrics = add_group(app, "metrics");
   metrics->require_subcommand(1);
   register_metrics_show(*metrics, context);
   register_diff(*metrics, context, FileKind::metrics);
-  auto* params = app.add_subcommand("params", "Compare params across revisions");
+  auto* params = add_group(app, "params");
   params->require_subcommand(1);
   register_diff(*params, context, FileKind::params);
   register_report(app, context);

@@ -141,8 +141,8 @@ register_dag(CLI::App& app, Context& context)
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "dag", "Show the stages of the pipeline and how they depend on each other", [&context, o] {
-    auto& repo = context.reader();
+  auto* command = add_command(app, context, "dag", [&context, o] {
+    auto& repo = context.repo();
     auto project = pipeline::load_project(repo, o->file);
     auto chosen = chosen_with_upstream(project, repo, o->targets);
     print_dag(project.graph, chosen,
@@ -195,8 +195,8 @@ register_stage_add(CLI::App& stage, Context& context)
     bool force = false;
   };
   auto o = std::make_shared<Options>();
-  auto* add = add_command(stage, context, "add", "Add a stage to trove.yaml", [&context, o] {
-    auto& repo = context.writer();
+  auto* add = add_command(stage, context, "add", [&context, o] {
+    auto& repo = context.repo();
     auto& s = o->stage;
     for (const auto& word : o->command) {
       s.cmd += (s.cmd.empty() ? "" : " ") + word;
@@ -250,18 +250,16 @@ register_freeze(CLI::App& app, Context& context, bool freeze)
     std::string file;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, freeze ? "freeze" : "unfreeze",
-    freeze ? "Mark stages as frozen: repro never runs them"
-           : "Let repro run frozen stages again",
-    [&context, o, freeze] {
-      auto& repo = context.writer();
-      auto project = pipeline::load_project(repo, o->file);
-      for (auto i : project.resolve(repo, o->stages, false)) {
-        const auto& s = project.graph.stages()[i];
-        pipeline::set_frozen(repo.root(), s.file, s.name, freeze);
-      }
-      return 0;
-    });
+  auto* command =
+      add_command(app, context, freeze ? "freeze" : "unfreeze", [&context, o, freeze] {
+        auto& repo = context.repo();
+        auto project = pipeline::load_project(repo, o->file);
+        for (auto i : project.resolve(repo, o->stages, false)) {
+          const auto& s = project.graph.stages()[i];
+          pipeline::set_frozen(repo.root(), s.file, s.name, freeze);
+        }
+        return 0;
+      });
   command->add_option("stage", o->stages, "Stages to change")->required();
   add_file_option(command, o->file);
 }
@@ -269,7 +267,7 @@ register_freeze(CLI::App& app, Context& context, bool freeze)
 void
 register_stage(CLI::App& app, Context& context)
 {
-  auto* stage = app.add_subcommand("stage", "Add and list pipeline stages");
+  auto* stage = add_group(app, "stage");
   stage->require_subcommand(1);
   struct ListOptions
   {
@@ -278,8 +276,8 @@ register_stage(CLI::App& app, Context& context)
     bool name_only = false;
   };
   auto l = std::make_shared<ListOptions>();
-  auto* list = add_command(*stage, context, "list", "List the stages of the pipeline", [&context, l] {
-    auto& repo = context.reader();
+  auto* list = add_command(*stage, context, "list", [&context, l] {
+    auto& repo = context.repo();
     auto project = pipeline::load_project(repo, l->file);
     const auto& stages = project.graph.stages();
     std::size_t width = 0;
@@ -364,8 +362,8 @@ register_repro(CLI::App& app, Context& context)
     std::string remote;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "repro", "Run the stages whose command, dependencies or parameters changed", [&context, o] {
-    auto& repo = context.writer();
+  auto* command = add_command(app, context, "repro", [&context, o] {
+    auto& repo = context.repo();
     o->repro.commands_stdout_to_stderr = o->json;
     if (!context.globals.quiet) {
       // With --json, stdout is the summary's alone. write_output keeps

@@ -71,12 +71,12 @@ write_and_announce(const fs::path& dir, const std::string& title,
 void
 register_plots(CLI::App& app, Context& context)
 {
-  auto* group = app.add_subcommand("plots", "Draw the plots trove.yaml declares");
+  auto* group = add_group(app, "plots");
   group->require_subcommand(1);
 
   auto s = std::make_shared<PlotOptions>();
-  auto* show = add_command(*group, context, "show", "Draw plots of the workspace into an HTML page", [&context, s] {
-    const auto& repo = context.reader();
+  auto* show = add_command(*group, context, "show", [&context, s] {
+    const auto& repo = context.repo();
     std::vector<Version> versions;
     versions.emplace_back(repo, metrics::workspace_revision());
     auto charts = plots::build_charts(chosen_plots(repo, versions.front(), s->targets), versions);
@@ -91,8 +91,8 @@ register_plots(CLI::App& app, Context& context)
     std::vector<std::string> revisions;
   };
   auto d = std::make_shared<DiffOptions>();
-  auto* diff = add_command(*group, context, "diff", "Overlay plots of several revisions", [&context, d] {
-    const auto& repo = context.reader();
+  auto* diff = add_command(*group, context, "diff", [&context, d] {
+    const auto& repo = context.repo();
     auto versions = metrics::versions_to_compare(repo, d->revisions);
     auto charts = plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
     return write_and_announce(d->output, "Plots diff", charts, *d, context.globals);

@@ -32,8 +32,8 @@ register_remote_add(CLI::App& group, Context& context)
     bool force = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(group, context, "add", "Add a remote: a directory, file:// URL or s3://BUCKET/PREFIX", [&context, o] {
-    auto& repo = context.writer();
+  auto* command = add_command(group, context, "add", [&context, o] {
+    auto& repo = context.repo();
     remote::add_remote(repo.trove_dir(), level_of(o->local), o->name, o->url, o->make_default,
                        o->force);
     return 0;
@@ -49,8 +49,8 @@ void
 register_remote_list(CLI::App& group, Context& context)
 {
   auto json_output = std::make_shared<bool>(false);
-  auto* command = add_command(group, context, "list", "List the remotes (credentials masked)", [&context, json_output] {
-    const auto& config = context.reader().config();
+  auto* command = add_command(group, context, "list", [&context, json_output] {
+    const auto& config = context.repo().config();
     auto chosen = remote::default_remote(config);
     auto shown = [](const std::string& key, const std::string& value) {
       return remote::is_secret(key) ? std::string("***") : value;
@@ -84,8 +84,8 @@ void
 register_remote_remove(CLI::App& group, Context& context)
 {
   auto name = std::make_shared<std::string>();
-  auto* command = add_command(group, context, "remove", "Remove a remote", [&context, name] {
-    remote::remove_remote(context.writer().trove_dir(), *name);
+  auto* command = add_command(group, context, "remove", [&context, name] {
+    remote::remove_remote(context.repo().trove_dir(), *name);
     return 0;
   });
   command->add_option("name", *name, "Name of the remote")->required();
@@ -100,16 +100,17 @@ register_remote_default(CLI::App& group, Context& context)
     bool local = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(group, context, "default", "Print or set the default remote", [&context, o] {
+  auto* command = add_command(group, context, "default", [&context, o] {
     if (o->name.empty()) {
-      auto chosen = remote::default_remote(context.reader().config());
+      auto chosen = remote::default_remote(context.repo(Access::read).config());
       if (!chosen) {
         throw Error("no default remote (set one with 'trove remote default NAME')");
       }
       std::cout << *chosen << '\n';
       return 0;
     }
-    remote::set_default_remote(context.writer().trove_dir(), level_of(o->local), o->name);
+    remote::set_default_remote(context.repo(Access::write).trove_dir(),
+                               level_of(o->local), o->name);
     return 0;
   });
   command->add_option("name", o->name, "The remote to make the default");
@@ -128,7 +129,7 @@ register_remote_modify(CLI::App& group, Context& context)
     bool local = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(group, context, "modify", "Set or unset an option of a remote", [&context, o] {
+  auto* command = add_command(group, context, "modify", [&context, o] {
     if (o->unset == !o->value.empty()) {
       throw UsageError(o->unset ? "--unset takes no VALUE" : "modify needs a VALUE (or --unset)");
     }
@@ -138,7 +139,8 @@ register_remote_modify(CLI::App& group, Context& context)
       // As `trove config` checks its values.
       track::Repository::check_setting("remote." + o->name + "." + o->key, *value);
     }
-    remote::modify_remote(context.writer().trove_dir(), level_of(o->local), o->name, o->key, value);
+    remote::modify_remote(context.repo().trove_dir(), level_of(o->local), o->name, o->key,
+                          value);
     return 0;
   });
   command->add_option("name", o->name, "Name of the remote")->required();
@@ -154,7 +156,7 @@ register_remote_modify(CLI::App& group, Context& context)
 void
 register_remote_commands(CLI::App& app, Context& context)
 {
-  auto* group = app.add_subcommand("remote", "Configure remotes: shared directories and S3 buckets");
+  auto* group = add_group(app, "remote");
   group->require_subcommand(1);
   register_remote_add(*group, context);
   register_remote_list(*group, context);

@@ -27,7 +27,7 @@ register_init(CLI::App& app, Context& context)
     bool force = false;
   };
   auto options = std::make_shared<Options>();
-  auto* command = add_command(app, context, "init", "Create a trove repository at the top of the git work tree", [&context, options] {
+  auto* command = add_command(app, context, "init", [&context, options] {
     auto result = track::Repository::init(".", options->no_scm,
                                           options->force ? track::Force::yes : track::Force::no);
     if (!context.globals.quiet) {
@@ -58,7 +58,7 @@ register_config(CLI::App& app, Context& context)
     bool has_value = false; // an empty VALUE is a value
   };
   auto o = std::make_shared<Options>();
-  auto* command = add_command(app, context, "config", "Get and set repository or user options", [&context, o] {
+  auto* command = add_command(app, context, "config", [&context, o] {
     using Level = core::Config::Level;
     if (o->local && o->global) {
       throw UsageError("--local and --global exclude each other");
@@ -80,7 +80,7 @@ register_config(CLI::App& app, Context& context)
     if (o->global) {
       file = core::Config::path_of(Level::global, {});
     } else {
-      auto& repo = writes ? context.writer() : context.reader();
+      auto& repo = context.repo(writes ? Access::write : Access::read);
       file = core::Config::path_of(o->local ? Level::local : Level::repo, repo.trove_dir());
       merged = o->local ? nullptr : &repo.config();
     }
@@ -129,7 +129,7 @@ register_config(CLI::App& app, Context& context)
 void
 register_cache(CLI::App& app, Context& context)
 {
-  auto* cache = app.add_subcommand("cache", "Manage the cache (object store)");
+  auto* cache = add_group(app, "cache");
   cache->require_subcommand(1);
   struct Options
   {
@@ -137,12 +137,12 @@ register_cache(CLI::App& app, Context& context)
     bool local = false;
   };
   auto o = std::make_shared<Options>();
-  auto* dir = add_command(*cache, context, "dir", "Show or set the cache directory", [&context, o] {
+  auto* dir = add_command(*cache, context, "dir", [&context, o] {
     if (o->path.empty()) {
-      std::cout << context.reader().store().dir().string() << '\n';
+      std::cout << context.repo(Access::read).store().dir().string() << '\n';
       return 0;
     }
-    auto& repo = context.writer();
+    auto& repo = context.repo(Access::write);
     auto level = o->local ? core::Config::Level::local : core::Config::Level::repo;
     auto config = core::ConfigFile::load(core::Config::path_of(level, repo.trove_dir()));
     // A relative path is stored relative to .trove/, so a committed setting
@@ -162,7 +162,7 @@ register_cache(CLI::App& app, Context& context)
 void
 register_doctor(CLI::App& app, Context& context)
 {
-  add_command(app, context, "doctor", "Show versions, the cache location and the link type in use", [&context] {
+  add_command(app, context, "doctor", [&context] {
     std::cout << "trove " << TROVE_VERSION << '\n'
               << "libgit2 " << scm::libgit2_version() << '\n'
               << OpenSSL_version(OPENSSL_VERSION) << '\n'
@@ -173,7 +173,7 @@ register_doctor(CLI::App& app, Context& context)
               << NLOHMANN_JSON_VERSION_MINOR << '.' << NLOHMANN_JSON_VERSION_PATCH
               << '\n';
     try {
-      auto& repo = context.reader();
+      auto& repo = context.repo();
       std::cout << "repository: " << repo.root().string()
                 << (repo.git() ? " (git)" : " (no git)") << '\n'
                 << "cache: " << repo.store().dir().string() << '\n'
@@ -208,8 +208,8 @@ void
 register_install(CLI::App& app, Context& context)
 {
   auto uninstall = std::make_shared<bool>(false);
-  auto* command = add_command(app, context, "install", "Add git hooks: checkout after a branch checkout, status before a commit, push before a push", [&context, uninstall] {
-    auto& repo = context.writer();
+  auto* command = add_command(app, context, "install", [&context, uninstall] {
+    auto& repo = context.repo();
     auto dir = repo.require_git().hooks_dir();
     auto changed = *uninstall ? scm::uninstall_hooks(dir, trove_hooks())
                               : scm::install_hooks(dir, trove_hooks());

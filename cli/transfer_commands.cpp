@@ -94,10 +94,9 @@ void
 register_push(CLI::App& app, Context& context)
 {
   auto o = std::make_shared<TransferOptions>();
-  auto* command = add_command(
-      app, context, "push", "Send the data the workspace uses to a remote",
-      [&context, o] {
-        auto& repo = context.reader();
+  auto* command =
+      add_command(app, context, "push", [&context, o] {
+        auto& repo = context.repo();
         return run_transfer(
             context, repo, *o, "pushed", "sent",
             [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
@@ -116,11 +115,8 @@ register_fetch(CLI::App& app, Context& context, bool then_checkout)
   };
   auto o = std::make_shared<Options>();
   auto* command = add_command(
-      app, context, then_checkout ? "pull" : "fetch",
-      then_checkout ? "Fetch data from a remote and check it out"
-                    : "Bring the data the workspace uses from a remote into the cache",
-      [&context, o, then_checkout] {
-        auto& repo = context.writer();
+      app, context, then_checkout ? "pull" : "fetch", [&context, o, then_checkout] {
+        auto& repo = context.repo();
         int status = run_transfer(
             context, repo, *o, "fetched", "received",
             [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {

@@ -108,8 +108,19 @@ check_page()
     fi
 }
 
+# The commands, listed by `trove --help` under their groups' headings (the
+# command table's groups: "Data:", "Remotes:", ...).
+help_commands()
+{
+    awk '
+        /^[A-Z][A-Za-z ]*:$/ && $0 != "Options:" && $0 != "Usage:" { inside = 1; next }
+        inside && /^[^ ]/ { inside = 0 }
+        inside && /^  [^ ]/ { print $1 }
+    ' <<<"$1"
+}
+
 top_help=$("$TROVE" --help)
-mapfile -t commands < <(help_section "$top_help" "Subcommands:")
+mapfile -t commands < <(help_commands "$top_help")
 if ((${#commands[@]} == 0)); then
     fail "no commands found in 'trove --help'"
 fi
