@@ -258,6 +258,48 @@ sys.exit(1 if text.strip() and json.loads(text).get("Uploads") else 0)
     cd .. && chmod -R u+w r clone && rm -rf r clone
 }
 
+# peak_rss_kib CMD...: runs CMD as `run` does and sets PEAK_KIB to the
+# largest resident set it had, in KiB.
+peak_rss_kib() {
+    rc=0
+    PEAK_KIB=$("$PYTHON" -S -c '
+import resource, subprocess, sys
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+    code = subprocess.call(sys.argv[3:], stdout=out, stderr=err)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(code if code >= 0 else 128 - code)
+' "$OUT" "$ERR" "$@") || rc=$?
+}
+
+# Several multipart objects at once, with -j 8: 8 uploads of 5 parts each
+# share one budget of 8 transfers, and a part is read from the file as it is
+# sent, so memory stays far below one 16 MiB buffer per part (before: up to
+# 8 x 8 parts x 16 MiB).
+multipart_in_parallel() {
+    new_bucket parallel-parts
+    new_repo r
+    for i in 1 2 3 4; do head -c $((70 << 20)) /dev/urandom >big$i.bin; done
+    expect_ok trove add big1.bin big2.bin big3.bin big4.bin
+    s3_remote s3://parallel-parts/p
+    git add -A && git commit -qm big || fail "git commit failed"
+    peak_rss_kib trove push -j 8
+    [ "$rc" = 0 ] || { show_output; fail "push -j 8 exited $rc"; }
+    expect_summary "4 objects pushed, 0 already there, 280.0 MiB sent"
+    echo "    push -j 8 of 4 x 70 MiB: peak RSS $((PEAK_KIB / 1024)) MiB"
+    # A sanitizer's shadow memory and quarantine say nothing about trove's.
+    if [ -z "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then
+        [ "$PEAK_KIB" -lt $((100 << 10)) ] || fail "push -j 8 peaked at $PEAK_KIB KiB, expected under 100 MiB"
+    fi
+    clone clone
+    peak_rss_kib trove pull -j 8
+    [ "$rc" = 0 ] || { show_output; fail "pull -j 8 exited $rc"; }
+    expect_summary "4 objects fetched, 0 already there, 280.0 MiB received"
+    echo "    pull -j 8 of 4 x 70 MiB: peak RSS $((PEAK_KIB / 1024)) MiB"
+    for i in 1 2 3 4; do expect_same_bytes ../r/big$i.bin big$i.bin; done
+    no_temp_files .trove
+    cd .. && chmod -R u+w r clone && rm -rf r clone
+}
+
 # More than 1,000 keys: every listing takes more than one page.
 many_keys() {
     new_bucket many-keys
@@ -636,6 +678,7 @@ for i in range(120):
 test_case round_trip
 test_case awscli_interop
 test_case multipart
+test_case multipart_in_parallel
 test_case many_keys
 test_case wrong_secret
 test_case missing_bucket
