@@ -282,7 +282,7 @@ multipart_in_parallel() {
     expect_ok trove add big1.bin big2.bin big3.bin big4.bin
     s3_remote s3://parallel-parts/p
     git add -A && git commit -qm big || fail "git commit failed"
-    peak_rss_kib trove push -j 8
+    peak_rss_kib "$TROVE" push -j 8
     [ "$rc" = 0 ] || { show_output; fail "push -j 8 exited $rc"; }
     expect_summary "4 objects pushed, 0 already there, 280.0 MiB sent"
     echo "    push -j 8 of 4 x 70 MiB: peak RSS $((PEAK_KIB / 1024)) MiB"
@@ -291,7 +291,7 @@ multipart_in_parallel() {
         [ "$PEAK_KIB" -lt $((100 << 10)) ] || fail "push -j 8 peaked at $PEAK_KIB KiB, expected under 100 MiB"
     fi
     clone clone
-    peak_rss_kib trove pull -j 8
+    peak_rss_kib "$TROVE" pull -j 8
     [ "$rc" = 0 ] || { show_output; fail "pull -j 8 exited $rc"; }
     expect_summary "4 objects fetched, 0 already there, 280.0 MiB received"
     echo "    pull -j 8 of 4 x 70 MiB: peak RSS $((PEAK_KIB / 1024)) MiB"
