@@ -90,6 +90,26 @@ s3_remote() {
     expect_ok trove remote modify s3 endpointurl "$ENDPOINT"
 }
 
+# The hooks of the scenarios shared with the directory remote suite: a
+# bucket per remote, the objects under its prefix r/.
+remote_make() {
+    HOOK_BUCKET=$1
+    new_bucket "$1"
+    s3_remote "s3://$1/r"
+    REMOTE=s3
+}
+remote_objects() {
+    list_keys "$HOOK_BUCKET" r
+    printf '%s\n' "$KEYS" | sed -n 's#^r/sha256/\(..\)/#\1#p'
+}
+remote_clean() {
+    list_keys "$HOOK_BUCKET" r
+    local other
+    other=$(printf '%s\n' "$KEYS" | grep -vE '^r/sha256/[0-9a-f]{2}/[0-9a-f]{62}(\.dir)?$' | grep .)
+    [ -z "$other" ] || fail "keys that are not objects in the bucket: $other"
+}
+. "$(dirname "$0")/remote_scenarios.sh"
+
 # expect_stderr_line_has A B: a line of stderr has both A and B.
 expect_stderr_line_has() {
     grep -F -- "$1" "$ERR" | grep -qF -- "$2" || { show_output; fail "no line of stderr has both '$1' and '$2'"; }
@@ -473,35 +493,6 @@ corrupted_remote_object() {
     no_temp_files .trove
 }
 
-pipeline_outputs() {
-    new_bucket pipeline
-    new_repo r
-    seq 1 2000 >input.txt
-    expect_ok trove add input.txt
-    cat >trove.yaml <<'EOF'
-stages:
-  gen:
-    cmd: mkdir -p out && sort -r input.txt >out/reversed.txt && head -c 20000 /dev/urandom >model.bin
-    deps: [input.txt]
-    outs: [out, model.bin]
-EOF
-    expect_ok trove repro
-    s3_remote s3://pipeline/p
-    git add -A && git commit -qm pipeline || fail "git commit failed"
-    mkdir ../want && cp -r out model.bin input.txt ../want/
-    # input.txt, out/reversed.txt, out's manifest and model.bin.
-    expect_ok trove push
-    expect_output_contains "4 objects pushed, 0 already there,"
-    clone clone
-    expect_ok trove pull
-    expect_output_contains "4 objects fetched"
-    expect_same_bytes ../want/model.bin model.bin
-    expect_same_bytes ../want/input.txt input.txt
-    diff -r ../want/out out >/dev/null || fail "out differs"
-    expect_ok trove status
-    expect_stdout_equals "Data and pipelines are up to date."
-}
-
 # An endpoint that takes connections and never answers: push gives up with
 # the remote, the endpoint and "no answer for N s" after one stall timeout
 # (20 s), not after 5 attempts of a minute each. Each stalled request is
@@ -540,25 +531,6 @@ while True:
 
 # A cache object changed behind trove's back (cache.type hardlink and an
 # edit in place) is not uploaded: its key never appears in the bucket.
-corrupt_cache_object_not_pushed() {
-    new_bucket corrupt-cache
-    new_repo r
-    expect_ok trove config cache.type hardlink
-    seq 1 20000 >f
-    echo good >g
-    expect_ok trove add f g
-    s3_remote s3://corrupt-cache/c
-    f_id=$(sha f)
-    chmod u+w f
-    echo x >>f
-    expect_fail 1 trove push
-    expect_output_contains "1 object pushed"
-    expect_stderr_line_has "$f_id" "is corrupt in the cache"
-    expect_stderr_line_has "$f_id" "run 'trove fsck'"
-    list_keys corrupt-cache c
-    [ "$KEYS" = "$(key_of "$(sha g)" c)" ] || fail "the bucket holds $KEYS"
-}
-
 # Objects on S3 that decode to far more than their recorded sizes are
 # refused: one whose stored form is already larger than its size allows
 # is not even downloaded (the first ranged GET tells the size), the other
@@ -684,9 +656,9 @@ test_case wrong_secret
 test_case missing_bucket
 test_case credentials
 test_case corrupted_remote_object
-test_case pipeline_outputs
+test_case pipeline_outputs_pushed
 test_case silent_endpoint
-test_case corrupt_cache_object_not_pushed
+test_case push_refuses_corrupt_cache_object
 test_case zip_bomb
 test_case server_stopped_mid_push
 stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"
