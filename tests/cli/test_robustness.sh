@@ -248,13 +248,17 @@ stop_mid_operation() {
 kill_stopped() {
     kill -KILL "$1" || fail "cannot kill $2"
     local status=0
-    wait "$1" || status=$?
+    { wait "$1"; } 2>/dev/null || status=$? # without bash's "Killed" line
     [ "$status" = 137 ] || fail "$2 exited $status after SIGKILL, expected 137 (killed by the signal)"
 }
 
+# has_entries DIR: DIR holds a file or directory (hidden ones included: temporary files are).
 has_entries() {
-    local entries=("$1"/*)
-    [ -e "${entries[0]}" ]
+    local entry
+    for entry in "$1"/.[!.]* "$1"/*; do
+        [ -e "$entry" ] && return 0
+    done
+    return 1
 }
 
 has_at_least() {

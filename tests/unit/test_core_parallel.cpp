@@ -61,9 +61,13 @@ TEST_CASE("a budget hands out its slots and takes them back")
 
 namespace {
 
-// Counts the bodies running at once and keeps the highest count.
+// Counts the bodies running at once and keeps the highest count. A body
+// waits (up to 100 ms) for `expected` bodies to have run together, so that
+// the count does not depend on how busy the machine is.
 struct Concurrency
 {
+  explicit Concurrency(int expected) : expected(expected) {}
+  int expected;
   std::atomic<int> now{0};
   std::atomic<int> peak{0};
   void
@@ -72,6 +76,10 @@ struct Concurrency
     int n = ++now;
     int seen = peak;
     while (n > seen && !peak.compare_exchange_weak(seen, n)) {
+    }
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    while (peak < expected && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     --now;
@@ -84,7 +92,7 @@ TEST_CASE("nested calls share the outermost call's jobs")
 {
   // 4 uploads at once, each in 8 parts up to 4 at a time: without one
   // budget that is 16 parts in flight.
-  Concurrency parts;
+  Concurrency parts(16);
   std::vector<std::atomic<int>> seen(4 * 8);
   parallel_for(4, 4, [&](std::size_t upload) {
     parallel_for(8, 4, [&](std::size_t part) {
@@ -92,8 +100,7 @@ TEST_CASE("nested calls share the outermost call's jobs")
       ++seen[upload * 8 + part];
     });
   });
-  CHECK(parts.peak <= 4);
-  CHECK(parts.peak >= 2);
+  CHECK(parts.peak == 4);
   for (auto& count : seen) {
     CHECK(count == 1);
   }
@@ -103,7 +110,7 @@ TEST_CASE("an inner call takes the threads the outer one no longer uses")
 {
   // One long upload among quick ones: once the quick ones are done, its
   // parts run on every job, not on its own thread alone.
-  Concurrency parts;
+  Concurrency parts(4);
   parallel_for(4, 4, [&](std::size_t upload) {
     if (upload == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -125,7 +132,7 @@ TEST_CASE("an inner call's error reaches the outer caller")
                                     }),
                        "part 2 failed", trove::Error);
   // The budget of that call is gone with it: a new outermost call has all its jobs.
-  Concurrency parts;
+  Concurrency parts(3);
   parallel_for(30, 3, [&](std::size_t) { parts.run(); });
   CHECK(parts.peak == 3);
 }
