@@ -115,6 +115,11 @@ parallel_for(std::size_t count,
   };
   t_budget = budget;
   work(recruit);
+  if (!enclosing) {
+    // This thread only waits from now on: its job is free for the calls
+    // nested in the helpers' items.
+    budget->release();
+  }
   for (auto& thread : pool) {
     thread.join();
   }
