@@ -303,7 +303,7 @@ kill_during_checkout() {
     # Killed at several moments, as its files appear: after each, checking
     # out again must need no -f (nothing of the user's is at stake) and give
     # the right data.
-    for placed in 1 100 250 390; do
+    for placed in 1 100 250; do
         rm -rf big
         "$TROVE" checkout -q >../co.out 2>&1 &
         pid=$!
