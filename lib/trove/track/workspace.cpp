@@ -16,6 +16,7 @@
 #include <climits>
 #include <cstring>
 #include <map>
+#include <memory>
 
 namespace trove::track {
 
@@ -74,12 +75,13 @@ struct Scanner
     if (!dir_fd) {
       throw Error(core::errno_message(dir, "cannot open directory"));
     }
-    DIR* stream = fdopendir(dir_fd.get());
+    // Closed however the scan ends (a path too long throws from the loop).
+    std::unique_ptr<DIR, int (*)(DIR*)> stream(fdopendir(dir_fd.get()), closedir);
     if (!stream) {
       throw Error(core::errno_message(dir, "cannot read directory"));
     }
     int fd = dir_fd.release(); // now owned by the stream
-    while (dirent* entry = readdir(stream)) {
+    while (dirent* entry = readdir(stream.get())) {
       std::string name = entry->d_name;
       if (name == "." || name == "..") {
         continue;
@@ -132,7 +134,6 @@ struct Scanner
                                    describe_mode(st.st_mode));
       }
     }
-    closedir(stream);
     return listing;
   }
 };
