@@ -30,6 +30,18 @@ for e in sys.argv[2:]:
 
 
 
+# The hooks of the scenarios shared with the S3 suite: a directory remote
+# `store` next to the repository.
+remote_make() {
+    STORE=$(cd .. && pwd -P)/store-$1
+    mkdir -p "$STORE"
+    expect_ok trove remote add -d store "$STORE"
+    REMOTE=store
+}
+remote_objects() { remote_keys "$STORE" | sed 's#^sha256/\(..\)/#\1#'; }
+remote_clean() { no_temp_files "$STORE"; }
+. "$(dirname "$0")/remote_scenarios.sh"
+
 # A committed repository `r` with a 3 MB random file big.bin, a compressible
 # text.txt and a directory d of three files, and an absolute default remote
 # $STORE (made here). Copies of the data are in ../orig.
@@ -349,44 +361,6 @@ concurrent_pushes() {
     # 30 own files + manifest + .txt + .bin.
     [ "$(remote_keys "$STORE" | wc -l)" = $((152 + 2 * 33)) ] ||
         fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not $((152 + 2 * 33))"
-}
-
-pipeline_outputs_pushed() {
-    STORE=$(pwd -P)/store
-    mkdir -p "$STORE"
-    new_repo r
-    seq 1 2000 >input.txt
-    expect_ok trove add input.txt
-    cat >trove.yaml <<'EOF'
-stages:
-  gen:
-    cmd: mkdir -p out && sort -r input.txt >out/reversed.txt && head -c 20000 /dev/urandom >model.bin
-    deps: [input.txt]
-    outs: [out, model.bin]
-EOF
-    expect_ok trove repro
-    expect_ok trove remote add -d store "$STORE"
-    git add -A && git commit -qm pipeline || fail "git commit failed"
-    mkdir ../want && cp -r out model.bin input.txt ../want/
-    # input.txt, out/reversed.txt, out's manifest and model.bin.
-    expect_ok trove push
-    expect_output_contains "4 objects pushed, 0 already there,"
-    expect_true test -f "$(remote_object "$(sha model.bin)" "$STORE")"
-
-    cd .. && git clone -q r clone && cd clone || fail "git clone failed"
-    expect_false test -e model.bin
-    expect_ok trove pull
-    expect_output_contains "4 objects fetched"
-    grep -qxF $'A\tmodel.bin' "$OUT" || { show_output; fail "pull did not add model.bin"; }
-    grep -qxF $'A\tout' "$OUT" || { show_output; fail "pull did not add out"; }
-    expect_same_bytes ../want/model.bin model.bin
-    expect_same_bytes ../want/input.txt input.txt
-    diff -r ../want/out out >/dev/null || fail "out differs"
-    expect_ok trove status
-    expect_stdout_equals "Data and pipelines are up to date."
-    # Nothing to run: the outputs are what trove.lock records.
-    expect_ok trove repro
-    expect_same_bytes ../want/model.bin model.bin
 }
 
 # repro --pull: a fresh clone whose data and stage outputs are only on the
@@ -787,40 +761,6 @@ remote_zip_bomb() {
 # With cache.type hardlink, an edit of the workspace file in place changes
 # the cache object. Push hashes what it reads and does not send an object
 # whose bytes are not its id; the others still go.
-push_refuses_corrupt_cache_object() {
-    STORE=$(pwd -P)/store
-    mkdir -p "$STORE"
-    new_repo r
-    expect_ok trove config cache.type hardlink
-    seq 1 20000 >f
-    echo good >g
-    mkdir d && echo one >d/a && echo two >d/b
-    expect_ok trove add f g d
-    expect_ok trove remote add -d store "$STORE"
-    f_id=$(sha f)
-    a_id=$(sha d/a)
-    d_id=$(pointer_hash d.trove)
-    chmod u+w f d/a
-    echo x >>f
-    echo x >>d/a
-    [ "$(sha "$(cache_object "$f_id")")" != "$f_id" ] || fail "the edit did not reach the cache"
-
-    expect_fail 1 trove push
-    expect_output_contains "2 objects pushed"
-    grep -F "$f_id" "$ERR" | grep -qF "is corrupt in the cache" ||
-        { show_output; fail "no error says $f_id is corrupt in the cache"; }
-    grep -F "$a_id" "$ERR" | grep -qF "run 'trove fsck'" ||
-        { show_output; fail "no error about $a_id says to run trove fsck"; }
-    expect_false test -e "$(remote_object "$f_id" "$STORE")"
-    expect_false test -e "$(remote_object "$a_id" "$STORE")"
-    # d's manifest waits for all its files.
-    expect_false test -e "$(remote_object "$d_id" "$STORE")"
-    expect_true test -f "$(remote_object "$(sha g)" "$STORE")"
-    expect_true test -f "$(remote_object "$(sha d/b)" "$STORE")"
-    no_temp_files "$STORE"
-    [ "$(remote_keys "$STORE" | wc -l)" = 2 ] || fail "the remote holds $(remote_keys "$STORE" | wc -l) objects, not 2"
-}
-
 # A push killed between writing an object and renaming it into place
 # leaves a temp file on the remote. It is never taken for an object, and
 # gc --cloud deletes it once it is an hour old (younger, its writer may

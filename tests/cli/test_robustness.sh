@@ -217,28 +217,82 @@ concurrent_adds() {
     expect_output_contains "0 corrupt"
 }
 
+# The state letter of process PID in /proc (R, S, D, T, Z...), "" once reaped.
+proc_state() {
+    local line
+    read -r line 2>/dev/null </proc/"$1"/stat || return 0
+    line=${line##*) }
+    echo "${line%% *}"
+}
+
+# stop_mid_operation PID WHAT CONDITION...: polls CONDITION (without
+# forking, so as not to miss a short moment) while PID runs, then stops PID
+# with SIGSTOP. Fails when PID ended first: a kill then would not land
+# mid-operation, and what follows would test nothing.
+stop_mid_operation() {
+    local pid=$1 what=$2 deadline=$((SECONDS + 120)) state
+    shift 2
+    until "$@"; do
+        state=$(proc_state "$pid")
+        case $state in "" | Z | X) fail "$what ended before it could be stopped mid-operation" ;; esac
+        [ $SECONDS -lt $deadline ] || fail "$what: no '$*' within 120 s"
+    done
+    kill -STOP "$pid" || fail "cannot stop $what"
+    # SIGSTOP is asynchronous: wait until it took effect.
+    until [ "$(proc_state "$pid")" = T ]; do
+        case $(proc_state "$pid") in "" | Z | X) fail "$what ended before it stopped" ;; esac
+    done
+}
+
+# kill_stopped PID WHAT: SIGKILL for the stopped PID; its status must be the signal's.
+kill_stopped() {
+    kill -KILL "$1" || fail "cannot kill $2"
+    local status=0
+    { wait "$1"; } 2>/dev/null || status=$? # without bash's "Killed" line
+    [ "$status" = 137 ] || fail "$2 exited $status after SIGKILL, expected 137 (killed by the signal)"
+}
+
+# has_entries DIR: DIR holds a file or directory (hidden ones included: temporary files are).
+has_entries() {
+    local entry
+    for entry in "$1"/.[!.]* "$1"/*; do
+        [ -e "$entry" ] && return 0
+    done
+    return 1
+}
+
+has_at_least() {
+    local entries=("$2"/*)
+    [ -e "${entries[0]}" ] && [ ${#entries[@]} -ge "$1" ]
+}
+
 kill_during_add() {
     new_repo r
-    random_files big "${TROVE_TEST_KILL_FILES:-2000}"
+    files=${TROVE_TEST_KILL_FILES:-2000}
+    random_files big "$files"
+    (cd big && sha256sum f* >../../big.sums)
     "$TROVE" add -q big >../add.out 2>&1 &
     pid=$!
-    sleep 0.7
-    kill -9 $pid 2>/dev/null || echo "    note: add finished before the kill"
-    wait $pid
+    # Stopped while it stages copies of the files in .trove/tmp: the pointer
+    # file is not written yet.
+    stop_mid_operation $pid "trove add" has_entries .trove/tmp
+    [ ! -e big.trove ] || fail "big.trove exists: add was past its last step when stopped"
+    kill_stopped $pid "trove add"
+    # Nothing lost: the files are as they were.
+    (cd big && sha256sum --quiet -c ../../big.sums) || fail "a file of big changed after the kill"
     # Consistent afterwards: no torn object, pointer or lock.
     expect_ok trove fsck
     expect_output_contains "0 corrupt"
     expect_ok trove status
-    if [ -e big.trove ]; then
-        grep -qE '^ *hash: sha256:[0-9a-f]{64}\.dir$' big.trove || fail "torn big.trove"
-    fi
+    [ ! -e big.trove ] || fail "big.trove appeared after the kill"
     expect_ok trove add -q big
     expect_true test -f big.trove
     expect_ok trove status
     expect_stdout_equals "Data and pipelines are up to date."
     # The next writer swept what the killed one left in .trove/tmp.
     [ -z "$(ls -A .trove/tmp)" ] || fail "left in .trove/tmp: $(ls -A .trove/tmp | head -3)"
-    grep -qE '^ *nfiles: '"${TROVE_TEST_KILL_FILES:-2000}"'$' big.trove || fail "wrong nfiles"
+    grep -qE '^ *nfiles: '"$files"'$' big.trove || fail "wrong nfiles"
+    (cd big && sha256sum --quiet -c ../../big.sums) || fail "a file of big changed after the re-run"
 }
 
 kill_during_checkout() {
@@ -246,23 +300,25 @@ kill_during_checkout() {
     random_files big 400
     expect_ok trove add -q big
     mkdir ../saved && cp -r big ../saved/
-    # Checkout is fast once the cache is in memory: kill it at several
-    # moments, and after each, checking out again must need no -f (nothing
-    # of the user's is at stake) and give the right data.
-    for delay in 0.05 0.1 0.15 0.2 0.3; do
+    # Killed at several moments, as its files appear: after each, checking
+    # out again must need no -f (nothing of the user's is at stake) and give
+    # the right data.
+    for placed in 1 100 250; do
         rm -rf big
         "$TROVE" checkout -q >../co.out 2>&1 &
         pid=$!
-        sleep $delay
-        kill -9 $pid 2>/dev/null
-        wait $pid 2>/dev/null
+        stop_mid_operation $pid "trove checkout (to $placed files)" has_at_least $placed big
+        if diff -rq ../saved/big big >/dev/null 2>&1; then
+            fail "big was complete when checkout was stopped at $placed files"
+        fi
+        kill_stopped $pid "trove checkout (at $placed files)"
         expect_ok trove status
         run trove checkout
-        [ "$rc" = 0 ] || { show_output; fail "checkout after a kill at $delay s exited $rc"; }
+        [ "$rc" = 0 ] || { show_output; fail "checkout after a kill at $placed files exited $rc"; }
         # The killed checkout's partial files must not stay among the data.
         stale=$(find big -name '*tmp*' | head -3)
-        [ -z "$stale" ] || fail "after a kill at $delay s, checkout left temp files in big/: $stale"
-        diff -rq ../saved/big big >../diff.out || { head -5 ../diff.out; fail "big differs (kill at $delay s)"; }
+        [ -z "$stale" ] || fail "after a kill at $placed files, checkout left temp files in big/: $stale"
+        diff -rq ../saved/big big >../diff.out || { head -5 ../diff.out; fail "big differs (kill at $placed files)"; }
         expect_ok trove status
         expect_stdout_equals "Data and pipelines are up to date."
     done

@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace trove::s3 {
 
@@ -40,14 +41,18 @@ back_off(int attempt)
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
 }
 
+// The SHA-256 of `size` bytes of `fd` from `offset`: the payload hash of a
+// body sent from the file rather than from memory.
 std::string
-read_range(int fd, std::uint64_t offset, std::uint64_t size, const fs::path& path)
+hash_range(int fd, std::uint64_t offset, std::uint64_t size, const fs::path& path)
 {
-  std::string data(size, '\0');
-  std::size_t done = 0;
+  core::Sha256 hash;
+  std::vector<char> buffer(std::min<std::uint64_t>(size, 1 << 20));
+  std::uint64_t done = 0;
   while (done < size) {
     ssize_t n =
-        ::pread(fd, data.data() + done, size - done, static_cast<off_t>(offset + done));
+        ::pread(fd, buffer.data(), std::min<std::uint64_t>(buffer.size(), size - done),
+                static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -55,9 +60,10 @@ read_range(int fd, std::uint64_t offset, std::uint64_t size, const fs::path& pat
       throw Error("cannot read " + path.string() + ": " +
                   (n == 0 ? "file shrank" : std::strerror(errno)));
     }
-    done += static_cast<std::size_t>(n);
+    hash.update(buffer.data(), static_cast<std::size_t>(n));
+    done += static_cast<std::uint64_t>(n);
   }
-  return data;
+  return hash.finish_hex();
 }
 
 // The total size in a Content-Range answer, "bytes 0-9/1234" or "bytes */0".
@@ -79,6 +85,18 @@ range_header(std::uint64_t offset, std::uint64_t size)
 
 } // namespace
 
+void
+Client::Call::set_body(int fd,
+                       std::uint64_t offset,
+                       std::uint64_t size,
+                       const fs::path& path)
+{
+  body_fd = fd;
+  body_offset = offset;
+  body_size = size;
+  body_hash = hash_range(fd, offset, size, path);
+}
+
 Client::Client(Connection connection, std::string name, unsigned jobs)
     : m_connection(std::move(connection)), m_name(std::move(name)), m_jobs(jobs)
 {
@@ -87,8 +105,9 @@ Client::Client(Connection connection, std::string name, unsigned jobs)
 HttpResponse
 Client::send(const Call& call)
 {
-  std::string payload_hash =
-      call.body.empty() ? std::string(k_empty_payload_hash) : core::sha256_hex(call.body);
+  std::string payload_hash = call.body_fd >= 0   ? call.body_hash
+                             : call.body.empty() ? std::string(k_empty_payload_hash)
+                                                 : core::sha256_hex(call.body);
   std::string query = canonical_query(call.query);
   std::string url = m_connection.url_of(call.key) + (query.empty() ? "" : "?" + query);
   auto unreachable = [&](const std::string& why) {
@@ -112,6 +131,9 @@ Client::send(const Call& call)
       signing.headers[name] = value;
     }
     HttpRequest request{call.method, url, {}, call.body};
+    request.body_fd = call.body_fd;
+    request.body_offset = call.body_offset;
+    request.body_size = call.body_size;
     request.response_fd = call.response_fd;
     request.response_offset = call.response_offset;
     request.response_limit = call.response_limit;
@@ -247,17 +269,19 @@ Client::put(const std::string& key, const fs::path& source)
   auto fd = core::open_read(source);
   std::uint64_t size = fs::file_size(source);
   if (size > k_multipart_threshold) {
-    put_in_parts(m_connection.prefix + key, fd.get(), size);
+    put_in_parts(m_connection.prefix + key, fd.get(), size, source);
     return;
   }
-  std::string body = read_range(fd.get(), 0, size, source);
   Call call{"PUT", m_connection.prefix + key};
-  call.body = body;
+  call.set_body(fd.get(), 0, size, source);
   send_expecting(call, {200});
 }
 
 void
-Client::put_in_parts(const std::string& key, int fd, std::uint64_t size)
+Client::put_in_parts(const std::string& key,
+                     int fd,
+                     std::uint64_t size,
+                     const fs::path& source)
 {
   auto started = send_expecting(Call("POST", key, {{"uploads", ""}}), {200});
   auto upload_id = xml_value(started.body, "UploadId");
@@ -270,11 +294,9 @@ Client::put_in_parts(const std::string& key, int fd, std::uint64_t size)
   try {
     core::parallel_for(parts, m_jobs, [&](std::size_t i) {
       std::uint64_t offset = i * k_part_size;
-      std::string body =
-          read_range(fd, offset, std::min(k_part_size, size - offset), key);
       Call call{
           "PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", *upload_id}}};
-      call.body = body;
+      call.set_body(fd, offset, std::min(k_part_size, size - offset), source);
       auto response = send_expecting(call, {200});
       etags[i] = response.headers["etag"];
     });

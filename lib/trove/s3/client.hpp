@@ -29,8 +29,9 @@ public:
     return m_connection;
   }
 
-  // Objects above this size are sent in parts, `jobs` at a time, and read
-  // back in ranges of it.
+  // Objects above this size are sent in parts, `jobs` at a time (within the
+  // budget of a command's jobs, see core::parallel_for), and read back in
+  // ranges of it. Bodies are read from the file as they are sent.
   static constexpr std::uint64_t k_part_size = 16 << 20;
   static constexpr std::uint64_t k_multipart_threshold = 64 << 20;
 
@@ -69,6 +70,13 @@ private:
     std::string key; // "" for the bucket
     Query query;
     std::string_view body;
+    // Or `size` bytes of the file `fd` from `offset`, read as they are sent
+    // (no buffer: an upload of J parts at once holds none of them in memory).
+    void set_body(int fd, std::uint64_t offset, std::uint64_t size, const fs::path& path);
+    int body_fd = -1;
+    std::uint64_t body_offset = 0;
+    std::uint64_t body_size = 0;
+    std::string body_hash;
     std::vector<std::pair<std::string, std::string>> headers; // lower-case names
     int response_fd = -1;
     std::uint64_t response_offset = 0;
@@ -82,7 +90,10 @@ private:
   HttpResponse send_expecting(const Call& call, std::initializer_list<long> expected);
   [[noreturn]] void fail(const Call& call, const HttpResponse& response) const;
 
-  void put_in_parts(const std::string& key, int fd, std::uint64_t size);
+  void put_in_parts(const std::string& key,
+                    int fd,
+                    std::uint64_t size,
+                    const fs::path& source);
 
   Connection m_connection;
   std::string m_name;

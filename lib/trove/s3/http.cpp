@@ -107,7 +107,25 @@ std::size_t
 read_body(char* buffer, std::size_t size, std::size_t count, void* data)
 {
   auto* exchange = static_cast<Exchange*>(data);
-  std::string_view body = exchange->request->body;
+  const auto& request = *exchange->request;
+  if (request.body_fd >= 0) {
+    std::size_t want =
+        std::min<std::uint64_t>(size * count, request.body_size - exchange->sent);
+    if (want == 0) {
+      return 0;
+    }
+    ssize_t n;
+    do {
+      n = ::pread(request.body_fd, buffer, want,
+                  static_cast<off_t>(request.body_offset + exchange->sent));
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      return CURL_READFUNC_ABORT; // the file shrank or cannot be read
+    }
+    exchange->sent += static_cast<std::size_t>(n);
+    return static_cast<std::size_t>(n);
+  }
+  std::string_view body = request.body;
   std::size_t n = std::min(size * count, body.size() - exchange->sent);
   std::memcpy(buffer, body.data() + exchange->sent, n);
   exchange->sent += n;
@@ -255,7 +273,8 @@ send_request(const HttpRequest& request)
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
     curl_easy_setopt(curl, CURLOPT_READDATA, &exchange);
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+                     static_cast<curl_off_t>(request.body_fd >= 0 ? request.body_size
+                                                                  : request.body.size()));
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());

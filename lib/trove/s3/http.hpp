@@ -25,12 +25,17 @@ struct HttpRequest
   std::string method;
   std::string url;
   std::vector<std::string> headers;          // "Name: value"
-  std::string_view body;                     // sent as is
+  std::string_view body;                     // sent as is, unless body_fd is set
   int response_fd = -1;                      // when set, a 2xx body is written there...
   std::uint64_t response_offset = 0;         // ...from this offset...
   std::uint64_t response_limit = UINT64_MAX; // ...up to this offset (see too_long)
   int stall_seconds = k_stall_seconds;
   bool fresh_connection = false; // a new connection rather than one from the pool
+  // When set, the body is body_size bytes of body_fd from body_offset, read
+  // as they are sent (no buffer).
+  int body_fd = -1;
+  std::uint64_t body_offset = 0;
+  std::uint64_t body_size = 0;
 };
 
 struct HttpResponse
