@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -327,18 +328,28 @@ Client::list(const std::string& prefix, bool* first_page_only)
 {
   std::vector<std::string> keys;
   std::string token;
+  std::set<std::string> tokens_seen;
+  const std::string full_prefix = m_connection.prefix + prefix;
   do {
-    Call call{"GET", "", {{"list-type", "2"}, {"prefix", m_connection.prefix + prefix}}};
+    Call call{"GET", "", {{"list-type", "2"}, {"prefix", full_prefix}}};
     if (!token.empty()) {
       call.query.emplace_back("continuation-token", token);
     }
     auto response = send_expecting(call, {200});
     for (auto& key : xml_values(response.body, "Key")) {
-      keys.push_back(key.substr(m_connection.prefix.size()));
+      // A server may answer keys outside the prefix; they are not ours.
+      if (key.starts_with(full_prefix)) {
+        keys.push_back(key.substr(m_connection.prefix.size()));
+      }
     }
     token = xml_value(response.body, "IsTruncated") == "true"
                 ? xml_value(response.body, "NextContinuationToken").value_or("")
                 : "";
+    if (!token.empty() && !tokens_seen.insert(token).second) {
+      throw Error(m_name + ": the server answered the continuation token '" + token +
+                  "' twice while listing '" + full_prefix +
+                  "'; the listing would never end");
+    }
     if (first_page_only) {
       *first_page_only = token.empty();
       break;
