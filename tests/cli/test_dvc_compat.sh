@@ -21,5 +21,27 @@ params_key_order() {
 ran"
 }
 
+# `dvc push` to a directory remote that does not exist yet creates it; a
+# pull from one says the data is not on it, naming its path.
+push_creates_a_directory_remote() {
+    new_repo r
+    expect_ok trove remote add -d store "$PWD/../new/remote/dir"
+    echo data >f && expect_ok trove add f
+    expect_ok trove push
+    expect_true test -d ../new/remote/dir/sha256
+    rm -rf .trove/cache f
+    expect_ok trove pull
+    expect_file_equals f data
+    expect_ok trove remote add other "$PWD/../nowhere"
+    rm -rf .trove/cache f
+    expect_fail 1 trove pull -r other
+    expect_output_contains "not on remote 'other' ($(cd .. && pwd)/nowhere)"
+    echo file >../plain
+    expect_ok trove remote add plain "$PWD/../plain"
+    expect_fail 1 trove push -r plain
+    expect_output_contains "is not a directory"
+}
+
 test_case params_key_order
+test_case push_creates_a_directory_remote
 finish

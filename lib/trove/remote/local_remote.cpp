@@ -39,8 +39,10 @@ settle(const fs::path& tmp)
 LocalRemote::LocalRemote(std::string name, fs::path root, Encoding encoding)
     : m_name(std::move(name)), m_root(std::move(root)), m_encoding(encoding)
 {
+  // A directory that does not exist yet is made by the first upload, as
+  // `dvc push` does; reading from it says it does not exist.
   std::error_code ec;
-  if (!fs::is_directory(m_root, ec)) {
+  if (fs::exists(m_root, ec) && !fs::is_directory(m_root, ec)) {
     throw Error(describe() + " is not a directory");
   }
 }
@@ -100,7 +102,8 @@ LocalRemote::download(const std::string& key,
   fs::path source = m_root / key;
   std::error_code ec;
   if (!fs::is_regular_file(source, ec)) {
-    throw Error(key + " is not on " + describe());
+    throw Error(key + " is not on " + describe() +
+                (fs::exists(m_root, ec) ? "" : ", which does not exist"));
   }
   return decode_object(source, dest, key + " on " + describe(), limit);
 }
