@@ -42,6 +42,27 @@ push_creates_a_directory_remote() {
     expect_output_contains "is not a directory"
 }
 
+# An executable file added on its own keeps its exec bit through checkout
+# and a clone (DVC records `isexec: true`); a plain file stays plain.
+single_executable_file() {
+    new_repo r
+    printf '#!/bin/sh\necho hi\n' >run.sh && chmod 755 run.sh
+    echo plain >notes.txt
+    expect_ok trove add run.sh notes.txt
+    grep -q '^    isexec: true$' run.sh.trove || fail "run.sh.trove does not record isexec"
+    ! grep -q isexec notes.txt.trove || fail "notes.txt.trove records isexec"
+    rm run.sh notes.txt
+    expect_ok trove checkout
+    expect_true test -x run.sh
+    expect_false test -x notes.txt
+    expect_true ./run.sh
+    # Marking it executable later is a change add records.
+    chmod 755 notes.txt
+    expect_ok trove add notes.txt
+    grep -q 'isexec: true' notes.txt.trove || fail "the new exec bit was not recorded"
+}
+
 test_case params_key_order
 test_case push_creates_a_directory_remote
+test_case single_executable_file
 finish

@@ -151,7 +151,8 @@ add_one(Repository& repo, const std::string& path, const Warn& warn)
     try {
       auto old = PointerFile::load(pointer_file);
       added.changed = old.id != pointer.id || old.size != pointer.size ||
-                      old.nfiles != pointer.nfiles || old.out_path != pointer.out_path;
+                      old.nfiles != pointer.nfiles || old.out_path != pointer.out_path ||
+                      old.executable != pointer.executable;
     } catch (const Error&) {
       // A damaged pointer is replaced by a correct one.
     }
@@ -242,8 +243,11 @@ store_path(Repository& repo, const std::string& path, const Warn& warn)
     break;
   }
   PointerFile pointer;
-  auto hexes = store_workspace_files(repo, path,
-                                     {{"", entry.read_path, entry.stamp, false}}, warn);
+  struct stat st = {};
+  pointer.executable =
+      ::stat(entry.read_path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
+  auto hexes = store_workspace_files(
+      repo, path, {{"", entry.read_path, entry.stamp, pointer.executable}}, warn);
   pointer.id = {hexes.front(), false};
   pointer.size = entry.stamp.size;
   return pointer;

@@ -230,7 +230,7 @@ private:
     } else {
       core::create_directories(dest.parent_path());
     }
-    place(out.path, id, false, is_file);
+    place(out.path, id, out.pointer.executable, is_file);
     result.changes.push_back({exists ? 'M' : 'A', out.path});
     ++(exists ? result.files_modified : result.files_added);
   }

@@ -87,6 +87,10 @@ PointerFile::parse_entry(const YAML::Node& out, const std::string& source, PathC
       pointer.size = parse_count(value, source, "size");
     } else if (key == "nfiles") {
       pointer.nfiles = parse_count(value, source, "nfiles");
+    } else if (key == "isexec") {
+      if (!YAML::convert<bool>::decode(value, pointer.executable)) {
+        throw Error(at(value) + ": 'isexec' must be true or false");
+      }
     } else if (key != "desc" && key != "cache" && key != "persist") {
       throw Error(at(item.first) + ": unknown key '" + key + "'");
     }
@@ -125,6 +129,9 @@ PointerFile::emit_entry(YAML::Emitter& out) const
   out << YAML::Key << "size" << YAML::Value << size;
   if (nfiles) {
     out << YAML::Key << "nfiles" << YAML::Value << *nfiles;
+  }
+  if (executable) {
+    out << YAML::Key << "isexec" << YAML::Value << true;
   }
   out << YAML::EndMap;
 }

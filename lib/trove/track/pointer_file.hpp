@@ -32,12 +32,13 @@ struct PointerFile
   store::ObjectId id;
   std::uint64_t size = 0;
   std::optional<std::uint64_t> nfiles; // directories only
+  bool executable = false;             // files only: `isexec: true`, as DVC writes it
 
   // Parses and validates; errors name `source` and line:column.
   static PointerFile parse(std::string_view text, const std::string& source);
   static PointerFile load(const fs::path& file);
   static PointerFile parse_node(const YAML::Node& root, const std::string& source);
-  // One `path`/`hash`/`size`/`nfiles` entry, as in `outs:` here and in
+  // One `path`/`hash`/`size`/`nfiles`/`isexec` entry, as in `outs:` here and in
   // trove.lock's deps and outs. trove.lock paths are relative to a stage's
   // wdir and may climb out of it (the stage's own paths are checked).
   enum class PathCheck { inside_directory, by_caller };
