@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 namespace trove::cli {
 
@@ -62,16 +63,28 @@ format_progress(const std::string& label,
   if (seconds <= 0) {
     return line;
   }
-  double done = static_cast<double>(by_bytes ? counts.done_bytes : counts.done_items);
-  double total = static_cast<double>(by_bytes ? counts.total_bytes : counts.total_items);
-  double rate = done / seconds;
   if (by_bytes) {
-    line += ", " + human_size(static_cast<std::uint64_t>(rate)) + "/s";
+    line +=
+        ", " + human_size(static_cast<std::uint64_t>(counts.done_bytes / seconds)) + "/s";
   } else {
-    line += ", " + thousands(static_cast<std::uint64_t>(rate)) + " " + unit + "/s";
+    line += ", " + thousands(static_cast<std::uint64_t>(counts.done_items / seconds)) +
+            " " + unit + "/s";
   }
-  if (rate > 0 && total > done) {
-    line += ", " + duration((total - done) / rate) + " left";
+  // The share done: of the items and of the bytes, the mean when both are
+  // known (many small files go at a rate of files, a large one of bytes).
+  std::vector<double> shares;
+  if (counts.total_items > 0) {
+    shares.push_back(static_cast<double>(counts.done_items) / counts.total_items);
+  }
+  if (counts.total_bytes > 0) {
+    shares.push_back(static_cast<double>(counts.done_bytes) / counts.total_bytes);
+  }
+  double share = 0;
+  for (double one : shares) {
+    share += one / static_cast<double>(shares.size());
+  }
+  if (share > 0 && share < 1) {
+    line += ", " + duration(seconds * (1 - share) / share) + " left";
   }
   return line;
 }

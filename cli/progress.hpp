@@ -26,7 +26,8 @@ std::string duration(double seconds);
 
 // The line without the control characters: what is done of what, the rate
 // (bytes per second, or items when no bytes are counted) and the time left
-// (when a total and a rate are known), `seconds` after the start.
+// (from the share done of the items and of the bytes), `seconds` after the
+// start.
 std::string format_progress(const std::string& label,
                             const std::string& unit,
                             const core::Progress::Counts& counts,

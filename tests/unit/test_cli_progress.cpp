@@ -42,6 +42,15 @@ TEST_CASE("without bytes the rate and time left are in items")
         "Verifying: 300/1,000 objects, 150 objects/s, 0:05 left");
 }
 
+TEST_CASE("the time left weighs the share of items and of bytes done")
+{
+  // One large object sent, most small ones not: not "0:00 left".
+  core::Progress::Counts counts{100, 1000, 99, 100};
+  // Shares 0.1 and 0.99, mean 0.545: 10 s * 0.455 / 0.545 = 8.3 s.
+  CHECK(format_progress("Pushing", "objects", counts, 10.0) ==
+        "Pushing: 100/1,000 objects, 99 B/100 B, 9 B/s, 0:08 left");
+}
+
 TEST_CASE("no time left once done, no rate before any time passed")
 {
   core::Progress::Counts done{10, 10, 2048, 2048};
