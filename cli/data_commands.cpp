@@ -537,7 +537,7 @@ register_gc(CLI::App& app, Context& context)
         return 1;
       }
     }
-    ProgressDisplay display(o->dry_run ? "Looking" : "Collecting", "objects",
+    ProgressDisplay display(o->dry_run ? "Checking" : "Collecting", "objects",
                             context.globals.quiet);
     auto result =
         track::gc(repo, o->scope, o->dry_run ? track::DryRun::yes : track::DryRun::no,
