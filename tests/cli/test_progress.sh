@@ -9,7 +9,7 @@
 data() {
     mkdir -p many
     for i in $(seq 1 3000); do echo "file $i" >"many/f$i"; done
-    head -c $((96 * 1024 * 1024)) /dev/urandom >big.bin
+    head -c $((48 * 1024 * 1024)) /dev/urandom >big.bin
 }
 
 # expect_no_progress: the last command's stderr has no progress drawing.
