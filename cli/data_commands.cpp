@@ -4,6 +4,7 @@
 
 #include "app.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 
 #include <trove/core/error.hpp>
 #include <trove/pipeline/lock_file.hpp>
@@ -146,7 +147,10 @@ register_add(CLI::App& app, Context& context)
     auto& repo = context.repo();
     apply_jobs(repo, o->jobs);
     refuse_stage_outputs(repo, o->paths);
-    auto added = track::add(repo, to_paths(o->paths), context.warn());
+    ProgressDisplay display("Adding", "files", context.globals.quiet);
+    auto added = track::add(repo, to_paths(o->paths), display.warn(context.warn()),
+                            display.progress());
+    display.finish();
     print_git_hint(context, repo, added);
     return 0;
   });
@@ -166,7 +170,10 @@ register_commit(CLI::App& app, Context& context)
   auto* command = add_command(app, context, "commit", [&context, o] {
     auto& repo = context.repo();
     apply_jobs(repo, o->jobs);
-    auto committed = track::commit(repo, to_paths(o->targets), context.warn());
+    ProgressDisplay display("Committing", "files", context.globals.quiet);
+    auto committed = track::commit(repo, to_paths(o->targets),
+                                   display.warn(context.warn()), display.progress());
+    display.finish();
     print_git_hint(context, repo, committed);
     return 0;
   });
@@ -533,7 +540,12 @@ register_gc(CLI::App& app, Context& context)
         return 1;
       }
     }
-    auto result = track::gc(repo, o->scope, o->dry_run ? track::DryRun::yes : track::DryRun::no);
+    ProgressDisplay display(o->dry_run ? "Checking" : "Collecting", "objects",
+                            context.globals.quiet);
+    auto result =
+        track::gc(repo, o->scope, o->dry_run ? track::DryRun::yes : track::DryRun::no,
+                  display.progress());
+    display.finish();
     if (o->dry_run && context.globals.verbose) {
       for (const auto& entry : result.removed) {
         std::cout << entry.id.to_string() << '\n';
@@ -579,7 +591,9 @@ register_fsck(CLI::App& app, Context& context)
   auto jobs = std::make_shared<unsigned>(0);
   auto* command = add_command(app, context, "fsck", [&context, jobs] {
     auto& repo = context.repo();
-    auto result = track::fsck(repo, *jobs ? *jobs : repo.jobs());
+    ProgressDisplay display("Verifying", "objects", context.globals.quiet);
+    auto result = track::fsck(repo, *jobs ? *jobs : repo.jobs(), display.progress());
+    display.finish();
     for (const auto& corrupt : result.corrupt) {
       std::cerr << "trove: error: corrupt object " << corrupt << '\n';
     }
@@ -603,9 +617,12 @@ run_checkout(const Context& context,
 {
   std::vector<std::string> failures;
   auto outs = selected_outputs(repo, selection, failures);
-  auto result = track::checkout_outs(
-      repo, outs, force ? track::Force::yes : track::Force::no,
-      relink ? track::Relink::yes : track::Relink::no, context.warn());
+  ProgressDisplay display("Checking out", "files", context.globals.quiet);
+  auto result =
+      track::checkout_outs(repo, outs, force ? track::Force::yes : track::Force::no,
+                           relink ? track::Relink::yes : track::Relink::no,
+                           display.warn(context.warn()), display.progress());
+  display.finish();
   result.failures.insert(result.failures.begin(), failures.begin(), failures.end());
   if (!context.globals.quiet) {
     for (const auto& change : result.changes) {

@@ -3,14 +3,13 @@
 #include "app.hpp"
 #include "data_commands.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 
 #include <trove/core/error.hpp>
 #include <trove/sync/repro_pull.hpp>
 #include <trove/sync/targets.hpp>
 #include <trove/sync/transfer.hpp>
 #include <trove/track/maintenance.hpp>
-
-#include <unistd.h>
 
 #include <iostream>
 #include <map>
@@ -50,25 +49,19 @@ run_transfer(
     const Context& context,
     track::Repository& repo,
     TransferOptions& o,
+    const char* label,
     const char* verb,
     const char* sent,
     const std::function<sync::TransferResult(remote::Remote&,
                                              const std::vector<track::PointerFile>&,
                                              unsigned,
-                                             const sync::Progress&)>& transfer)
+                                             core::Progress*)>& transfer)
 {
   auto outputs = sync::outputs_to_transfer(repo, o.targets, o.scope);
   auto [target, jobs] = sync::open_remote(repo, o.remote, o.jobs);
-  bool show_progress = isatty(STDERR_FILENO) && !context.globals.quiet;
-  sync::Progress progress = [&](std::size_t done, std::size_t total) {
-    if (show_progress) {
-      std::cerr << '\r' << verb << ' ' << done << '/' << total << std::flush;
-    }
-  };
-  auto result = transfer(*target, outputs, jobs, progress);
-  if (show_progress && result.transferred + result.failed.size() > 0) {
-    std::cerr << '\n';
-  }
+  ProgressDisplay display(label, "objects", context.globals.quiet);
+  auto result = transfer(*target, outputs, jobs, display.progress());
+  display.finish();
   if (!context.globals.quiet) {
     std::cout << count_of(result.transferred, "object", "objects") << ' ' << verb << ", "
               << result.already << " already there, " << human_size(result.bytes) << ' '
@@ -98,8 +91,8 @@ register_push(CLI::App& app, Context& context)
       add_command(app, context, "push", [&context, o] {
         auto& repo = context.repo();
         return run_transfer(
-            context, repo, *o, "pushed", "sent",
-            [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
+            context, repo, *o, "Pushing", "pushed", "sent",
+            [&](auto& target, const auto& outs, unsigned jobs, auto* progress) {
               return sync::push(repo, target, outs, jobs, progress);
             });
       });
@@ -118,8 +111,8 @@ register_fetch(CLI::App& app, Context& context, bool then_checkout)
       app, context, then_checkout ? "pull" : "fetch", [&context, o, then_checkout] {
         auto& repo = context.repo();
         int status = run_transfer(
-            context, repo, *o, "fetched", "received",
-            [&](auto& target, const auto& outs, unsigned jobs, const auto& progress) {
+            context, repo, *o, "Fetching", "fetched", "received",
+            [&](auto& target, const auto& outs, unsigned jobs, auto* progress) {
               return sync::fetch(repo, target, outs, jobs, progress);
             });
         if (!then_checkout) {

@@ -39,7 +39,7 @@ for_each_object(const std::vector<ObjectId>& ids,
       result.failed.emplace(ids[i].to_string(), error);
     }
     if (done) {
-      done();
+      done(ids[i], error.empty() ? bytes : 0);
     }
   });
 }

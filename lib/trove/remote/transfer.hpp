@@ -28,11 +28,9 @@ struct TransferResult
   }
 };
 
-// Called after each object with the count done and the total.
-using Progress = std::function<void(std::size_t done, std::size_t total)>;
-
-// Called after each object, sent or failed; one call at a time.
-using ObjectDone = std::function<void()>;
+// Called after each object, sent or failed (then `bytes` is 0), with the
+// bytes it moved; one call at a time.
+using ObjectDone = std::function<void(const store::ObjectId& id, std::uint64_t bytes)>;
 
 // Uploads the objects `ids` from `store` to `remote`, `jobs` at a time,
 // counting each in `result` (transferred and bytes, or failed with its error)

@@ -77,16 +77,13 @@ private:
   std::map<ObjectId, SizeLimit> m_limits;
 };
 
-// Counts the objects of a command's batches for its progress callback.
-remote::ObjectDone
-count_into(std::size_t& done, const std::size_t& total, const Progress& progress)
+// The bytes of a cache object (0 when it cannot be read: its upload fails).
+std::uint64_t
+size_in_cache(const store::ObjectStore& store, const ObjectId& id)
 {
-  return [&done, &total, progress] {
-    ++done;
-    if (progress) {
-      progress(done, total);
-    }
-  };
+  std::error_code ec;
+  auto size = std::filesystem::file_size(store.path_of(id), ec);
+  return ec ? 0 : size;
 }
 
 } // namespace
@@ -113,7 +110,7 @@ push(const track::Repository& repo,
      remote::Remote& remote,
      const std::vector<track::PointerFile>& outputs,
      unsigned jobs,
-     const Progress& progress)
+     core::Progress* progress)
 {
   TransferResult result;
   std::set<ObjectId> files;
@@ -148,12 +145,26 @@ push(const track::Repository& repo,
       to_send.push_back(id);
     }
   }
-  std::size_t done = 0;
-  std::size_t total = to_send.size();
-  for (const auto& [id, listed] : dirs) {
-    total += on_remote(id) ? 0 : 1;
+  // Counted as the cache holds them (a remote may store them compressed).
+  std::map<ObjectId, std::uint64_t> sizes;
+  if (progress) {
+    for (const auto& id : to_send) {
+      sizes[id] = size_in_cache(repo.store(), id);
+    }
+    for (const auto& [id, listed] : dirs) {
+      if (!on_remote(id)) {
+        sizes[id] = size_in_cache(repo.store(), id);
+      }
+    }
+    std::uint64_t bytes = 0;
+    for (const auto& [id, size] : sizes) {
+      bytes += size;
+    }
+    progress->add_total(sizes.size(), bytes);
   }
-  auto counted = count_into(done, total, progress);
+  remote::ObjectDone counted = [&](const ObjectId& id, std::uint64_t) {
+    core::advance(progress, 1, progress ? sizes.at(id) : 0);
+  };
   remote::upload_objects(repo.store(), remote, to_send, jobs, result, counted);
 
   std::vector<ObjectId> manifests;
@@ -178,7 +189,7 @@ fetch(track::Repository& repo,
       remote::Remote& remote,
       const std::vector<track::PointerFile>& outputs,
       unsigned jobs,
-      const Progress& progress)
+      core::Progress* progress)
 {
   TransferResult result;
   ExpectedSizes expected;
@@ -211,10 +222,20 @@ fetch(track::Repository& repo,
     roots.insert(out.id);
     expected.add_output(out);
   }
-  std::size_t done = 0;
+  // Bytes as recorded; a manifest's size is not known before it arrives.
+  auto count_total = [&](const std::vector<ObjectId>& ids) {
+    std::uint64_t bytes = 0;
+    for (const auto& id : ids) {
+      auto limit = expected.of(id).bytes;
+      bytes += id.is_dir || limit == UINT64_MAX ? 0 : limit;
+    }
+    core::add_total(progress, ids.size(), bytes);
+  };
+  remote::ObjectDone counted = [&](const ObjectId&, std::uint64_t bytes) {
+    core::advance(progress, 1, bytes);
+  };
   auto wanted = to_receive(roots);
-  std::size_t total = wanted.size();
-  auto counted = count_into(done, total, progress);
+  count_total(wanted);
   remote::download_objects(repo.store(), remote, wanted, limit_of, jobs, result, counted);
 
   std::set<ObjectId> files;
@@ -228,7 +249,7 @@ fetch(track::Repository& repo,
     }
   }
   auto listed_files = to_receive(files);
-  total = wanted.size() + listed_files.size();
+  count_total(listed_files);
   remote::download_objects(repo.store(), remote, listed_files, limit_of, jobs, result,
                            counted);
   return result;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <trove/core/progress.hpp>
 #include <trove/remote/remote.hpp>
 #include <trove/remote/transfer.hpp>
 #include <trove/track/pointer_file.hpp>
@@ -12,7 +13,6 @@
 
 namespace trove::sync {
 
-using remote::Progress;
 using remote::TransferResult;
 
 // A remote opened for a command, with the transfers it runs at once.
@@ -33,23 +33,26 @@ open_remote(const track::Repository& repo, const std::string& name, unsigned job
 // that the remote lacks, `jobs` at a time. A directory's manifest goes last,
 // and only when all its files are there, so that a remote never holds a
 // manifest whose files are missing. An object whose bytes in the cache are
-// not its id fails and is not sent.
+// not its id fails and is not sent. `progress` (when given) counts the
+// objects to send and their bytes in the cache.
 TransferResult push(const track::Repository& repo,
                     remote::Remote& remote,
                     const std::vector<track::PointerFile>& outputs,
                     unsigned jobs,
-                    const Progress& progress);
+                    core::Progress* progress);
 
 // Brings the objects of `outputs` that the cache lacks: manifests first,
 // then the files they list. Every object is decoded and hashed as it
 // arrives and enters the cache only when its hash is its id; decoding stops
 // as soon as an object passes the size `outputs` or its manifest records
 // (a manifest: what its number of files allows, at most 1 GiB).
+// `progress` (when given) counts the objects to receive and the bytes their
+// pointer files and manifests record.
 TransferResult fetch(track::Repository& repo,
                      remote::Remote& remote,
                      const std::vector<track::PointerFile>& outputs,
                      unsigned jobs,
-                     const Progress& progress);
+                     core::Progress* progress);
 
 // Where the objects of one output are (status --cloud).
 enum class CloudState

@@ -113,7 +113,10 @@ check_addable(Repository& repo, const std::string& path, const fs::path& origina
 }
 
 PointerFile
-store_directory(Repository& repo, const std::string& path, const Warn& warn)
+store_directory(Repository& repo,
+                const std::string& path,
+                const Warn& warn,
+                core::Progress* progress)
 {
   auto files = scan_directory(repo, repo.absolute(path), warn);
   for (const auto& file : files) {
@@ -123,7 +126,7 @@ store_directory(Repository& repo, const std::string& path, const Warn& warn)
                   + "': its data is already tracked on its own");
     }
   }
-  auto hexes = store_workspace_files(repo, path, files, warn);
+  auto hexes = store_workspace_files(repo, path, files, warn, progress);
   std::vector<store::ManifestEntry> entries(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     entries[i] = {files[i].path, std::move(hexes[i]), files[i].stamp.size,
@@ -138,10 +141,13 @@ store_directory(Repository& repo, const std::string& path, const Warn& warn)
 }
 
 AddedOut
-add_one(Repository& repo, const std::string& path, const Warn& warn)
+add_one(Repository& repo,
+        const std::string& path,
+        const Warn& warn,
+        core::Progress* progress)
 {
   fs::path absolute = repo.absolute(path);
-  PointerFile pointer = store_path(repo, path, warn);
+  PointerFile pointer = store_path(repo, path, warn, progress);
   pointer.out_path = absolute.filename().string();
 
   AddedOut added{path, path + std::string(k_pointer_suffix), pointer, true};
@@ -172,8 +178,16 @@ std::vector<std::string>
 store_workspace_files(Repository& repo,
                       const std::string& out_path,
                       const std::vector<WorkspaceFile>& files,
-                      const Warn& warn)
+                      const Warn& warn,
+                      core::Progress* progress)
 {
+  if (progress) {
+    std::uint64_t bytes = 0;
+    for (const auto& file : files) {
+      bytes += file.stamp.size;
+    }
+    progress->add_total(files.size(), bytes);
+  }
   auto& index = repo.stat_index();
   auto& store = repo.store();
   std::vector<std::string> hexes(files.size());
@@ -189,6 +203,7 @@ store_workspace_files(Repository& repo,
         staged[i] = store.stage_file(file.absolute, repo.link_types());
         hexes[i] = staged[i]->id.hex;
       }
+      core::advance(progress, 1, file.stamp.size);
     });
     for (auto& one : staged) {
       if (one) {
@@ -229,7 +244,10 @@ store_workspace_files(Repository& repo,
 }
 
 PointerFile
-store_path(Repository& repo, const std::string& path, const Warn& warn)
+store_path(Repository& repo,
+           const std::string& path,
+           const Warn& warn,
+           core::Progress* progress)
 {
   auto entry = inspect_path(repo, repo.absolute(path));
   switch (entry.kind) {
@@ -238,7 +256,7 @@ store_path(Repository& repo, const std::string& path, const Warn& warn)
   case PathEntry::Kind::other:
     throw not_data_error(path, entry);
   case PathEntry::Kind::directory:
-    return store_directory(repo, path, warn);
+    return store_directory(repo, path, warn, progress);
   case PathEntry::Kind::file:
     break;
   }
@@ -247,14 +265,17 @@ store_path(Repository& repo, const std::string& path, const Warn& warn)
   pointer.executable =
       ::stat(entry.read_path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
   auto hexes = store_workspace_files(
-      repo, path, {{"", entry.read_path, entry.stamp, pointer.executable}}, warn);
+      repo, path, {{"", entry.read_path, entry.stamp, pointer.executable}}, warn, progress);
   pointer.id = {hexes.front(), false};
   pointer.size = entry.stamp.size;
   return pointer;
 }
 
 std::vector<AddedOut>
-add(Repository& repo, const std::vector<fs::path>& paths, const Warn& warn)
+add(Repository& repo,
+    const std::vector<fs::path>& paths,
+    const Warn& warn,
+    core::Progress* progress)
 {
   std::vector<std::string> relative;
   for (const auto& path : paths) {
@@ -263,14 +284,17 @@ add(Repository& repo, const std::vector<fs::path>& paths, const Warn& warn)
   }
   std::vector<AddedOut> added;
   for (const auto& path : relative) {
-    added.push_back(add_one(repo, path, warn));
+    added.push_back(add_one(repo, path, warn, progress));
   }
   repo.stat_index().save();
   return added;
 }
 
 std::vector<AddedOut>
-commit(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn)
+commit(Repository& repo,
+       const std::vector<fs::path>& targets,
+       const Warn& warn,
+       core::Progress* progress)
 {
   std::vector<AddedOut> committed;
   for (const auto& pointer_path : resolve_targets(repo, targets)) {
@@ -279,7 +303,7 @@ commit(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn)
     if (!fs::exists(repo.absolute(out.path), ec)) {
       throw Error("cannot commit '" + out.path + "': it does not exist");
     }
-    committed.push_back(add_one(repo, out.path, warn));
+    committed.push_back(add_one(repo, out.path, warn, progress));
   }
   repo.stat_index().save();
   return committed;

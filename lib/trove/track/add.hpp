@@ -1,5 +1,6 @@
 #pragma once
 
+#include <trove/core/progress.hpp>
 #include <trove/track/repository.hpp>
 #include <trove/track/workspace.hpp>
 
@@ -20,18 +21,26 @@ struct AddedOut
 // the workspace back per cache.type, writes X.trove beside each and hides X
 // from git in the .gitignore beside it. Refuses paths outside the
 // repository, inside .trove, inside other tracked data, and paths git tracks.
-std::vector<AddedOut>
-add(Repository& repo, const std::vector<fs::path>& paths, const Warn& warn);
+// `progress` (when given) counts the files stored and their bytes.
+std::vector<AddedOut> add(Repository& repo,
+                          const std::vector<fs::path>& paths,
+                          const Warn& warn,
+                          core::Progress* progress = nullptr);
 
 // Records the current content of tracked outputs (all when `targets` is
 // empty) in their pointer files.
-std::vector<AddedOut>
-commit(Repository& repo, const std::vector<fs::path>& targets, const Warn& warn);
+std::vector<AddedOut> commit(Repository& repo,
+                             const std::vector<fs::path>& targets,
+                             const Warn& warn,
+                             core::Progress* progress = nullptr);
 
 // Stores a file or directory (relative to the root) in the cache and links
 // it back per cache.type; returns its id, size and file count (out_path is
 // left empty). Used by add and commit, and for stage outputs by repro.
-PointerFile store_path(Repository& repo, const std::string& path, const Warn& warn);
+PointerFile store_path(Repository& repo,
+                       const std::string& path,
+                       const Warn& warn,
+                       core::Progress* progress = nullptr);
 
 // Stores workspace files in the cache (except those the stat index knows and
 // the cache has), links them back per cache.type and records their stamps.
@@ -39,10 +48,11 @@ PointerFile store_path(Repository& repo, const std::string& path, const Warn& wa
 // itself, or the directory they are listed in). Returns their ids in order.
 // A file that changed since it was scanned is stored as it was read, left
 // alone in the workspace (not linked back, not recorded) and named
-// through `warn`.
+// through `warn`. `progress` (when given) counts the files and their bytes.
 std::vector<std::string> store_workspace_files(Repository& repo,
                                                const std::string& out_path,
                                                const std::vector<WorkspaceFile>& files,
-                                               const Warn& warn);
+                                               const Warn& warn,
+                                               core::Progress* progress = nullptr);
 
 } // namespace trove::track

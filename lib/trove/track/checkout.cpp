@@ -23,8 +23,12 @@ namespace {
 class Checkout
 {
 public:
-  Checkout(Repository& repo, Force force, Relink relink, const Warn& warn)
-      : m_repo(repo), m_force(force), m_relink(relink), m_warn(warn)
+  Checkout(Repository& repo,
+           Force force,
+           Relink relink,
+           const Warn& warn,
+           core::Progress* progress)
+      : m_repo(repo), m_force(force), m_relink(relink), m_warn(warn), m_progress(progress)
   {
   }
 
@@ -98,6 +102,13 @@ private:
             const std::vector<const store::ManifestEntry*>& entries,
             const std::vector<char>& kinds)
   {
+    if (m_progress) {
+      std::uint64_t bytes = 0;
+      for (const auto* entry : entries) {
+        bytes += entry->size;
+      }
+      m_progress->add_total(entries.size(), bytes);
+    }
     std::map<std::string, std::vector<std::size_t>> by_directory;
     std::vector<std::size_t> others;
     bool hardlinks = m_repo.link_types().front() == store::LinkType::hardlink;
@@ -134,12 +145,14 @@ private:
         } else {
           place(key, {entry->hex, false}, entry->executable, false); // the usual way
         }
+        core::advance(m_progress, 1, entry->size);
       }
     });
     core::parallel_for(others.size(), m_repo.jobs(), [&](std::size_t k) {
       const auto* entry = entries[others[k]];
       place(index_key(out_path, entry->path), {entry->hex, false}, entry->executable,
             kinds[others[k]] != 'A');
+      core::advance(m_progress, 1, entry->size);
     });
   }
 
@@ -217,8 +230,10 @@ private:
       return;
     }
     require_object(out);
+    core::add_total(m_progress, 1, out.pointer.size);
     if (up_to_date) {
       place(out.path, id, access(dest.c_str(), X_OK) == 0, true);
+      core::advance(m_progress, 1, out.pointer.size);
       return;
     }
     if (is_file) {
@@ -231,6 +246,7 @@ private:
       core::create_directories(dest.parent_path());
     }
     place(out.path, id, out.pointer.executable, is_file);
+    core::advance(m_progress, 1, out.pointer.size);
     result.changes.push_back({exists ? 'M' : 'A', out.path});
     ++(exists ? result.files_modified : result.files_added);
   }
@@ -398,6 +414,7 @@ private:
   Force m_force;
   Relink m_relink;
   const Warn& m_warn;
+  core::Progress* m_progress;
 };
 
 } // namespace
@@ -407,10 +424,11 @@ checkout_outs(Repository& repo,
               const std::vector<TrackedOut>& outs,
               Force force,
               Relink relink,
-              const Warn& warn)
+              const Warn& warn,
+              core::Progress* progress)
 {
   CheckoutResult result;
-  Checkout checkout(repo, force, relink, warn);
+  Checkout checkout(repo, force, relink, warn, progress);
   for (const auto& out : outs) {
     checkout.run(out, result);
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <trove/core/progress.hpp>
 #include <trove/track/repository.hpp>
 #include <trove/track/workspace.hpp>
 
@@ -33,11 +34,13 @@ struct CheckoutResult
 // alone and listed in `failures`, unless `force`, which first saves that
 // content to the cache (named through `warn`). Outputs whose objects are
 // missing are listed too; everything else is still checked out. `relink`
-// re-creates links that do not follow cache.type.
+// re-creates links that do not follow cache.type. `progress` (when given)
+// counts the files written and their bytes.
 CheckoutResult checkout_outs(Repository& repo,
                              const std::vector<TrackedOut>& outs,
                              Force force,
                              Relink relink,
-                             const Warn& warn);
+                             const Warn& warn,
+                             core::Progress* progress = nullptr);
 
 } // namespace trove::track

@@ -102,7 +102,7 @@ referenced_outputs(const Repository& repo, const ObjectScope& scope,
 }
 
 GcResult
-gc(Repository& repo, const ObjectScope& scope, DryRun dry_run)
+gc(Repository& repo, const ObjectScope& scope, DryRun dry_run, core::Progress* progress)
 {
   std::unordered_set<store::ObjectId> used;
   std::size_t workspace_count = 0;
@@ -138,7 +138,16 @@ gc(Repository& repo, const ObjectScope& scope, DryRun dry_run)
           (repo.store().dir() / "projects").string() + " if it is gone for good)");
     }
   }
-  for (const auto& entry : repo.store().list()) {
+  auto entries = repo.store().list();
+  if (progress) {
+    std::uint64_t bytes = 0;
+    for (const auto& entry : entries) {
+      bytes += entry.size;
+    }
+    progress->add_total(entries.size(), bytes);
+  }
+  for (const auto& entry : entries) {
+    core::advance(progress, 1, entry.size);
     if (used.count(entry.id)) {
       ++result.kept;
       continue;
@@ -153,11 +162,18 @@ gc(Repository& repo, const ObjectScope& scope, DryRun dry_run)
 }
 
 FsckResult
-fsck(Repository& repo, unsigned jobs)
+fsck(Repository& repo, unsigned jobs, core::Progress* progress)
 {
   auto objects = repo.store().list();
   FsckResult result;
   result.checked = objects.size();
+  if (progress) {
+    std::uint64_t bytes = 0;
+    for (const auto& object : objects) {
+      bytes += object.size;
+    }
+    progress->add_total(objects.size(), bytes);
+  }
   std::mutex mutex;
   core::parallel_for(objects.size(), jobs, [&](std::size_t i) {
     const auto& id = objects[i].id;
@@ -167,6 +183,7 @@ fsck(Repository& repo, unsigned jobs)
     } catch (const Error&) {
       good = false; // unreadable counts as corrupt
     }
+    core::advance(progress, 1, objects[i].size);
     if (!good) {
       std::lock_guard lock(mutex);
       result.corrupt.push_back(id.to_string() + " ("

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <trove/core/progress.hpp>
 #include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
 
@@ -49,8 +50,12 @@ struct GcResult
 // Deletes cache objects that nothing in the scope uses, in this project or
 // in the other projects sharing its cache. The workspace's pointer files are
 // always in scope. A pointer file that cannot be read
-// stops gc before anything is deleted.
-GcResult gc(Repository& repo, const ObjectScope& scope, DryRun dry_run);
+// stops gc before anything is deleted. `progress` (when given) counts the
+// cache objects looked at and their bytes.
+GcResult gc(Repository& repo,
+            const ObjectScope& scope,
+            DryRun dry_run,
+            core::Progress* progress = nullptr);
 
 struct FsckResult
 {
@@ -58,7 +63,8 @@ struct FsckResult
   std::vector<std::string> corrupt; // "<id> (<path>)"
 };
 
-// Re-hashes every object in the cache.
-FsckResult fsck(Repository& repo, unsigned jobs);
+// Re-hashes every object in the cache. `progress` (when given) counts the
+// objects and their bytes.
+FsckResult fsck(Repository& repo, unsigned jobs, core::Progress* progress = nullptr);
 
 } // namespace trove::track
