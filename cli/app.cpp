@@ -99,8 +99,9 @@ add_group(CLI::App& app, const std::string& name)
 void
 add_file_option(CLI::App* command, std::string& file)
 {
-  command->add_option("--file", file, "Read this pipeline file instead of every trove.yaml")
-    ->type_name("FILE");
+  command
+      ->add_option("--file", file, "Read this pipeline file instead of every trove.yaml")
+      ->type_name("FILE");
 }
 
 namespace {
@@ -109,7 +110,7 @@ void
 add_globals(CLI::App& app, Globals& globals)
 {
   app.add_option("-C", globals.directory, "Run as if started in this directory")
-    ->type_name("DIR");
+      ->type_name("DIR");
   app.add_flag("-q,--quiet", globals.quiet, "Print only errors");
   app.add_flag("-v,--verbose", globals.verbose, "Print more detail");
   app.add_flag("--no-color", globals.no_color, "Never colour the output");
@@ -159,7 +160,8 @@ check_command_word(CLI::App& app, int argc, char** argv)
     }
     std::cerr << "trove: '" << word << "' is not a trove command; see 'trove --help'\n";
     for (const auto& name : close) {
-      std::cerr << (&name == &close.front() ? "did you mean:\n" : "") << "    " << name << '\n';
+      std::cerr << (&name == &close.front() ? "did you mean:\n" : "") << "    " << name
+                << '\n';
     }
     return false;
   }
@@ -230,8 +232,8 @@ run(int argc, char** argv)
   }
 
   try {
-    if (!context.globals.directory.empty()
-        && chdir(context.globals.directory.c_str()) != 0) {
+    if (!context.globals.directory.empty() &&
+        chdir(context.globals.directory.c_str()) != 0) {
       throw Error("cannot change to directory '" + context.globals.directory + "'");
     }
     int status = context.action();

@@ -80,8 +80,8 @@ void register_remote_commands(CLI::App& app, Context& context);
 // repro --pull: fetches what the workspace's pointer files and trove.lock
 // files record from the remote, checks out the tracked data, and returns
 // what fetches a run-cache entry's objects later.
-std::function<void(const std::vector<track::PointerFile>&)>
-pull_for_repro(const Context& context, track::Repository& repo, const std::string& remote_name);
+std::function<void(const std::vector<track::PointerFile>&)> pull_for_repro(
+    const Context& context, track::Repository& repo, const std::string& remote_name);
 
 int run(int argc, char** argv);
 

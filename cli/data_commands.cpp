@@ -42,7 +42,7 @@ void
 add_jobs_option(CLI::App* command, unsigned& jobs)
 {
   command->add_option("-j,--jobs", jobs, "Parallel jobs (default: all cores)")
-    ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber);
 }
 
 void
@@ -56,8 +56,11 @@ apply_jobs(track::Repository& repo, unsigned jobs)
 // status --cloud: which outputs are only local, only on the remote, or
 // nowhere. Exit 1 when something is missing everywhere.
 int
-print_cloud_status(const Context& context, track::Repository& repo, const Selection& selection,
-                   const std::string& remote_name, bool as_json)
+print_cloud_status(const Context& context,
+                   track::Repository& repo,
+                   const Selection& selection,
+                   const std::string& remote_name,
+                   bool as_json)
 {
   auto target = sync::open_remote(repo, remote_name).remote;
   std::vector<std::string> failures;
@@ -95,9 +98,8 @@ refuse_stage_outputs(const track::Repository& repo, const std::vector<std::strin
   for (const auto& path : paths) {
     if (auto stage = project.graph.output_overlapping(repo.relative(path))) {
       const auto& s = project.graph.stages()[*stage];
-      throw Error("'" + path + "' is an output of stage '" + s.address + "' (" + s.file
-                  + "): 'trove repro' tracks it in "
-                  + pipeline::lock_path_of(s.file));
+      throw Error("'" + path + "' is an output of stage '" + s.address + "' (" + s.file +
+                  "): 'trove repro' tracks it in " + pipeline::lock_path_of(s.file));
     }
   }
 }
@@ -120,7 +122,7 @@ print_git_hint(const Context& context,
     if (out.changed) {
       paths.push_back(from_here(out.pointer_path));
       paths.push_back(
-        from_here((fs::path(out.path).parent_path() / ".gitignore").generic_string()));
+          from_here((fs::path(out.path).parent_path() / ".gitignore").generic_string()));
     }
   }
   std::sort(paths.begin(), paths.end());
@@ -177,7 +179,8 @@ register_commit(CLI::App& app, Context& context)
     print_git_hint(context, repo, committed);
     return 0;
   });
-  command->add_option("targets", o->targets, "Tracked paths or pointer files (default: all)");
+  command->add_option("targets", o->targets,
+                      "Tracked paths or pointer files (default: all)");
   add_jobs_option(command, o->jobs);
 }
 
@@ -200,12 +203,10 @@ status_json(const std::vector<track::OutStatus>& statuses,
     if (status.clean()) {
       continue;
     }
-    result[status.path] = {{"pointer", status.pointer_path},
-                           {"state", track::to_string(status.state)},
-                           {"in_cache", status.in_cache},
-                           {"added", status.added},
-                           {"modified", status.modified},
-                           {"deleted", status.deleted}};
+    result[status.path] = {
+        {"pointer", status.pointer_path}, {"state", track::to_string(status.state)},
+        {"in_cache", status.in_cache},    {"added", status.added},
+        {"modified", status.modified},    {"deleted", status.deleted}};
   }
   return result;
 }
@@ -231,9 +232,9 @@ print_status(const std::vector<track::OutStatus>& statuses,
       }
     }
     std::cout << (status.in_cache ? "" : "not in cache") << '\n';
-    for (const auto& [label, files] : {std::pair{"added:   ", &status.added},
-                                       std::pair{"modified:", &status.modified},
-                                       std::pair{"deleted: ", &status.deleted}}) {
+    for (const auto& [label, files] :
+         {std::pair{"added:   ", &status.added}, std::pair{"modified:", &status.modified},
+          std::pair{"deleted: ", &status.deleted}}) {
       for (const auto& file : *files) {
         std::cout << '\t' << label << ' ' << file << '\n';
       }
@@ -286,12 +287,14 @@ register_status(CLI::App& app, Context& context)
     }
     return failures.empty() ? 0 : 1;
   });
-  command->add_option("targets", o->targets, "Tracked paths, pointer files or stages (default: all)");
+  command->add_option("targets", o->targets,
+                      "Tracked paths, pointer files or stages (default: all)");
   add_file_option(command, o->file);
   command->add_flag("--json", o->json, "Print JSON");
   add_jobs_option(command, o->jobs);
   command->add_flag("-c,--cloud", o->cloud, "Compare the cache with a remote instead");
-  command->add_option("-r,--remote", o->remote, "The remote for --cloud (default: core.remote)");
+  command->add_option("-r,--remote", o->remote,
+                      "The remote for --cloud (default: core.remote)");
 }
 
 void
@@ -312,9 +315,11 @@ register_checkout(CLI::App& app, Context& context)
     auto selection = select_targets(repo, o->targets, o->file);
     return run_checkout(context, repo, selection, o->force, o->relink);
   });
-  command->add_option("targets", o->targets, "Tracked paths, pointer files or stages (default: all)");
+  command->add_option("targets", o->targets,
+                      "Tracked paths, pointer files or stages (default: all)");
   add_file_option(command, o->file);
-  command->add_flag("-f,--force", o->force, "Overwrite changes (saving them to the cache first)");
+  command->add_flag("-f,--force", o->force,
+                    "Overwrite changes (saving them to the cache first)");
   command->add_flag("--relink", o->relink, "Re-create links per cache.type");
   add_jobs_option(command, o->jobs);
 }
@@ -331,11 +336,13 @@ register_remove(CLI::App& app, Context& context)
   auto* command = add_command(app, context, "remove", [&context, o] {
     auto& repo = context.repo();
     for (const auto& target : o->targets) {
-      track::remove(repo, target, o->keep_data ? track::KeepData::yes : track::KeepData::no);
+      track::remove(repo, target,
+                    o->keep_data ? track::KeepData::yes : track::KeepData::no);
     }
     return 0;
   });
-  command->add_option("targets", o->targets, "Pointer files or tracked paths")->required();
+  command->add_option("targets", o->targets, "Pointer files or tracked paths")
+      ->required();
   command->add_flag("--keep-data", o->keep_data, "Leave the data in the workspace");
 }
 
@@ -352,8 +359,10 @@ register_move(CLI::App& app, Context& context)
     track::move(context.repo(), o->source, o->destination);
     return 0;
   });
-  command->add_option("source", o->source, "Tracked path or its pointer file")->required();
-  command->add_option("destination", o->destination, "New path or existing directory")->required();
+  command->add_option("source", o->source, "Tracked path or its pointer file")
+      ->required();
+  command->add_option("destination", o->destination, "New path or existing directory")
+      ->required();
 }
 
 void
@@ -371,7 +380,8 @@ json
 change_json(const track::DataDiff::Change& change, bool modified)
 {
   if (modified) {
-    return {{"path", change.path}, {"hash", {{"old", change.old_id}, {"new", change.new_id}}}};
+    return {{"path", change.path},
+            {"hash", {{"old", change.old_id}, {"new", change.new_id}}}};
   }
   return {{"path", change.path},
           {"hash", change.new_id.empty() ? change.old_id : change.new_id}};
@@ -398,7 +408,8 @@ register_diff(CLI::App& app, Context& context)
     }
     auto diff = track::diff(repo, a, b);
     if (o->json) {
-      json result = {{"added", json::array()}, {"deleted", json::array()},
+      json result = {{"added", json::array()},
+                     {"deleted", json::array()},
                      {"modified", json::array()}};
       for (const auto& c : diff.added)
         result["added"].push_back(change_json(c, false));
@@ -409,9 +420,9 @@ register_diff(CLI::App& app, Context& context)
       print_json(result);
       return 0;
     }
-    for (const auto& [kind, changes] : {std::pair{'A', &diff.added},
-                                        std::pair{'D', &diff.deleted},
-                                        std::pair{'M', &diff.modified}}) {
+    for (const auto& [kind, changes] :
+         {std::pair{'A', &diff.added}, std::pair{'D', &diff.deleted},
+          std::pair{'M', &diff.modified}}) {
       for (const auto& change : *changes) {
         std::cout << kind << '\t' << change.path << '\n';
       }
@@ -423,7 +434,8 @@ register_diff(CLI::App& app, Context& context)
     }
     return 0;
   });
-  command->add_option("revisions", o->revisions, "A [B]: git revisions (default: HEAD and the workspace)");
+  command->add_option("revisions", o->revisions,
+                      "A [B]: git revisions (default: HEAD and the workspace)");
   command->add_flag("--json", o->json, "Print JSON");
 }
 
@@ -458,7 +470,8 @@ register_ls(CLI::App& app, Context& context)
     json list = json::array();
     std::vector<track::TrackedFile> shown;
     for (auto& file : track::tracked_files(repo, revision)) {
-      if (prefix.empty() || file.path == prefix || file.path.rfind(prefix + "/", 0) == 0) {
+      if (prefix.empty() || file.path == prefix ||
+          file.path.rfind(prefix + "/", 0) == 0) {
         shown.push_back(std::move(file));
       }
     }
@@ -475,7 +488,8 @@ register_ls(CLI::App& app, Context& context)
     }
     for (const auto& file : shown) {
       std::string size = std::to_string(file.size);
-      std::cout << std::string(width - size.size(), ' ') << size << "  " << file.path << '\n';
+      std::cout << std::string(width - size.size(), ' ') << size << "  " << file.path
+                << '\n';
     }
     return 0;
   });
@@ -497,7 +511,8 @@ register_gc(CLI::App& app, Context& context)
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "gc", [&context, o] {
     if (o->scope.empty()) {
-      throw UsageError("gc needs a scope: -w, --all-branches, --all-tags or --all-commits");
+      throw UsageError(
+          "gc needs a scope: -w, --all-branches, --all-tags or --all-commits");
     }
     if (!o->cloud && !o->remote.empty()) {
       throw UsageError("-r names the remote for --cloud");
@@ -513,8 +528,8 @@ register_gc(CLI::App& app, Context& context)
       cloud_unused = std::move(plan.unused);
     }
     auto cloud_part = [&] {
-      return cloud ? " and " + count_of(cloud_unused.size(), "object", "objects") + " from "
-                       + cloud->describe()
+      return cloud ? " and " + count_of(cloud_unused.size(), "object", "objects") +
+                         " from " + cloud->describe()
                    : std::string();
     };
     if (!o->dry_run && !o->force) {
@@ -526,12 +541,14 @@ register_gc(CLI::App& app, Context& context)
         return 0;
       }
       if (!isatty(STDIN_FILENO)) {
-        throw Error("gc would delete " + count_of(preview.removed.size(), "object", "objects")
-                    + " (" + human_size(preview.bytes) + ") from the cache" + cloud_part()
-                    + "; use -f to delete without asking");
+        throw Error("gc would delete " +
+                    count_of(preview.removed.size(), "object", "objects") + " (" +
+                    human_size(preview.bytes) + ") from the cache" + cloud_part() +
+                    "; use -f to delete without asking");
       }
-      std::cout << "This deletes " << count_of(preview.removed.size(), "object", "objects")
-                << " (" << human_size(preview.bytes) << ") from the cache" << cloud_part()
+      std::cout << "This deletes "
+                << count_of(preview.removed.size(), "object", "objects") << " ("
+                << human_size(preview.bytes) << ") from the cache" << cloud_part()
                 << ". Continue? [y/N] " << std::flush;
       std::string answer;
       std::getline(std::cin, answer);
@@ -576,13 +593,17 @@ register_gc(CLI::App& app, Context& context)
     return 0;
   });
   command->add_flag("-w,--workspace", o->scope.workspace, "Keep what the workspace uses");
-  command->add_flag("-a,--all-branches", o->scope.all_branches, "Keep what every branch tip uses");
+  command->add_flag("-a,--all-branches", o->scope.all_branches,
+                    "Keep what every branch tip uses");
   command->add_flag("-T,--all-tags", o->scope.all_tags, "Keep what every tag uses");
-  command->add_flag("-A,--all-commits", o->scope.all_commits, "Keep what every commit uses");
+  command->add_flag("-A,--all-commits", o->scope.all_commits,
+                    "Keep what every commit uses");
   command->add_flag("--dry-run", o->dry_run, "Only say what would be deleted");
   command->add_flag("-f,--force", o->force, "Do not ask for confirmation");
-  command->add_flag("-c,--cloud", o->cloud, "Also delete what the scope does not use from a remote");
-  command->add_option("-r,--remote", o->remote, "The remote for --cloud (default: core.remote)");
+  command->add_flag("-c,--cloud", o->cloud,
+                    "Also delete what the scope does not use from a remote");
+  command->add_option("-r,--remote", o->remote,
+                      "The remote for --cloud (default: core.remote)");
 }
 
 void

@@ -25,7 +25,8 @@ struct Presentation
   bool csv = false;
   int precision = 5;
 
-  metrics::TableFormat table_format() const
+  metrics::TableFormat
+  table_format() const
   {
     return markdown ? metrics::TableFormat::markdown
            : csv    ? metrics::TableFormat::csv
@@ -41,8 +42,10 @@ add_presentation_options(CLI::App* command, Presentation& p)
   auto* csv = command->add_flag("--csv", p.csv, "Print CSV");
   json->excludes(md)->excludes(csv);
   md->excludes(csv);
-  command->add_option("--precision", p.precision, "Significant digits of floats shown (default 5)")
-    ->check(CLI::Range(1, 17));
+  command
+      ->add_option("--precision", p.precision,
+                   "Significant digits of floats shown (default 5)")
+      ->check(CLI::Range(1, 17));
 }
 
 // Paths given on the command line, relative to the root.
@@ -107,16 +110,19 @@ register_metrics_show(CLI::App& metrics, Context& context)
     if (p.json) {
       print_json(metrics::show_json(rows));
     } else if (found) {
-      std::cout << metrics::render(metrics::show_table(rows, p.precision), p.table_format());
+      std::cout << metrics::render(metrics::show_table(rows, p.precision),
+                                   p.table_format());
     }
     bool failed = report_errors(rows);
     if (!found) {
-      throw Error(targets.empty() ? "no metrics files: declare them under 'metrics' in trove.yaml"
-                                  : "no such metrics file in the revisions shown");
+      throw Error(targets.empty()
+                      ? "no metrics files: declare them under 'metrics' in trove.yaml"
+                      : "no such metrics file in the revisions shown");
     }
     return failed ? 1 : 0;
   });
-  command->add_option("revision", o->choice.names, "Revisions to show besides the workspace");
+  command->add_option("revision", o->choice.names,
+                      "Revisions to show besides the workspace");
   command->add_flag("-a,--all-branches", o->choice.all_branches, "Show every branch");
   command->add_flag("-T,--all-tags", o->choice.all_tags, "Show every tag");
   command->add_flag("-A,--all-commits", o->choice.all_commits, "Show every commit");
@@ -141,7 +147,8 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
   bool is_metrics = kind == FileKind::metrics;
   auto* command = add_command(parent, context, "diff", [&context, o, kind, is_metrics] {
     if (o->revisions.size() > 2) {
-      throw UsageError("diff compares two revisions; got " + std::to_string(o->revisions.size()));
+      throw UsageError("diff compares two revisions; got " +
+                       std::to_string(o->revisions.size()));
     }
     const auto& repo = context.repo();
     auto versions = metrics::versions_to_compare(repo, o->revisions);
@@ -153,9 +160,9 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
     if (p.json) {
       print_json(metrics::diff_json(changes));
     } else if (!changes.empty() || p.table_format() != metrics::TableFormat::text) {
-      auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param",
-                                       versions[0].revision().label,
-                                       versions[1].revision().label, is_metrics, p.precision);
+      auto table = metrics::diff_table(
+          changes, is_metrics ? "Metric" : "Param", versions[0].revision().label,
+          versions[1].revision().label, is_metrics, p.precision);
       std::cout << metrics::render(table, p.table_format());
     }
     if (report_errors(sides)) {
@@ -166,17 +173,23 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
     });
     return o->fail_on_change && changed ? 1 : 0;
   });
-  command->add_option("revision", o->revisions, "A (default HEAD) and B (default the workspace)");
+  command->add_option("revision", o->revisions,
+                      "A (default HEAD) and B (default the workspace)");
   command->add_flag("--all", o->all, "Show unchanged values too");
-  command->add_option("--targets", o->targets, is_metrics ? "Only these metrics files" : "Only these params files");
-  command->add_flag("--fail-on-change", o->fail_on_change, "Exit 1 when anything changed (for CI)");
+  command->add_option("--targets", o->targets,
+                      is_metrics ? "Only these metrics files"
+                                 : "Only these params files");
+  command->add_flag("--fail-on-change", o->fail_on_change,
+                    "Exit 1 when anything changed (for CI)");
   add_presentation_options(command, o->presentation);
 }
 
 // metrics diff, params diff and the plots diff as one document; the
 // plots are written to `plots_dir` and linked.
 std::string
-report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool markdown,
+report_text(std::vector<Version>& versions,
+            const fs::path& plots_dir,
+            bool markdown,
             std::vector<RevisionValues>& read)
 {
   auto format = markdown ? metrics::TableFormat::markdown : metrics::TableFormat::text;
@@ -187,8 +200,8 @@ report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool mark
   auto heading = [&](const std::string& title) {
     return (markdown ? "## " : "") + title + "\n\n";
   };
-  std::string out = (markdown ? "# " : "") + std::string("trove report: ") + label_a + " → "
-                    + label_b + "\n";
+  std::string out = (markdown ? "# " : "") + std::string("trove report: ") + label_a +
+                    " → " + label_b + "\n";
   for (auto kind : {FileKind::metrics, FileKind::params}) {
     bool is_metrics = kind == FileKind::metrics;
     auto old_values = metrics::read_revision(a, kind, {});
@@ -201,8 +214,8 @@ report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool mark
       out += "Nothing changed.\n";
       continue;
     }
-    auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param", label_a, label_b,
-                                     is_metrics, 5);
+    auto table = metrics::diff_table(changes, is_metrics ? "Metric" : "Param", label_a,
+                                     label_b, is_metrics, 5);
     out += metrics::render(table, format);
   }
   std::vector<plots::Chart> charts;
@@ -219,7 +232,8 @@ report_text(std::vector<Version>& versions, const fs::path& plots_dir, bool mark
   out += "\n" + heading("Plots");
   for (const auto& chart : charts) {
     auto file = (plots_dir / (chart.name + ".svg")).lexically_normal().generic_string();
-    out += markdown ? "![" + chart.title + "](" + file + ")\n" : chart.title + ": " + file + "\n";
+    out += markdown ? "![" + chart.title + "](" + file + ")\n"
+                    : chart.title + ": " + file + "\n";
   }
   return out;
 }
@@ -236,16 +250,19 @@ register_report(CLI::App& app, Context& context)
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "report", [&context, o] {
     if (o->revisions.size() > 2) {
-      throw UsageError("report compares two revisions; got " + std::to_string(o->revisions.size()));
+      throw UsageError("report compares two revisions; got " +
+                       std::to_string(o->revisions.size()));
     }
     auto versions = metrics::versions_to_compare(context.repo(), o->revisions);
     std::vector<RevisionValues> read;
     std::cout << report_text(versions, o->output, o->markdown, read);
     return report_errors(read) ? 1 : 0;
   });
-  command->add_option("revision", o->revisions, "A (default HEAD) and B (default the workspace)");
+  command->add_option("revision", o->revisions,
+                      "A (default HEAD) and B (default the workspace)");
   command->add_flag("--md", o->markdown, "Markdown for a pull-request comment");
-  command->add_option("-o,--out", o->output, "Directory for the plots' SVG files (default trove_report)");
+  command->add_option("-o,--out", o->output,
+                      "Directory for the plots' SVG files (default trove_report)");
 }
 
 } // namespace

@@ -20,7 +20,7 @@ print_json(const Json& json)
 }
 
 // "1 file" / "3 files"
-std::string count_of(std::size_t count, const std::string& singular,
-                     const std::string& plural);
+std::string
+count_of(std::size_t count, const std::string& singular, const std::string& plural);
 
 } // namespace trove::cli

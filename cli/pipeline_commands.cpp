@@ -43,13 +43,13 @@ stage_json(const Stage& stage)
     params[entry.file] = entry.keys;
   }
   return {
-    {"cmd", stage.cmd_is_list ? json(stage.cmd) : json(stage.cmd.front())},
-    {"wdir", stage.wdir.empty() ? "." : stage.wdir},
-    {"deps", stage.deps},
-    {"outs", paths_of_kind(stage, Output::Kind::out)},
-    {"params", params},
-    {"metrics", paths_of_kind(stage, Output::Kind::metric)},
-    {"plots", paths_of_kind(stage, Output::Kind::plot)},
+      {"cmd", stage.cmd_is_list ? json(stage.cmd) : json(stage.cmd.front())},
+      {"wdir", stage.wdir.empty() ? "." : stage.wdir},
+      {"deps", stage.deps},
+      {"outs", paths_of_kind(stage, Output::Kind::out)},
+      {"params", params},
+      {"metrics", paths_of_kind(stage, Output::Kind::metric)},
+      {"plots", paths_of_kind(stage, Output::Kind::plot)},
   };
 }
 
@@ -66,7 +66,8 @@ chosen_with_upstream(const pipeline::Project& project,
 }
 
 void
-print_dag(const pipeline::Graph& graph, const std::vector<std::size_t>& chosen,
+print_dag(const pipeline::Graph& graph,
+          const std::vector<std::size_t>& chosen,
           const std::string& format)
 {
   const auto& stages = graph.stages();
@@ -146,7 +147,10 @@ register_dag(CLI::App& app, Context& context)
     auto project = pipeline::load_project(repo, o->file);
     auto chosen = chosen_with_upstream(project, repo, o->targets);
     print_dag(project.graph, chosen,
-              o->json ? "json" : o->dot ? "dot" : o->mermaid ? "mermaid" : "ascii");
+              o->json      ? "json"
+              : o->dot     ? "dot"
+              : o->mermaid ? "mermaid"
+                           : "ascii");
     return 0;
   });
   command->add_option("target", o->targets, "Show only these stages and their upstream");
@@ -190,7 +194,7 @@ register_stage_add(CLI::App& stage, Context& context)
     std::vector<std::string> command;
     std::vector<std::string> params;
     std::vector<std::string> outs, outs_no_cache, metrics, metrics_no_cache, plots,
-      plots_no_cache;
+        plots_no_cache;
     std::string file;
     bool force = false;
   };
@@ -205,12 +209,13 @@ register_stage_add(CLI::App& stage, Context& context)
       s.params.push_back(parse_params_option(text));
     }
     using Kind = pipeline::Output::Kind;
-    for (auto [paths, kind, cache] : {std::tuple{&o->outs, Kind::out, true},
-                                      std::tuple{&o->outs_no_cache, Kind::out, false},
-                                      std::tuple{&o->metrics, Kind::metric, true},
-                                      std::tuple{&o->metrics_no_cache, Kind::metric, false},
-                                      std::tuple{&o->plots, Kind::plot, true},
-                                      std::tuple{&o->plots_no_cache, Kind::plot, false}}) {
+    for (auto [paths, kind, cache] :
+         {std::tuple{&o->outs, Kind::out, true},
+          std::tuple{&o->outs_no_cache, Kind::out, false},
+          std::tuple{&o->metrics, Kind::metric, true},
+          std::tuple{&o->metrics_no_cache, Kind::metric, false},
+          std::tuple{&o->plots, Kind::plot, true},
+          std::tuple{&o->plots_no_cache, Kind::plot, false}}) {
       for (const auto& path : *paths) {
         s.outs.push_back({path, kind, cache, false});
       }
@@ -226,18 +231,22 @@ register_stage_add(CLI::App& stage, Context& context)
   add->add_option("-n,--name", o->stage.name, "Name of the stage")->required();
   add->add_option("-d,--deps", o->stage.deps, "A dependency (file or directory)");
   add->add_option("-o,--outs", o->outs, "An output stored in the cache");
-  add->add_option("-O,--outs-no-cache", o->outs_no_cache, "An output git keeps (cache: false)");
+  add->add_option("-O,--outs-no-cache", o->outs_no_cache,
+                  "An output git keeps (cache: false)");
   add->add_option("-p,--params", o->params, "Params used: [FILE:]KEY[,KEY...]");
   add->add_option("-m,--metrics", o->metrics, "A metrics file stored in the cache");
-  add->add_option("-M,--metrics-no-cache", o->metrics_no_cache, "A metrics file git keeps");
+  add->add_option("-M,--metrics-no-cache", o->metrics_no_cache,
+                  "A metrics file git keeps");
   add->add_option("--plots", o->plots, "A plots file stored in the cache");
   add->add_option("--plots-no-cache", o->plots_no_cache, "A plots file git keeps");
   add->add_option("-w,--wdir", o->stage.wdir, "Directory the command runs in");
   add->add_flag("-f,--force", o->force, "Replace a stage of the same name");
-  add->add_flag("--always-changed", o->stage.always_changed, "Run the stage on every repro");
+  add->add_flag("--always-changed", o->stage.always_changed,
+                "Run the stage on every repro");
   add->add_option("--desc", o->stage.desc, "A description of the stage");
   add_file_option(add, o->file);
-  add->add_option("command", o->command, "The command (a shell command line)")->required();
+  add->add_option("command", o->command, "The command (a shell command line)")
+      ->required();
   add->positionals_at_end();
 }
 
@@ -295,7 +304,8 @@ register_stage(CLI::App& app, Context& context)
         outs += (outs.empty() ? "Outputs " : ", ") + out.path;
       }
       std::string about = s.desc.empty() ? outs : s.desc;
-      std::cout << s.address << std::string(width - s.address.size() + 2, ' ') << about << '\n';
+      std::cout << s.address << std::string(width - s.address.size() + 2, ' ') << about
+                << '\n';
     }
     return 0;
   });
@@ -403,21 +413,33 @@ register_repro(CLI::App& app, Context& context)
     return 0;
   });
   auto& r = o->repro;
-  command->add_option("target", r.targets, "Stages (NAME or FILE:NAME), pipeline files, or directories with -R");
+  command->add_option(
+      "target", r.targets,
+      "Stages (NAME or FILE:NAME), pipeline files, or directories with -R");
   add_file_option(command, r.file);
   command->add_flag("-f,--force", r.force, "Run the stages even if nothing changed");
-  command->add_flag("-s,--single-item", r.single_item, "Only the targets, not their upstream");
-  command->add_flag("--downstream", r.downstream, "The targets and every stage that depends on them");
+  command->add_flag("-s,--single-item", r.single_item,
+                    "Only the targets, not their upstream");
+  command->add_flag("--downstream", r.downstream,
+                    "The targets and every stage that depends on them");
   command->add_flag("--dry", r.dry, "Print what would run and why; run nothing");
-  command->add_flag("--no-run-cache", r.no_run_cache, "Never restore outputs from the run cache");
-  command->add_flag("--allow-missing", r.allow_missing, "Skip stages whose only change is missing data");
-  command->add_flag("-R,--recursive", r.recursive, "Targets may be directories: every stage below them");
-  command->add_flag("-k,--keep-going", r.keep_going, "Continue with stages that do not depend on a failed one");
-  command->add_option("-j,--jobs", r.jobs, "Run up to N independent stages at once (default 1)")
-    ->check(CLI::PositiveNumber);
+  command->add_flag("--no-run-cache", r.no_run_cache,
+                    "Never restore outputs from the run cache");
+  command->add_flag("--allow-missing", r.allow_missing,
+                    "Skip stages whose only change is missing data");
+  command->add_flag("-R,--recursive", r.recursive,
+                    "Targets may be directories: every stage below them");
+  command->add_flag("-k,--keep-going", r.keep_going,
+                    "Continue with stages that do not depend on a failed one");
+  command
+      ->add_option("-j,--jobs", r.jobs,
+                   "Run up to N independent stages at once (default 1)")
+      ->check(CLI::PositiveNumber);
   command->add_flag("--json", o->json, "Print a summary of each stage as JSON");
-  command->add_flag("--pull", o->pull, "Fetch missing data and run-cache outputs from the remote first");
-  command->add_option("-r,--remote", o->remote, "The remote --pull uses (default: core.remote)");
+  command->add_flag("--pull", o->pull,
+                    "Fetch missing data and run-cache outputs from the remote first");
+  command->add_option("-r,--remote", o->remote,
+                      "The remote --pull uses (default: core.remote)");
 }
 
 } // namespace

@@ -21,7 +21,9 @@ using plots::PlotDefinition;
 // The plots the newest version declares (the others may lack some), kept to
 // the targets.
 std::vector<PlotDefinition>
-chosen_plots(const track::Repository& repo, Version& newest, const std::vector<std::string>& targets)
+chosen_plots(const track::Repository& repo,
+             Version& newest,
+             const std::vector<std::string>& targets)
 {
   std::vector<std::string> paths;
   for (const auto& target : targets) {
@@ -51,8 +53,10 @@ struct PlotOptions
 };
 
 int
-write_and_announce(const fs::path& dir, const std::string& title,
-                   const std::vector<plots::Chart>& charts, const PlotOptions& o,
+write_and_announce(const fs::path& dir,
+                   const std::string& title,
+                   const std::vector<plots::Chart>& charts,
+                   const PlotOptions& o,
                    const Globals& globals)
 {
   if (charts.empty()) {
@@ -79,11 +83,13 @@ register_plots(CLI::App& app, Context& context)
     const auto& repo = context.repo();
     std::vector<Version> versions;
     versions.emplace_back(repo, metrics::workspace_revision());
-    auto charts = plots::build_charts(chosen_plots(repo, versions.front(), s->targets), versions);
+    auto charts =
+        plots::build_charts(chosen_plots(repo, versions.front(), s->targets), versions);
     return write_and_announce(s->output, "Plots", charts, *s, context.globals);
   });
   show->add_option("target", s->targets, "Plots or data files (default: every plot)");
-  show->add_option("-o,--out", s->output, "Directory for index.html and the SVG files (default trove_plots)");
+  show->add_option("-o,--out", s->output,
+                   "Directory for index.html and the SVG files (default trove_plots)");
   show->add_flag("--open", s->open, "Open the page in a browser ($BROWSER or xdg-open)");
 
   struct DiffOptions : PlotOptions
@@ -94,12 +100,15 @@ register_plots(CLI::App& app, Context& context)
   auto* diff = add_command(*group, context, "diff", [&context, d] {
     const auto& repo = context.repo();
     auto versions = metrics::versions_to_compare(repo, d->revisions);
-    auto charts = plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
+    auto charts =
+        plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
     return write_and_announce(d->output, "Plots diff", charts, *d, context.globals);
   });
-  diff->add_option("revision", d->revisions, "Revisions (default: HEAD and the workspace)");
+  diff->add_option("revision", d->revisions,
+                   "Revisions (default: HEAD and the workspace)");
   diff->add_option("--targets", d->targets, "Only these plots or data files");
-  diff->add_option("-o,--out", d->output, "Directory for index.html and the SVG files (default trove_plots)");
+  diff->add_option("-o,--out", d->output,
+                   "Directory for index.html and the SVG files (default trove_plots)");
   diff->add_flag("--open", d->open, "Open the page in a browser ($BROWSER or xdg-open)");
 }
 

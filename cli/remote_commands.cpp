@@ -34,12 +34,13 @@ register_remote_add(CLI::App& group, Context& context)
   auto o = std::make_shared<Options>();
   auto* command = add_command(group, context, "add", [&context, o] {
     auto& repo = context.repo();
-    remote::add_remote(repo.trove_dir(), level_of(o->local), o->name, o->url, o->make_default,
-                       o->force);
+    remote::add_remote(repo.trove_dir(), level_of(o->local), o->name, o->url,
+                       o->make_default, o->force);
     return 0;
   });
   command->add_option("name", o->name, "Name of the remote")->required();
-  command->add_option("url", o->url, "Directory, file:// URL or s3://BUCKET/PREFIX")->required();
+  command->add_option("url", o->url, "Directory, file:// URL or s3://BUCKET/PREFIX")
+      ->required();
   command->add_flag("-d,--default", o->make_default, "Make it the default remote");
   command->add_flag("--local", o->local, "Write to .trove/config.local (not committed)");
   command->add_flag("-f,--force", o->force, "Replace the URL of an existing remote");
@@ -63,7 +64,9 @@ register_remote_list(CLI::App& group, Context& context)
         for (const auto& [key, value] : r.options) {
           options[key] = shown(key, value);
         }
-        list.push_back({{"name", r.name}, {"url", r.url}, {"default", is_default},
+        list.push_back({{"name", r.name},
+                        {"url", r.url},
+                        {"default", is_default},
                         {"options", options}});
         continue;
       }
@@ -131,7 +134,8 @@ register_remote_modify(CLI::App& group, Context& context)
   auto o = std::make_shared<Options>();
   auto* command = add_command(group, context, "modify", [&context, o] {
     if (o->unset == !o->value.empty()) {
-      throw UsageError(o->unset ? "--unset takes no VALUE" : "modify needs a VALUE (or --unset)");
+      throw UsageError(o->unset ? "--unset takes no VALUE"
+                                : "modify needs a VALUE (or --unset)");
     }
     std::optional<std::string> value;
     if (!o->unset) {
@@ -147,7 +151,8 @@ register_remote_modify(CLI::App& group, Context& context)
   command->add_option("key", o->key, "The option (keys below)")->required();
   command->add_option("value", o->value, "The new value");
   command->add_flag("-u,--unset", o->unset, "Remove the option");
-  command->add_flag("--local", o->local, "Write to .trove/config.local (for credentials)");
+  command->add_flag("--local", o->local,
+                    "Write to .trove/config.local (for credentials)");
   command->footer("Keys:\n" + core::describe_settings(core::SettingGroup::remote));
 }
 

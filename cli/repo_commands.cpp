@@ -28,8 +28,8 @@ register_init(CLI::App& app, Context& context)
   };
   auto options = std::make_shared<Options>();
   auto* command = add_command(app, context, "init", [&context, options] {
-    auto result = track::Repository::init(".", options->no_scm,
-                                          options->force ? track::Force::yes : track::Force::no);
+    auto result = track::Repository::init(
+        ".", options->no_scm, options->force ? track::Force::yes : track::Force::no);
     if (!context.globals.quiet) {
       std::cout << "Initialized trove repository in " << (result.root / ".trove").string()
                 << "/\n";
@@ -81,7 +81,8 @@ register_config(CLI::App& app, Context& context)
       file = core::Config::path_of(Level::global, {});
     } else {
       auto& repo = context.repo(writes ? Access::write : Access::read);
-      file = core::Config::path_of(o->local ? Level::local : Level::repo, repo.trove_dir());
+      file =
+          core::Config::path_of(o->local ? Level::local : Level::repo, repo.trove_dir());
       merged = o->local ? nullptr : &repo.config();
     }
     if (o->list) {
@@ -118,12 +119,15 @@ register_config(CLI::App& app, Context& context)
     return 0;
   });
   command->add_flag("--local", o->local, "Use .trove/config.local (not committed)");
-  command->add_flag("--global", o->global, "Use the user's file ($XDG_CONFIG_HOME/trove/config)");
+  command->add_flag("--global", o->global,
+                    "Use the user's file ($XDG_CONFIG_HOME/trove/config)");
   command->add_flag("-l,--list", o->list, "List every option set");
   command->add_flag("--unset", o->unset, "Remove the option");
   command->add_option("key", o->key, "Option name, such as cache.type (keys below)");
   command->footer("Keys:\n" + core::describe_settings(core::SettingGroup::all));
-  command->add_option("value", o->value, "New value")->each([o](const std::string&) { o->has_value = true; });
+  command->add_option("value", o->value, "New value")->each([o](const std::string&) {
+    o->has_value = true;
+  });
 }
 
 void
@@ -197,10 +201,11 @@ trove_hooks()
   auto self = fs::read_symlink("/proc/self/exe", ec);
   std::string trove = "\"" + (ec ? std::string("trove") : self.string()) + "\"";
   return {
-    {"post-checkout", "# $3 is 1 for a branch checkout, 0 for files\n"
-                      "if [ \"$3\" = 1 ]; then " + trove + " checkout; fi"},
-    {"pre-commit", trove + " status"},
-    {"pre-push", trove + " push || exit $?"},
+      {"post-checkout", "# $3 is 1 for a branch checkout, 0 for files\n"
+                        "if [ \"$3\" = 1 ]; then " +
+                            trove + " checkout; fi"},
+      {"pre-commit", trove + " status"},
+      {"pre-push", trove + " push || exit $?"},
   };
 }
 
@@ -215,7 +220,8 @@ register_install(CLI::App& app, Context& context)
                               : scm::install_hooks(dir, trove_hooks());
     if (!context.globals.quiet) {
       for (const auto& path : changed) {
-        std::cout << (*uninstall ? "removed trove from " : "installed ") << path.string() << '\n';
+        std::cout << (*uninstall ? "removed trove from " : "installed ") << path.string()
+                  << '\n';
       }
     }
     return 0;

@@ -87,15 +87,14 @@ void
 register_push(CLI::App& app, Context& context)
 {
   auto o = std::make_shared<TransferOptions>();
-  auto* command =
-      add_command(app, context, "push", [&context, o] {
-        auto& repo = context.repo();
-        return run_transfer(
-            context, repo, *o, "Pushing", "pushed", "sent",
-            [&](auto& target, const auto& outs, unsigned jobs, auto* progress) {
-              return sync::push(repo, target, outs, jobs, progress);
-            });
-      });
+  auto* command = add_command(app, context, "push", [&context, o] {
+    auto& repo = context.repo();
+    return run_transfer(
+        context, repo, *o, "Pushing", "pushed", "sent",
+        [&](auto& target, const auto& outs, unsigned jobs, auto* progress) {
+          return sync::push(repo, target, outs, jobs, progress);
+        });
+  });
   add_transfer_options(command, *o);
 }
 

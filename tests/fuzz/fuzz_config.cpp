@@ -35,7 +35,8 @@ LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
     // regressions/config/set-with-duplicate-key: with two assignments, set
     // rewrote the first while get reads the last.
     fuzz::check(config.get("core.remote") == "fuzz", "a value set is not read back");
-    fuzz::check(config.get("remote.fuzz.url") == "/tmp/remote", "a value set is not read back");
+    fuzz::check(config.get("remote.fuzz.url") == "/tmp/remote",
+                "a value set is not read back");
     config.unset("core.remote");
     config.remove_section("remote.fuzz");
   } catch (const Error& e) {

@@ -27,12 +27,11 @@ LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
   try {
     again = pipeline::LockFile::parse(written, "serialized trove.lock");
   } catch (const Error& e) {
-    fuzz::finding(std::string("a serialized lock file does not parse: ") + e.what() + "\n"
-                  + written);
+    fuzz::finding(std::string("a serialized lock file does not parse: ") + e.what() +
+                  "\n" + written);
   }
   std::string rewritten = again.serialize();
-  fuzz::check(rewritten == written,
-              "a lock file changes through serialize and parse:\n" + written + "---\n"
-                + rewritten);
+  fuzz::check(rewritten == written, "a lock file changes through serialize and parse:\n" +
+                                        written + "---\n" + rewritten);
   return 0;
 }

@@ -27,7 +27,8 @@ namespace {
 class MapFiles final : public scm::FileSource
 {
 public:
-  std::optional<std::string> read(const std::string& relative) const override
+  std::optional<std::string>
+  read(const std::string& relative) const override
   {
     auto it = m_files.find(relative);
     if (it == m_files.end()) {
@@ -68,7 +69,8 @@ LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
   MapFiles files = split_files(fuzz::text_of(data, size));
   pipeline::PipelineFile file;
   try {
-    file = pipeline::parse_pipeline_file(files, "trove.yaml", files.m_files["trove.yaml"], true);
+    file = pipeline::parse_pipeline_file(files, "trove.yaml", files.m_files["trove.yaml"],
+                                         true);
   } catch (const Error&) {
     return 0;
   }

@@ -22,11 +22,11 @@ LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
   try {
     again = track::PointerFile::parse(written, "serialized.trove");
   } catch (const Error& e) {
-    fuzz::finding(std::string("a serialized pointer does not parse: ") + e.what()
-                  + "\n" + written);
+    fuzz::finding(std::string("a serialized pointer does not parse: ") + e.what() + "\n" +
+                  written);
   }
-  fuzz::check(again.out_path == pointer.out_path && again.id == pointer.id
-                && again.size == pointer.size && again.nfiles == pointer.nfiles,
+  fuzz::check(again.out_path == pointer.out_path && again.id == pointer.id &&
+                  again.size == pointer.size && again.nfiles == pointer.nfiles,
               "a pointer changes through serialize and parse:\n" + written);
   return 0;
 }

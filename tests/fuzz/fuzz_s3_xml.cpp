@@ -12,8 +12,8 @@ extern "C" int
 LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
 {
   std::string_view body = fuzz::text_of(data, size);
-  for (const char* tag : {"Code", "Message", "UploadId", "IsTruncated",
-                          "NextContinuationToken", "Key"}) {
+  for (const char* tag :
+       {"Code", "Message", "UploadId", "IsTruncated", "NextContinuationToken", "Key"}) {
     std::ignore = s3::xml_value(body, tag);
   }
   std::ignore = s3::xml_values(body, "Key");

@@ -45,7 +45,11 @@ public:
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
 
-  const std::filesystem::path& path() const { return m_path; }
+  const std::filesystem::path&
+  path() const
+  {
+    return m_path;
+  }
 
 private:
   std::filesystem::path m_path;

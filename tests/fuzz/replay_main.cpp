@@ -34,13 +34,15 @@ main(int argc, char** argv)
   std::sort(inputs.begin(), inputs.end());
   for (const auto& input : inputs) {
     std::ifstream in(input, std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string data((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) {
       std::fprintf(stderr, "replay: cannot read %s\n", input.c_str());
       return 1;
     }
     std::fprintf(stderr, "replay: %s\n", input.c_str());
-    LLVMFuzzerTestOneInput(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    LLVMFuzzerTestOneInput(reinterpret_cast<const unsigned char*>(data.data()),
+                           data.size());
   }
   std::printf("replay: %zu inputs passed\n", inputs.size());
   return 0;

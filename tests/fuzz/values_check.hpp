@@ -45,8 +45,8 @@ check_emitted(const pipeline::Value& value)
   }
   if (!again.is_object() || !again.contains("param") ||
       !pipeline::same_value(again["param"], value)) {
-    finding("a value changes through emit_value: " + shown(value) + " -> " + shown(again)
-            + "\n" + text);
+    finding("a value changes through emit_value: " + shown(value) + " -> " +
+            shown(again) + "\n" + text);
   }
 }
 

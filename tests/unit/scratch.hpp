@@ -14,7 +14,7 @@ public:
   ScratchDir()
   {
     std::string pattern =
-      (std::filesystem::temp_directory_path() / "trove-unit.XXXXXX").string();
+        (std::filesystem::temp_directory_path() / "trove-unit.XXXXXX").string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     m_path = pattern;
   }
@@ -30,8 +30,16 @@ public:
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
 
-  const std::filesystem::path& path() const { return m_path; }
-  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+  const std::filesystem::path&
+  path() const
+  {
+    return m_path;
+  }
+  std::filesystem::path
+  operator/(const std::string& name) const
+  {
+    return m_path / name;
+  }
 
 private:
   std::filesystem::path m_path;

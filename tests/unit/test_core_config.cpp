@@ -67,11 +67,11 @@ TEST_CASE("malformed lines name file and line")
 {
   ScratchDir dir;
   write_file_atomic(dir / "config", "[core]\n\tremote = a\nno equals sign\n");
-  CHECK_THROWS_WITH_AS(ConfigFile::load(dir / "config"),
-                       doctest::Contains("config:3"), trove::Error);
+  CHECK_THROWS_WITH_AS(ConfigFile::load(dir / "config"), doctest::Contains("config:3"),
+                       trove::Error);
   write_file_atomic(dir / "config", "[core\n");
-  CHECK_THROWS_WITH_AS(ConfigFile::load(dir / "config"),
-                       doctest::Contains("config:1"), trove::Error);
+  CHECK_THROWS_WITH_AS(ConfigFile::load(dir / "config"), doctest::Contains("config:1"),
+                       trove::Error);
 }
 
 TEST_CASE("layers: local over repo over global, environment over all")
@@ -81,7 +81,8 @@ TEST_CASE("layers: local over repo over global, environment over all")
   std::filesystem::create_directories(trove_dir);
   std::filesystem::create_directories(dir / "xdg" / "trove");
   setenv("XDG_CONFIG_HOME", (dir / "xdg").c_str(), 1);
-  write_file_atomic(dir / "xdg" / "trove" / "config", "[cache]\ntype = symlink\ndir = /g\n");
+  write_file_atomic(dir / "xdg" / "trove" / "config",
+                    "[cache]\ntype = symlink\ndir = /g\n");
   write_file_atomic(trove_dir / "config", "[cache]\ntype = hardlink\n");
   write_file_atomic(trove_dir / "config.local", "[core]\nlock_timeout = 3\n");
   Config config(trove_dir);

@@ -45,9 +45,14 @@ public:
   }
   ~OtherProcess() { finish(); }
 
-  pid_t pid() const { return m_pid; }
+  pid_t
+  pid() const
+  {
+    return m_pid;
+  }
   // Lets it release the lock and exit.
-  void finish()
+  void
+  finish()
   {
     if (m_stop >= 0) {
       close(m_stop);
@@ -55,7 +60,8 @@ public:
       waitpid(m_pid, nullptr, 0);
     }
   }
-  void kill_hard()
+  void
+  kill_hard()
   {
     kill(m_pid, SIGKILL);
     finish();
@@ -75,7 +81,8 @@ TEST_CASE("a second writer times out naming the holder, then gets the lock")
   RepoLock writer(dir / "lock", RepoLock::Mode::exclusive, "trove checkout");
   std::string named = "pid " + std::to_string(holder.pid()) + ": trove add big-data";
   auto start = std::chrono::steady_clock::now();
-  CHECK_THROWS_WITH_AS(writer.acquire(300ms), doctest::Contains(named.c_str()), trove::Error);
+  CHECK_THROWS_WITH_AS(writer.acquire(300ms), doctest::Contains(named.c_str()),
+                       trove::Error);
   CHECK(std::chrono::steady_clock::now() - start >= 300ms);
   holder.finish();
   CHECK_NOTHROW(writer.acquire(300ms));

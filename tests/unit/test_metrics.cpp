@@ -25,7 +25,7 @@ file(const std::string& path, const std::string& json)
 TEST_CASE("flatten: nested keys are dotted, lists of mappings indexed, plain lists whole")
 {
   auto flat = flatten(Value::parse(
-    R"({"train": {"lr": 0.1, "layers": [{"units": 64}, {"units": 32}]}, "sizes": [1, 2], "n": 3})"));
+      R"({"train": {"lr": 0.1, "layers": [{"units": 64}, {"units": 32}]}, "sizes": [1, 2], "n": 3})"));
   REQUIRE(flat.size() == 5);
   CHECK(flat[0].first == "train.lr");
   CHECK(flat[1].first == "train.layers.0.units");
@@ -89,8 +89,9 @@ TEST_CASE("compare: changed, added and removed keys; unchanged only with --all")
   CHECK(!changes[2].old_value);
   CHECK(compare(a, b, true).size() == 4);
   // 0.2 and 0.20 are one value.
-  CHECK(compare({file("p.json", R"({"lr": 0.2})")}, {file("p.json", R"({"lr": 0.20})")}, false)
-          .empty());
+  CHECK(compare({file("p.json", R"({"lr": 0.2})")}, {file("p.json", R"({"lr": 0.20})")},
+                false)
+            .empty());
 }
 
 TEST_CASE("compare ignores a file that could not be read")
@@ -103,13 +104,16 @@ TEST_CASE("compare ignores a file that could not be read")
 
 TEST_CASE("diff_table and diff_json")
 {
-  auto changes = compare({file("m.json", R"({"n": 10, "auc": 0.5, "name": "a"})")},
-                         {file("m.json", R"({"n": 12, "auc": 0.75, "name": "b"})")}, false);
+  auto changes =
+      compare({file("m.json", R"({"n": 10, "auc": 0.5, "name": "a"})")},
+              {file("m.json", R"({"n": 12, "auc": 0.75, "name": "b"})")}, false);
   auto table = diff_table(changes, "Metric", "HEAD", "workspace", true, 5);
-  CHECK(table.header == std::vector<std::string>{"Path", "Metric", "HEAD", "workspace", "Change"});
+  CHECK(table.header ==
+        std::vector<std::string>{"Path", "Metric", "HEAD", "workspace", "Change"});
   REQUIRE(table.rows.size() == 3);
   CHECK(table.rows[0] == std::vector<std::string>{"m.json", "n", "10", "12", "2"});
-  CHECK(table.rows[1] == std::vector<std::string>{"m.json", "auc", "0.5", "0.75", "0.25"});
+  CHECK(table.rows[1] ==
+        std::vector<std::string>{"m.json", "auc", "0.5", "0.75", "0.25"});
   CHECK(table.rows[2] == std::vector<std::string>{"m.json", "name", "a", "b", "-"});
   auto json = diff_json(changes);
   CHECK(json["m.json"]["n"]["diff"] == 2);
@@ -120,9 +124,9 @@ TEST_CASE("diff_table and diff_json")
 TEST_CASE("show_table: a row per revision and file, - where a key is missing")
 {
   std::vector<RevisionValues> revisions{
-    {{"workspace", std::nullopt}, {file("m.json", R"({"auc": 0.9, "new": 1})")}, {}},
-    {{"v1", std::string(40, 'a')}, {file("m.json", R"({"auc": 0.8})")}, {}},
-    {{"abc1234", std::string(40, 'b')}, {}, {}},
+      {{"workspace", std::nullopt}, {file("m.json", R"({"auc": 0.9, "new": 1})")}, {}},
+      {{"v1", std::string(40, 'a')}, {file("m.json", R"({"auc": 0.8})")}, {}},
+      {{"abc1234", std::string(40, 'b')}, {}, {}},
   };
   auto table = show_table(revisions, 5);
   CHECK(table.header == std::vector<std::string>{"Revision", "Path", "auc", "new"});
@@ -137,11 +141,13 @@ TEST_CASE("show_table: a row per revision and file, - where a key is missing")
 TEST_CASE("render: aligned text, GitHub markdown, CSV")
 {
   Table table{{"Path", "Metric"}, {{"m.json", "a|b"}, {"x,y", "q\"uote"}}};
-  CHECK(render(table, TableFormat::text)
-        == "Path    Metric\nm.json  a|b\nx,y     q\"uote\n");
-  CHECK(render(table, TableFormat::markdown)
-        == "| Path   | Metric |\n|--------|--------|\n| m.json | a\\|b   |\n| x,y    | q\"uote |\n");
-  CHECK(render(table, TableFormat::csv) == "Path,Metric\nm.json,a|b\n\"x,y\",\"q\"\"uote\"\n");
+  CHECK(render(table, TableFormat::text) ==
+        "Path    Metric\nm.json  a|b\nx,y     q\"uote\n");
+  CHECK(render(table, TableFormat::markdown) ==
+        "| Path   | Metric |\n|--------|--------|\n| m.json | a\\|b   |\n| x,y    | "
+        "q\"uote |\n");
+  CHECK(render(table, TableFormat::csv) ==
+        "Path,Metric\nm.json,a|b\n\"x,y\",\"q\"\"uote\"\n");
 }
 
 TEST_SUITE_END();

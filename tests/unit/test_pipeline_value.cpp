@@ -177,8 +177,10 @@ TEST_CASE("numbers JSON cannot hold are refused with the file's name")
   CHECK_THROWS_WITH_AS(
       parse_value("{\"loss\": 1e999}", "m.json"),
       "m.json: number overflow parsing '1e999' (out of the range of a number)", Error);
-  CHECK_THROWS_WITH_AS(parse_value("{\"loss\": NaN}", "m.json"),
-                       doctest::Contains("m.json: not valid JSON: parse error at line 1, column 10"), Error);
+  CHECK_THROWS_WITH_AS(
+      parse_value("{\"loss\": NaN}", "m.json"),
+      doctest::Contains("m.json: not valid JSON: parse error at line 1, column 10"),
+      Error);
 }
 
 TEST_CASE("YAML numbers out of range read as Python reads them")

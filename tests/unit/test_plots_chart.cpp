@@ -85,7 +85,7 @@ TEST_CASE("render_svg: empty axis labels are left out")
 TEST_CASE("render_svg: a numeric axis has round tick labels")
 {
   Chart chart{
-    "c", "", "", "", Template::linear, {{"s", {"0", "0.3", "1"}, {"0", "0.3", "1"}}}};
+      "c", "", "", "", Template::linear, {{"s", {"0", "0.3", "1"}, {"0", "0.3", "1"}}}};
   auto svg = render_svg(chart);
   CHECK(contains(svg, ">0</text>"));
   CHECK(contains(svg, ">0.2</text>"));
@@ -102,7 +102,7 @@ TEST_CASE("render_svg: a numeric axis has round tick labels")
 TEST_CASE("render_svg: numeric points are drawn in x order")
 {
   Chart chart{
-    "c", "", "", "", Template::linear, {{"s", {"2", "0", "1"}, {"5", "3", "4"}}}};
+      "c", "", "", "", Template::linear, {{"s", {"2", "0", "1"}, {"5", "3", "4"}}}};
   auto line = series_group(render_svg(chart), "s");
   // x 0..2 maps onto the plot area from left to right.
   CHECK(contains(line, "points=\"70,"));

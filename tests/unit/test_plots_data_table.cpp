@@ -33,7 +33,8 @@ TEST_CASE("a row with the wrong number of cells names the line")
 
 TEST_CASE("JSON and YAML records, also under one key")
 {
-  auto json = parse_data_table(R"([{"step": 0, "loss": 0.5}, {"step": 1, "acc": 0.9}])", "d.json");
+  auto json = parse_data_table(R"([{"step": 0, "loss": 0.5}, {"step": 1, "acc": 0.9}])",
+                               "d.json");
   CHECK(json.fields == std::vector<std::string>{"step", "loss", "acc"});
   CHECK(json.column("loss") == std::vector<std::string>{"0.5", ""});
   CHECK(json.column("acc") == std::vector<std::string>{"", "0.9"});

@@ -23,10 +23,10 @@ class Environment
 public:
   explicit Environment(const std::map<std::string, std::string>& values)
   {
-    for (const char* name : {"HOME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                             "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
-                             "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE",
-                             "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}) {
+    for (const char* name :
+         {"HOME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+          "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+          "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}) {
       const char* old = std::getenv(name);
       m_saved[name] = old ? std::optional<std::string>(old) : std::nullopt;
       unsetenv(name);
@@ -50,7 +50,8 @@ private:
 
 TEST_CASE("AWS itself: virtual-hosted URLs in the region")
 {
-  Environment env({{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "SECRET"},
+  Environment env({{"AWS_ACCESS_KEY_ID", "AKID"},
+                   {"AWS_SECRET_ACCESS_KEY", "SECRET"},
                    {"AWS_REGION", "eu-west-1"}});
   auto c = resolve_connection("s3://bucket/data/sets/", {});
   CHECK(c.bucket == "bucket");
@@ -59,7 +60,8 @@ TEST_CASE("AWS itself: virtual-hosted URLs in the region")
   CHECK(c.endpoint == "https://s3.eu-west-1.amazonaws.com");
   CHECK_FALSE(c.path_style);
   CHECK(c.host() == "bucket.s3.eu-west-1.amazonaws.com");
-  CHECK(c.url_of("data/sets/a b") == "https://bucket.s3.eu-west-1.amazonaws.com/data/sets/a%20b");
+  CHECK(c.url_of("data/sets/a b") ==
+        "https://bucket.s3.eu-west-1.amazonaws.com/data/sets/a%20b");
   CHECK(c.credentials.access_key_id == "AKID");
 }
 
@@ -73,8 +75,9 @@ TEST_CASE("an endpoint: path-style unless told otherwise")
   CHECK(c.host() == "127.0.0.1:9000");
   CHECK(c.path_of("k") == "/bucket/k");
   CHECK(c.url_of("k") == "http://127.0.0.1:9000/bucket/k");
-  auto virtual_hosted = resolve_connection(
-    "s3://bucket", {{"endpointurl", "https://r2.example"}, {"use_path_style", "false"}});
+  auto virtual_hosted =
+      resolve_connection("s3://bucket", {{"endpointurl", "https://r2.example"},
+                                         {"use_path_style", "false"}});
   CHECK(virtual_hosted.url_of("k") == "https://bucket.r2.example/k");
 }
 
@@ -82,12 +85,14 @@ TEST_CASE("the remote's keys win over the environment, which wins over the files
 {
   ScratchDir home;
   std::filesystem::create_directories(home / ".aws");
-  core::write_file_atomic(home / ".aws/credentials",
-                          "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n"
-                          "[team]\naws_access_key_id = TEAMKEY\naws_secret_access_key = TEAMSECRET\n");
-  core::write_file_atomic(home / ".aws/config",
-                          "[default]\nregion = ap-south-1\n[profile team]\nregion = eu-north-1\n"
-                          "endpoint_url = https://team.example\n");
+  core::write_file_atomic(
+      home / ".aws/credentials",
+      "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n"
+      "[team]\naws_access_key_id = TEAMKEY\naws_secret_access_key = TEAMSECRET\n");
+  core::write_file_atomic(
+      home / ".aws/config",
+      "[default]\nregion = ap-south-1\n[profile team]\nregion = eu-north-1\n"
+      "endpoint_url = https://team.example\n");
   {
     Environment env({{"HOME", home.path().string()}});
     auto c = resolve_connection("s3://b", {});
@@ -96,8 +101,10 @@ TEST_CASE("the remote's keys win over the environment, which wins over the files
     CHECK(c.region == "ap-south-1");
   }
   {
-    Environment env({{"HOME", home.path().string()}, {"AWS_ACCESS_KEY_ID", "ENVKEY"},
-                     {"AWS_SECRET_ACCESS_KEY", "ENVSECRET"}, {"AWS_SESSION_TOKEN", "TOKEN"}});
+    Environment env({{"HOME", home.path().string()},
+                     {"AWS_ACCESS_KEY_ID", "ENVKEY"},
+                     {"AWS_SECRET_ACCESS_KEY", "ENVSECRET"},
+                     {"AWS_SESSION_TOKEN", "TOKEN"}});
     auto c = resolve_connection("s3://b", {});
     CHECK(c.credentials.access_key_id == "ENVKEY");
     CHECK(c.credentials.session_token == "TOKEN");
@@ -107,8 +114,8 @@ TEST_CASE("the remote's keys win over the environment, which wins over the files
     CHECK(team.region == "eu-north-1");
     CHECK(team.endpoint == "https://team.example");
     auto own = resolve_connection("s3://b", {{"access_key_id", "OWN"},
-                                            {"secret_access_key", "OWNSECRET"},
-                                            {"region", "us-west-2"}});
+                                             {"secret_access_key", "OWNSECRET"},
+                                             {"region", "us-west-2"}});
     CHECK(own.credentials.access_key_id == "OWN");
     CHECK(own.credentials.session_token.empty());
     CHECK(own.region == "us-west-2");
@@ -133,9 +140,10 @@ TEST_CASE("what is missing is said")
 
 TEST_CASE("S3's XML answers")
 {
-  std::string listing = "<ListBucketResult><IsTruncated>true</IsTruncated>"
-                        "<Contents><Key>a&amp;b</Key></Contents><Contents><Key>c</Key></Contents>"
-                        "<NextContinuationToken>x/y=</NextContinuationToken></ListBucketResult>";
+  std::string listing =
+      "<ListBucketResult><IsTruncated>true</IsTruncated>"
+      "<Contents><Key>a&amp;b</Key></Contents><Contents><Key>c</Key></Contents>"
+      "<NextContinuationToken>x/y=</NextContinuationToken></ListBucketResult>";
   CHECK(xml_values(listing, "Key") == std::vector<std::string>{"a&b", "c"});
   CHECK(xml_value(listing, "NextContinuationToken") == "x/y=");
   CHECK_FALSE(xml_value(listing, "Code"));

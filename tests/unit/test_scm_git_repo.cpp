@@ -18,9 +18,9 @@ namespace {
 void
 git(const ScratchDir& dir, const std::string& arguments)
 {
-  std::string command = "cd '" + dir.path().string()
-                        + "' && git -c user.email=t@example.com -c user.name=t "
-                        + arguments + " >/dev/null 2>&1";
+  std::string command = "cd '" + dir.path().string() +
+                        "' && git -c user.email=t@example.com -c user.name=t " +
+                        arguments + " >/dev/null 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
 }
 
@@ -56,7 +56,8 @@ TEST_CASE("discover, track, read at revisions")
   CHECK(repo->read_file(v1, "sub/a.trove") == "one");
   CHECK(repo->read_file(head, "sub/a.trove") == "two");
   CHECK(!repo->read_file(head, "missing"));
-  auto files = repo->files_where(v1, [](std::string_view name) { return name.ends_with(".trove"); });
+  auto files = repo->files_where(
+      v1, [](std::string_view name) { return name.ends_with(".trove"); });
   REQUIRE(files.size() == 1);
   CHECK(files[0].path == "sub/a.trove");
   CHECK(files[0].content == "one");

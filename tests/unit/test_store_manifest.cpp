@@ -18,8 +18,8 @@ TEST_CASE("canonical: sorted, the same bytes for the same files")
   Manifest one({{"b/x", k_hex_a, 3, false}, {"a", k_hex_b, 10, true}});
   Manifest two({{"a", k_hex_b, 10, true}, {"b/x", k_hex_a, 3, false}});
   CHECK(one.serialize() == two.serialize());
-  CHECK(one.serialize()
-        == "trove-manifest 1\n" + k_hex_b + " 10 755 a\n" + k_hex_a + " 3 644 b/x\n");
+  CHECK(one.serialize() ==
+        "trove-manifest 1\n" + k_hex_b + " 10 755 a\n" + k_hex_a + " 3 644 b/x\n");
   CHECK(one.total_size() == 13);
   REQUIRE(one.find("b/x"));
   CHECK(one.find("b/x")->size == 3);
@@ -44,8 +44,9 @@ TEST_CASE("hostile and malformed manifests are refused")
                        doctest::Contains("unsafe path"), Error);
   CHECK_THROWS_WITH_AS(Manifest::parse(head + k_hex_a + " x 644 a\n", "m"),
                        doctest::Contains("line 2"), Error);
-  CHECK_THROWS_WITH_AS(Manifest::parse(head + k_hex_a + " 1 644 b\n" + k_hex_a + " 1 644 a\n", "m"),
-                       doctest::Contains("not sorted"), Error);
+  CHECK_THROWS_WITH_AS(
+      Manifest::parse(head + k_hex_a + " 1 644 b\n" + k_hex_a + " 1 644 a\n", "m"),
+      doctest::Contains("not sorted"), Error);
   CHECK_THROWS_WITH_AS(Manifest::parse(head + k_hex_a + " 1 644 a", "m"),
                        doctest::Contains("truncated"), Error);
   CHECK_THROWS_WITH_AS(Manifest::parse("something else\n", "m"),

@@ -20,7 +20,8 @@ struct Fixture
   ObjectStore store{dir / "cache", dir / "tmp"};
   Fixture() { std::filesystem::create_directories(dir / "tmp"); }
 
-  ino_t inode(const std::filesystem::path& path)
+  ino_t
+  inode(const std::filesystem::path& path)
   {
     struct stat st;
     REQUIRE(stat(path.c_str(), &st) == 0);
@@ -34,11 +35,11 @@ TEST_CASE_FIXTURE(Fixture, "objects live at sha256/<2 hex>/<62 hex>, read-only")
 {
   core::write_file_atomic(dir / "f", "abc");
   auto id = store.put_file(dir / "f", {LinkType::copy});
-  CHECK(id.to_string()
-        == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(id.to_string() ==
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   auto path = store.path_of(id);
-  CHECK(path == dir / "cache" / "sha256" / "ba"
-                  / "7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(path == dir / "cache" / "sha256" / "ba" /
+                    "7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(core::read_file(path) == "abc");
   struct stat st;
   REQUIRE(stat(path.c_str(), &st) == 0);

@@ -17,8 +17,7 @@ split_key(const std::string& key)
 {
   auto dot = key.rfind('.');
   if (dot == std::string::npos || dot == 0 || dot + 1 == key.size()) {
-    throw Error("invalid configuration key '" + key
-                + "' (expected section.key)");
+    throw Error("invalid configuration key '" + key + "' (expected section.key)");
   }
   return {key.substr(0, dot), key.substr(dot + 1)};
 }
@@ -187,8 +186,7 @@ bool
 ConfigFile::remove_section(const std::string& section)
 {
   auto before = m_lines.size();
-  std::erase_if(m_lines,
-                [&](const Line& line) { return line.section == section; });
+  std::erase_if(m_lines, [&](const Line& line) { return line.section == section; });
   return m_lines.size() != before;
 }
 

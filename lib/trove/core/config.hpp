@@ -25,7 +25,11 @@ public:
   // trove::Error naming file:line for a malformed line.
   static ConfigFile load(const fs::path& path);
 
-  const fs::path& path() const { return m_path; }
+  const fs::path&
+  path() const
+  {
+    return m_path;
+  }
   std::optional<std::string> get(const std::string& key) const;
   // All key/value pairs in file order.
   std::vector<std::pair<std::string, std::string>> entries() const;
@@ -57,7 +61,12 @@ private:
 class Config
 {
 public:
-  enum class Level { global, repo, local };
+  enum class Level
+  {
+    global,
+    repo,
+    local
+  };
 
   Config() = default;
   explicit Config(const fs::path& trove_dir);

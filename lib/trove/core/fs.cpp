@@ -176,10 +176,10 @@ temp_owner(std::string_view filename)
   int fields = 0;
   for (std::size_t start = 0; start <= rest.size(); ++fields) {
     std::size_t end = std::min(rest.find('.', start), rest.size());
-    if (end == start || fields == 3
-        || !std::all_of(rest.begin() + static_cast<std::ptrdiff_t>(start),
-                        rest.begin() + static_cast<std::ptrdiff_t>(end),
-                        [](char c) { return c >= '0' && c <= '9'; })) {
+    if (end == start || fields == 3 ||
+        !std::all_of(rest.begin() + static_cast<std::ptrdiff_t>(start),
+                     rest.begin() + static_cast<std::ptrdiff_t>(end),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
       return 0;
     }
     start = end + 1;

@@ -30,7 +30,11 @@ public:
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
 
-  int get() const { return m_fd; }
+  int
+  get() const
+  {
+    return m_fd;
+  }
   explicit operator bool() const { return m_fd >= 0; }
   int release();
   void close();

@@ -22,10 +22,7 @@ Sha256::Sha256() : m_ctx(EVP_MD_CTX_new())
   }
 }
 
-Sha256::~Sha256()
-{
-  EVP_MD_CTX_free(m_ctx);
-}
+Sha256::~Sha256() { EVP_MD_CTX_free(m_ctx); }
 
 void
 Sha256::update(const void* data, std::size_t size)

@@ -20,7 +20,11 @@ public:
   Sha256& operator=(const Sha256&) = delete;
 
   void update(const void* data, std::size_t size);
-  void update(std::string_view data) { update(data.data(), data.size()); }
+  void
+  update(std::string_view data)
+  {
+    update(data.data(), data.size());
+  }
   // Returns the digest as 64 lower-case hex digits; the object is spent.
   std::string finish_hex();
 

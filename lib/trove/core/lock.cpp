@@ -12,7 +12,7 @@
 namespace trove::core {
 
 RepoLock::RepoLock(fs::path path, Mode mode, std::string command)
-  : m_path(std::move(path)), m_mode(mode), m_command(std::move(command))
+    : m_path(std::move(path)), m_mode(mode), m_command(std::move(command))
 {
 }
 
@@ -42,18 +42,17 @@ RepoLock::acquire(std::chrono::milliseconds timeout)
       while (!holder.empty() && holder.back() == '\n') {
         holder.pop_back();
       }
-      throw Error("repository is locked by another trove process ("
-                  + (holder.empty() ? std::string("holder unknown") : holder)
-                  + "); gave up after "
-                  + std::to_string(timeout.count() / 1000.0).substr(0, 4)
-                  + " s (core.lock_timeout); lock file: " + m_path.string());
+      throw Error("repository is locked by another trove process (" +
+                  (holder.empty() ? std::string("holder unknown") : holder) +
+                  "); gave up after " +
+                  std::to_string(timeout.count() / 1000.0).substr(0, 4) +
+                  " s (core.lock_timeout); lock file: " + m_path.string());
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
   if (m_mode == Mode::exclusive) {
-    std::string holder =
-      "pid " + std::to_string(getpid()) + ": " + m_command + "\n";
+    std::string holder = "pid " + std::to_string(getpid()) + ": " + m_command + "\n";
     std::ignore = ftruncate(m_fd.get(), 0); // holder info is advisory
     std::ignore = pwrite(m_fd.get(), holder.data(), holder.size(), 0);
   }

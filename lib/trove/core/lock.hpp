@@ -15,7 +15,11 @@ namespace trove::core {
 class RepoLock
 {
 public:
-  enum class Mode { shared, exclusive };
+  enum class Mode
+  {
+    shared,
+    exclusive
+  };
 
   RepoLock(fs::path path, Mode mode, std::string command);
   ~RepoLock();

@@ -83,7 +83,8 @@ show_json(const std::vector<RevisionValues>& revisions)
   for (const auto& revision : revisions) {
     Value entry = Value::object();
     entry["rev"] = revision.revision.label;
-    entry["commit"] = revision.revision.commit ? Value(*revision.revision.commit) : Value();
+    entry["commit"] =
+        revision.revision.commit ? Value(*revision.revision.commit) : Value();
     entry["files"] = Value::object();
     entry["errors"] = Value::object();
     if (!revision.error.empty()) {
@@ -102,7 +103,8 @@ show_json(const std::vector<RevisionValues>& revisions)
 }
 
 std::vector<Change>
-compare(const std::vector<FileValues>& a, const std::vector<FileValues>& b,
+compare(const std::vector<FileValues>& a,
+        const std::vector<FileValues>& b,
         bool include_unchanged)
 {
   std::set<std::string> paths;
@@ -143,8 +145,11 @@ compare(const std::vector<FileValues>& a, const std::vector<FileValues>& b,
 }
 
 Table
-diff_table(const std::vector<Change>& changes, const std::string& key_title,
-           const std::string& label_a, const std::string& label_b, bool with_change,
+diff_table(const std::vector<Change>& changes,
+           const std::string& key_title,
+           const std::string& label_a,
+           const std::string& label_b,
+           bool with_change,
            int precision)
 {
   Table table;

@@ -31,9 +31,12 @@ std::vector<Change> compare(const std::vector<FileValues>& a,
                             bool include_unchanged);
 
 // Path, Metric (or Param), A, B, and with `with_change` Change = B - A.
-Table diff_table(const std::vector<Change>& changes, const std::string& key_title,
-                 const std::string& label_a, const std::string& label_b,
-                 bool with_change, int precision);
+Table diff_table(const std::vector<Change>& changes,
+                 const std::string& key_title,
+                 const std::string& label_a,
+                 const std::string& label_b,
+                 bool with_change,
+                 int precision);
 
 // {path: {key: {"old": a, "new": b, "diff": b - a}}}, as DVC writes it;
 // null for a side that lacks the key, no "diff" unless both are numbers.

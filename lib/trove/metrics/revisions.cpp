@@ -35,8 +35,8 @@ std::vector<Revision>
 choose_revisions(const track::Repository& repo, const RevisionChoice& choice)
 {
   std::vector<Revision> revisions{workspace_revision()};
-  bool wants_history = !choice.names.empty() || choice.all_branches || choice.all_tags
-                       || choice.all_commits || choice.last > 0;
+  bool wants_history = !choice.names.empty() || choice.all_branches || choice.all_tags ||
+                       choice.all_commits || choice.last > 0;
   if (!wants_history) {
     return revisions;
   }

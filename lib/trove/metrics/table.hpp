@@ -13,7 +13,12 @@ struct Table
   std::vector<std::vector<std::string>> rows;
 };
 
-enum class TableFormat { text, markdown, csv };
+enum class TableFormat
+{
+  text,
+  markdown,
+  csv
+};
 
 std::string render(const Table& table, TableFormat format);
 

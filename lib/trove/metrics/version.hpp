@@ -25,10 +25,15 @@ class Version
 public:
   // `finder` (optional) shares the trees read between the versions of one
   // command.
-  Version(const track::Repository& repo, Revision revision,
+  Version(const track::Repository& repo,
+          Revision revision,
           scm::GitRepo::FileFinder* finder = nullptr);
 
-  const Revision& revision() const { return m_revision; }
+  const Revision&
+  revision() const
+  {
+    return m_revision;
+  }
 
   // Every trove.yaml of the revision, loaded once; a malformed one throws.
   const std::vector<pipeline::PipelineFile>& pipelines();
@@ -69,7 +74,8 @@ struct FileValues
 
 // The values of `paths` (relative to the root) at a version; files the
 // version lacks are left out, a malformed one carries its error.
-std::vector<FileValues> read_values(Version& version, const std::vector<std::string>& paths);
+std::vector<FileValues> read_values(Version& version,
+                                    const std::vector<std::string>& paths);
 
 // A revision's metrics or params.
 struct RevisionValues
@@ -79,12 +85,16 @@ struct RevisionValues
   std::string error; // the revision's pipelines could not be read
 };
 
-enum class FileKind { metrics, params };
+enum class FileKind
+{
+  metrics,
+  params
+};
 
 // The values of the metrics or params files a version declares (or of
 // `targets`); errors are kept, so that other revisions are still shown.
-RevisionValues read_revision(Version& version, FileKind kind,
-                             const std::vector<std::string>& targets);
+RevisionValues
+read_revision(Version& version, FileKind kind, const std::vector<std::string>& targets);
 
 // The versions a diff compares: HEAD and the workspace by default, one
 // revision and the workspace, or exactly the revisions named.

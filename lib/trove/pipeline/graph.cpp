@@ -14,17 +14,16 @@ namespace {
 bool
 is_inside(const std::string& path, const std::string& dir)
 {
-  return dir.empty()
-         || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0
-             && path[dir.size()] == '/');
+  return dir.empty() ||
+         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+          path[dir.size()] == '/');
 }
 
 } // namespace
 
 Graph::Graph(std::vector<Stage> stages)
-  : m_stages(std::move(stages)),
-    m_upstream(m_stages.size()),
-    m_downstream(m_stages.size())
+    : m_stages(std::move(stages)), m_upstream(m_stages.size()),
+      m_downstream(m_stages.size())
 {
   for (std::size_t i = 0; i < m_stages.size(); ++i) {
     for (const auto& out : m_stages[i].outs) {
@@ -45,18 +44,18 @@ Graph::check_outputs()
     auto [it, inserted] = owner.emplace(path, stage);
     if (!inserted) {
       const auto& first = m_stages[it->second];
-      throw Error(m_stages[stage].position + ": output '" + path + "' of stage '"
-                  + m_stages[stage].address + "' is already an output of stage '"
-                  + first.address + "' (" + first.position + ")");
+      throw Error(m_stages[stage].position + ": output '" + path + "' of stage '" +
+                  m_stages[stage].address + "' is already an output of stage '" +
+                  first.address + "' (" + first.position + ")");
     }
   }
   for (const auto& [path, stage] : m_outs) {
     for (auto parent = fs::path(path).parent_path(); !parent.empty();
          parent = parent.parent_path()) {
       if (auto it = owner.find(parent.generic_string()); it != owner.end()) {
-        throw Error(m_stages[stage].position + ": output '" + path + "' of stage '"
-                    + m_stages[stage].address + "' is inside output '" + it->first
-                    + "' of stage '" + m_stages[it->second].address + "'");
+        throw Error(m_stages[stage].position + ": output '" + path + "' of stage '" +
+                    m_stages[stage].address + "' is inside output '" + it->first +
+                    "' of stage '" + m_stages[it->second].address + "'");
       }
     }
   }
@@ -160,7 +159,8 @@ Graph::find(const std::string& name) const
 std::optional<std::size_t>
 Graph::producer(const std::string& path) const
 {
-  auto it = std::lower_bound(m_outs.begin(), m_outs.end(), std::make_pair(path, std::size_t(0)));
+  auto it = std::lower_bound(m_outs.begin(), m_outs.end(),
+                             std::make_pair(path, std::size_t(0)));
   if (it != m_outs.end() && it->first == path) {
     return it->second;
   }

@@ -20,11 +20,27 @@ public:
   // there is no cycle; errors name the stages and positions.
   explicit Graph(std::vector<Stage> stages);
 
-  const std::vector<Stage>& stages() const { return m_stages; }
+  const std::vector<Stage>&
+  stages() const
+  {
+    return m_stages;
+  }
   // [upstream, downstream] index pairs, sorted.
-  const std::vector<std::pair<std::size_t, std::size_t>>& edges() const { return m_edges; }
-  const std::vector<std::size_t>& upstream(std::size_t stage) const { return m_upstream[stage]; }
-  const std::vector<std::size_t>& downstream(std::size_t stage) const { return m_downstream[stage]; }
+  const std::vector<std::pair<std::size_t, std::size_t>>&
+  edges() const
+  {
+    return m_edges;
+  }
+  const std::vector<std::size_t>&
+  upstream(std::size_t stage) const
+  {
+    return m_upstream[stage];
+  }
+  const std::vector<std::size_t>&
+  downstream(std::size_t stage) const
+  {
+    return m_downstream[stage];
+  }
 
   // The stage whose address or name is `name`, if any.
   std::optional<std::size_t> find(const std::string& name) const;
@@ -34,7 +50,11 @@ public:
   std::optional<std::size_t> output_overlapping(const std::string& path) const;
 
   // Stage indices in an order where every stage follows its upstream.
-  const std::vector<std::size_t>& topological_order() const { return m_order; }
+  const std::vector<std::size_t>&
+  topological_order() const
+  {
+    return m_order;
+  }
   // `targets` and everything upstream of them (or downstream), in order.
   std::vector<std::size_t> with_upstream(const std::vector<std::size_t>& targets) const;
   std::vector<std::size_t> with_downstream(const std::vector<std::size_t>& targets) const;
@@ -44,7 +64,8 @@ private:
   void check_outputs();
   // Fills m_order; a cycle is an error that lists it.
   void order_stages();
-  std::vector<std::size_t> closure(const std::vector<std::size_t>& targets, bool up) const;
+  std::vector<std::size_t> closure(const std::vector<std::size_t>& targets,
+                                   bool up) const;
 
   std::vector<Stage> m_stages;
   std::vector<std::pair<std::string, std::size_t>> m_outs; // sorted by path

@@ -40,10 +40,9 @@ next_placeholder(const std::string& text, std::size_t from, const std::string& p
 std::string
 shell_quote(const std::string& word)
 {
-  if (!word.empty()
-      && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                "0123456789@%+=:,./-_")
-           == std::string::npos) {
+  if (!word.empty() &&
+      word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789@%+=:,./-_") == std::string::npos) {
     return word;
   }
   std::string quoted = "'";
@@ -54,7 +53,9 @@ shell_quote(const std::string& word)
 }
 
 void
-flatten(const Value& value, const std::string& prefix, std::vector<std::pair<std::string, const Value*>>& out)
+flatten(const Value& value,
+        const std::string& prefix,
+        std::vector<std::pair<std::string, const Value*>>& out)
 {
   for (const auto& [key, item] : value.items()) {
     std::string name = prefix.empty() ? key : prefix + "." + key;
@@ -136,15 +137,16 @@ interpolate(const std::string& text,
   auto lookup = [&](const Placeholder& placeholder) -> const Value& {
     const Value* value = scopes.find(placeholder.path);
     if (!value) {
-      throw Error(position + ": could not find '" + placeholder.path
-                  + "' (no such variable in params.yaml, vars or the stage's items)");
+      throw Error(position + ": could not find '" + placeholder.path +
+                  "' (no such variable in params.yaml, vars or the stage's items)");
     }
     return *value;
   };
   // Text between placeholders, where "\${" stands for a literal "${".
   auto literal = [&](std::size_t begin, std::size_t end) {
     std::string part = text.substr(begin, end - begin);
-    for (auto at = part.find("\\${"); at != std::string::npos; at = part.find("\\${", at + 2)) {
+    for (auto at = part.find("\\${"); at != std::string::npos;
+         at = part.find("\\${", at + 2)) {
       part.erase(at, 1);
     }
     return part;
@@ -162,8 +164,8 @@ interpolate(const std::string& text,
     if (value.is_object() && in_cmd) {
       result += to_arguments(value, position);
     } else if (value.is_object() || value.is_array()) {
-      throw Error(position + ": cannot interpolate data of type '" + type_name(value)
-                  + "' ('" + placeholder->path + "') into a string");
+      throw Error(position + ": cannot interpolate data of type '" + type_name(value) +
+                  "' ('" + placeholder->path + "') into a string");
     } else {
       result += to_display_string(value);
     }

@@ -13,7 +13,11 @@ namespace trove::pipeline {
 class Scopes
 {
 public:
-  void push(const Value* scope) { m_scopes.push_back(scope); }
+  void
+  push(const Value* scope)
+  {
+    m_scopes.push_back(scope);
+  }
   // The value at a dotted path, or null.
   const Value* find(const std::string& path) const;
 

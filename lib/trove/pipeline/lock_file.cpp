@@ -286,7 +286,8 @@ LockFile::serialize() const
       }
       out << YAML::EndSeq;
     } else {
-      out << (stage.cmd.empty() ? std::string() : stage.cmd.front()); // a lock without cmd
+      out << (stage.cmd.empty() ? std::string()
+                                : stage.cmd.front()); // a lock without cmd
     }
     emit_entries(out, "deps", stage.deps);
     if (!stage.params.empty()) {

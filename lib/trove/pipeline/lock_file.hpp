@@ -77,7 +77,11 @@ public:
   explicit LockFiles(fs::path root) : m_root(std::move(root)) {}
 
   LockFile& of(const Stage& stage);
-  const LockedStage* find(const Stage& stage) { return of(stage).find(stage.name); }
+  const LockedStage*
+  find(const Stage& stage)
+  {
+    return of(stage).find(stage.name);
+  }
 
 private:
   fs::path m_root;

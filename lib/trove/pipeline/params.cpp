@@ -41,8 +41,8 @@ ParamsReader::values_for(const Stage& stage)
       }
     }
     if (!missing.empty()) {
-      throw Error(stage.position + ": Parameters " + missing + " are missing from '"
-                  + entry.file + "'");
+      throw Error(stage.position + ": Parameters " + missing + " are missing from '" +
+                  entry.file + "'");
     }
   }
   return values;

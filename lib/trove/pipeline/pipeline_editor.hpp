@@ -26,9 +26,15 @@ struct NewStage
 //
 // Adds a stage to `path` (relative to `root`), creating the file when it
 // does not exist. A stage of that name is an error unless `replace`.
-void add_stage(const fs::path& root, const std::string& path, const NewStage& stage, bool replace);
+void add_stage(const fs::path& root,
+               const std::string& path,
+               const NewStage& stage,
+               bool replace);
 
 // Sets or clears `frozen: true` on a stage defined in `path`.
-void set_frozen(const fs::path& root, const std::string& path, const std::string& name, bool frozen);
+void set_frozen(const fs::path& root,
+                const std::string& path,
+                const std::string& name,
+                bool frozen);
 
 } // namespace trove::pipeline

@@ -1,6 +1,5 @@
 #include <trove/pipeline/pipeline_status.hpp>
 
-
 namespace trove::pipeline {
 
 std::vector<StageStatus>
@@ -47,7 +46,8 @@ locked_outputs(const track::Repository& repo,
     for (const auto& out : stage.outs) {
       const auto* entry = locked->out(out.path);
       if (out.cache && entry) {
-        outs.push_back({lock_path_of(stage.file), stage.path_from_root(out.path), *entry});
+        outs.push_back(
+            {lock_path_of(stage.file), stage.path_from_root(out.path), *entry});
       }
     }
   }

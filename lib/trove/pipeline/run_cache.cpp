@@ -54,7 +54,7 @@ RunCache::lookup(const std::string& key) const
     std::vector<track::PointerFile> outs;
     for (const auto& entry : document["outs"]) {
       outs.push_back(track::PointerFile::parse_entry(
-        entry, file.string(), track::PointerFile::PathCheck::by_caller));
+          entry, file.string(), track::PointerFile::PathCheck::by_caller));
     }
     return outs;
   } catch (const std::exception&) {
@@ -63,7 +63,8 @@ RunCache::lookup(const std::string& key) const
 }
 
 void
-RunCache::record(const std::string& key, const std::vector<track::PointerFile>& outs) const
+RunCache::record(const std::string& key,
+                 const std::vector<track::PointerFile>& outs) const
 {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "outs" << YAML::Value << YAML::BeginSeq;

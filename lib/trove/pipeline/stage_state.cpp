@@ -15,7 +15,9 @@ same_content(const track::PointerFile& a, const track::PointerFile& b)
 }
 
 void
-compare_params(const ParamValues& now, const ParamValues& then, std::vector<std::string>& changed)
+compare_params(const ParamValues& now,
+               const ParamValues& then,
+               std::vector<std::string>& changed)
 {
   for (const auto& [file, values] : now) {
     auto recorded = then.find(file);
@@ -98,7 +100,8 @@ compare(track::Repository& repo,
     }
   }
   for (const auto& recorded : locked->deps) {
-    if (std::find(stage.deps.begin(), stage.deps.end(), recorded.out_path) == stage.deps.end()) {
+    if (std::find(stage.deps.begin(), stage.deps.end(), recorded.out_path) ==
+        stage.deps.end()) {
       changes.deps.push_back(recorded.out_path); // no longer a dep
     }
   }
@@ -157,7 +160,9 @@ StageChanges::describe() const
 }
 
 LockedStage
-locked_stage(const Stage& stage, const StageInputs& inputs, std::vector<track::PointerFile> outs)
+locked_stage(const Stage& stage,
+             const StageInputs& inputs,
+             std::vector<track::PointerFile> outs)
 {
   LockedStage locked;
   locked.cmd = stage.cmd;

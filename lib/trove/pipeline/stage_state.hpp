@@ -28,7 +28,7 @@ struct StageChanges
 {
   bool never_ran = false;
   bool command = false;
-  bool always = false; // always_changed, or neither deps nor outs
+  bool always = false;             // always_changed, or neither deps nor outs
   std::vector<std::string> deps;   // changed or missing
   std::vector<std::string> params; // dotted keys
   std::vector<std::string> outs;   // changed or missing outputs
@@ -37,11 +37,16 @@ struct StageChanges
   std::vector<std::string> outs_not_cached;
 
   // The stage must run: its command, inputs or params changed.
-  bool inputs_changed() const
+  bool
+  inputs_changed() const
   {
     return never_ran || command || always || !deps.empty() || !params.empty();
   }
-  bool any() const { return inputs_changed() || !outs.empty(); }
+  bool
+  any() const
+  {
+    return inputs_changed() || !outs.empty();
+  }
   // "changed deps: data/prepared; changed params: train.lr"
   std::string describe() const;
 };

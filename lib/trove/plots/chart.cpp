@@ -21,8 +21,8 @@ namespace {
 
 // Tableau 10: told apart with the common colour-vision deficiencies too.
 constexpr std::array<std::string_view, 10> k_palette = {
-  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-  "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
 // Sizes in pixels. Text widths are estimates: no font metrics offline.
 constexpr double k_char_width = 7;
@@ -155,8 +155,8 @@ widest(const std::vector<std::string>& texts)
 std::string
 text_at(double x, double y, std::string_view attributes, std::string_view content)
 {
-  return "<text x=\"" + px(x) + "\" y=\"" + px(y) + "\"" + std::string(attributes) + ">"
-         + escape(content) + "</text>\n";
+  return "<text x=\"" + px(x) + "\" y=\"" + px(y) + "\"" + std::string(attributes) + ">" +
+         escape(content) + "</text>\n";
 }
 
 std::string
@@ -168,17 +168,17 @@ rotation(double angle, double x, double y)
 std::string
 line(double x1, double y1, double x2, double y2, std::string_view style)
 {
-  return "<line x1=\"" + px(x1) + "\" y1=\"" + px(y1) + "\" x2=\"" + px(x2) + "\" y2=\""
-         + px(y2) + "\"" + std::string(style) + "/>\n";
+  return "<line x1=\"" + px(x1) + "\" y1=\"" + px(y1) + "\" x2=\"" + px(x2) + "\" y2=\"" +
+         px(y2) + "\"" + std::string(style) + "/>\n";
 }
 
 std::string
 svg_document(double width, double height, const std::string& body)
 {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + px(width) + "\" height=\""
-         + px(height) + "\" viewBox=\"0 0 " + px(width) + " " + px(height)
-         + "\" font-family=\"sans-serif\">\n"
-         + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n";
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + px(width) +
+         "\" height=\"" + px(height) + "\" viewBox=\"0 0 " + px(width) + " " +
+         px(height) + "\" font-family=\"sans-serif\">\n" +
+         "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n";
 }
 
 // Empty labels are left out: the caller normally names the fields.
@@ -187,8 +187,9 @@ draw_title(std::ostream& out, const std::string& title, double centre)
 {
   if (!title.empty()) {
     out << text_at(
-      centre, 28,
-      R"( class="title" text-anchor="middle" font-size="16" font-weight="bold")", title);
+        centre, 28,
+        R"( class="title" text-anchor="middle" font-size="16" font-weight="bold")",
+        title);
   }
 }
 
@@ -206,8 +207,8 @@ draw_y_label(std::ostream& out, const std::string& label, double x, double centr
 {
   if (!label.empty()) {
     out << text_at(x, centre,
-                   R"( class="y-label" text-anchor="middle" font-size="12")"
-                     + rotation(-90, x, centre),
+                   R"( class="y-label" text-anchor="middle" font-size="12")" +
+                       rotation(-90, x, centre),
                    label);
   }
 }
@@ -502,7 +503,7 @@ xy_layout(const Chart& chart, const Axis& x, const Axis& y)
   }
   double legend_width = 18 + widest(series_labels(chart)) + 10;
   double legend_bottom =
-    layout.top + static_cast<double>(chart.series.size()) * k_legend_row;
+      layout.top + static_cast<double>(chart.series.size()) * k_legend_row;
   layout.width = layout.right + k_legend_gap + legend_width;
   layout.height = std::max(layout.bottom + layout.x_label_space + 60, legend_bottom + 20);
   return layout;
@@ -572,7 +573,7 @@ smoothed(const std::vector<Point>& points)
     std::size_t first = i >= half ? i - half : 0;
     std::size_t end = std::min(points.size(), i + half + 1);
     double mean =
-      (prefix_sums[end] - prefix_sums[first]) / static_cast<double>(end - first);
+        (prefix_sums[end] - prefix_sums[first]) / static_cast<double>(end - first);
     result.push_back({points[i].x, mean});
   }
   return result;
@@ -581,9 +582,9 @@ smoothed(const std::vector<Point>& points)
 std::string
 dot(const Point& point, const XyData& data, std::string_view colour, double radius)
 {
-  return "<circle cx=\"" + px(data.x.pixel(point.x)) + "\" cy=\""
-         + px(data.y.pixel(point.y)) + "\" r=\"" + px(radius) + "\" fill=\""
-         + std::string(colour) + "\"/>\n";
+  return "<circle cx=\"" + px(data.x.pixel(point.x)) + "\" cy=\"" +
+         px(data.y.pixel(point.y)) + "\" r=\"" + px(radius) + "\" fill=\"" +
+         std::string(colour) + "\"/>\n";
 }
 
 void
@@ -621,7 +622,7 @@ draw_bars(std::ostream& out,
   double zero = data.y.pixel(0);
   for (const auto& point : points) {
     double left =
-      data.x.pixel(point.x) - band * 0.4 + static_cast<double>(index) * bar_width;
+        data.x.pixel(point.x) - band * 0.4 + static_cast<double>(index) * bar_width;
     double top = std::min(zero, data.y.pixel(point.y));
     double height = std::abs(zero - data.y.pixel(point.y));
     out << "<rect x=\"" << px(left) << "\" y=\"" << px(top) << "\" width=\""
@@ -753,7 +754,7 @@ matrix_layout(const std::vector<std::string>& classes)
   layout.row_labels = label_width + 10;
   layout.slanted_columns = label_width > layout.cell - 4;
   layout.column_labels =
-    layout.slanted_columns ? std::min(label_width * 0.65, k_max_slant_height) + 12 : 20;
+      layout.slanted_columns ? std::min(label_width * 0.65, k_max_slant_height) + 12 : 20;
   layout.panel_width = 24 + layout.row_labels + layout.side + 40;
   return layout;
 }
@@ -773,7 +774,7 @@ draw_cells(std::ostream& out,
     for (std::size_t predicted = 0; predicted < counts.size(); ++predicted) {
       std::size_t count = counts[actual][predicted];
       double share =
-        most == 0 ? 0 : static_cast<double>(count) / static_cast<double>(most);
+          most == 0 ? 0 : static_cast<double>(count) / static_cast<double>(most);
       // As DVC draws it: the x field (actual) across, the y field down.
       double x = left + static_cast<double>(actual) * layout.cell;
       double y = layout.grid_top + static_cast<double>(predicted) * layout.cell;
@@ -782,8 +783,8 @@ draw_cells(std::ostream& out,
           << shade(share) << "\" stroke=\"#ddd\"/>\n";
       std::string colour = share > 0.5 ? "white" : "#333";
       out << text_at(x + layout.cell / 2, y + layout.cell / 2 + font_size * 0.35,
-                     " text-anchor=\"middle\" font-size=\"" + px(font_size) + "\" fill=\""
-                       + colour + "\"",
+                     " text-anchor=\"middle\" font-size=\"" + px(font_size) +
+                         "\" fill=\"" + colour + "\"",
                      std::to_string(count));
     }
   }
@@ -843,7 +844,7 @@ draw_captions(std::ostream& out, const Chart& chart, const MatrixLayout& layout)
   out << "<g class=\"legend\" font-size=\"13\" fill=\"#222\">\n";
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     double grid_left =
-      10 + static_cast<double>(i) * layout.panel_width + 24 + layout.row_labels;
+        10 + static_cast<double>(i) * layout.panel_width + 24 + layout.row_labels;
     out << text_at(grid_left + layout.side / 2, layout.grid_top - 10,
                    " text-anchor=\"middle\"", chart.series[i].label);
   }
@@ -856,7 +857,7 @@ render_confusion(const Chart& chart)
   auto classes = classes_of(chart.series);
   MatrixLayout layout = matrix_layout(classes);
   double width =
-    std::max(400.0, 20 + static_cast<double>(chart.series.size()) * layout.panel_width);
+      std::max(400.0, 20 + static_cast<double>(chart.series.size()) * layout.panel_width);
   double height = layout.grid_top + layout.side + layout.column_labels + 36;
 
   std::ostringstream out;
@@ -906,16 +907,16 @@ template_named(const std::string& name)
 {
   // DVC's "simple" and "confusion_normalized" are accepted as their nearest.
   static const std::map<std::string, Template> k_templates = {
-    {"linear", Template::linear},       {"simple", Template::linear},
-    {"scatter", Template::scatter},     {"bar", Template::bar},
-    {"confusion", Template::confusion}, {"confusion_normalized", Template::confusion},
-    {"smooth", Template::smooth},
+      {"linear", Template::linear},       {"simple", Template::linear},
+      {"scatter", Template::scatter},     {"bar", Template::bar},
+      {"confusion", Template::confusion}, {"confusion_normalized", Template::confusion},
+      {"smooth", Template::smooth},
   };
   if (auto it = k_templates.find(name); it != k_templates.end()) {
     return it->second;
   }
-  throw Error("unknown plot template '" + name
-              + "' (expected linear, scatter, bar, confusion or smooth)");
+  throw Error("unknown plot template '" + name +
+              "' (expected linear, scatter, bar, confusion or smooth)");
 }
 
 } // namespace trove::plots

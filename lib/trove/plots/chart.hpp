@@ -6,7 +6,14 @@
 namespace trove::plots {
 
 // How a chart draws its series (the names of DVC's plot templates).
-enum class Template { linear, scatter, bar, confusion, smooth };
+enum class Template
+{
+  linear,
+  scatter,
+  bar,
+  confusion,
+  smooth
+};
 
 // One set of points: the values of one y field of one data file at one
 // revision. x and y hold the values as written in the data file ("0.25",

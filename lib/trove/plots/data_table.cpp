@@ -15,8 +15,11 @@ using pipeline::Value;
 // One CSV or TSV record starting at `pos`; moves `pos` past its line end.
 // A quoted cell may hold the separator, doubled quotes and newlines.
 std::vector<std::string>
-read_record(const std::string& text, std::size_t& pos, char separator,
-            const std::string& source, std::size_t& line)
+read_record(const std::string& text,
+            std::size_t& pos,
+            char separator,
+            const std::string& source,
+            std::size_t& line)
 {
   std::vector<std::string> cells(1);
   bool quoted = false;
@@ -64,8 +67,9 @@ parse_delimited(const std::string& text, char separator, const std::string& sour
       continue; // blank line
     }
     if (cells.size() != table.fields.size()) {
-      throw Error(source + ":" + std::to_string(row_line) + ": " + std::to_string(cells.size())
-                  + " cells, the header has " + std::to_string(table.fields.size()));
+      throw Error(source + ":" + std::to_string(row_line) + ": " +
+                  std::to_string(cells.size()) + " cells, the header has " +
+                  std::to_string(table.fields.size()));
     }
     table.rows.push_back(std::move(cells));
   }
@@ -100,7 +104,8 @@ from_records(const Value& document, const std::string& source)
       throw Error(source + ": plot data must be a list of records (mappings)");
     }
     for (const auto& [field, value] : record.items()) {
-      if (std::find(table.fields.begin(), table.fields.end(), field) == table.fields.end()) {
+      if (std::find(table.fields.begin(), table.fields.end(), field) ==
+          table.fields.end()) {
         table.fields.push_back(field);
       }
     }
@@ -144,8 +149,8 @@ parse_data_table(const std::string& text, const std::string& source)
   if (extension == ".json" || extension == ".yaml" || extension == ".yml") {
     return from_records(pipeline::parse_value(text, source), source);
   }
-  throw Error(source + ": unsupported plot data '" + extension
-              + "' (CSV, TSV, JSON and YAML are read)");
+  throw Error(source + ": unsupported plot data '" + extension +
+              "' (CSV, TSV, JSON and YAML are read)");
 }
 
 } // namespace trove::plots

@@ -8,7 +8,7 @@ namespace trove::plots {
 // Plot data: records with named fields, every value as text.
 struct DataTable
 {
-  std::vector<std::string> fields; // in the order first seen
+  std::vector<std::string> fields;            // in the order first seen
   std::vector<std::vector<std::string>> rows; // one cell per field, "" if absent
 
   // The values of `field` in row order; empty when there is no such field.

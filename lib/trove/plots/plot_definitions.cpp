@@ -68,7 +68,9 @@ apply_options(PlotDefinition& plot, const Value& options, const std::string& whe
 
 // A plot of one file whose x and y name its fields.
 PlotSource
-single_file_source(const std::string& file, const Value& options, const std::string& where)
+single_file_source(const std::string& file,
+                   const Value& options,
+                   const std::string& where)
 {
   PlotSource source{file, "", {}};
   if (options.contains("x")) {
@@ -82,13 +84,15 @@ single_file_source(const std::string& file, const Value& options, const std::str
 
 // `NAME: {y: {file: field(s)}, x: field or {file: field}}`.
 std::vector<PlotSource>
-multi_file_sources(const pipeline::PipelineFile& pipeline, const Value& options,
+multi_file_sources(const pipeline::PipelineFile& pipeline,
+                   const Value& options,
                    const std::string& where)
 {
   std::vector<PlotSource> sources;
   const Value& x = options.contains("x") ? options["x"] : Value();
   for (const auto& [file, fields] : options["y"].items()) {
-    PlotSource source{pipeline.path_from_root(file), "", field_names(fields, where + ": y")};
+    PlotSource source{pipeline.path_from_root(file), "",
+                      field_names(fields, where + ": y")};
     if (x.is_string()) {
       source.x = x.get<std::string>();
     } else if (x.is_object() && x.contains(file)) {
@@ -106,8 +110,8 @@ add_top_level_plots(const pipeline::PipelineFile& file, std::vector<PlotDefiniti
     return;
   }
   if (!file.plots.IsSequence()) {
-    throw Error(core::yaml_position(file.path, file.plots.Mark())
-                + ": 'plots' must be a list of files and plot definitions");
+    throw Error(core::yaml_position(file.path, file.plots.Mark()) +
+                ": 'plots' must be a list of files and plot definitions");
   }
   for (const auto& item : file.plots) {
     std::string where = core::yaml_position(file.path, item.Mark());
@@ -120,10 +124,12 @@ add_top_level_plots(const pipeline::PipelineFile& file, std::vector<PlotDefiniti
       continue;
     }
     if (!entry.is_object() || entry.size() != 1) {
-      throw Error(where + ": a plot is a file or one NAME: {x, y, template, ...} mapping");
+      throw Error(where +
+                  ": a plot is a file or one NAME: {x, y, template, ...} mapping");
     }
     const std::string& name = entry.begin().key();
-    Value options = entry.begin().value().is_null() ? Value::object() : entry.begin().value();
+    Value options =
+        entry.begin().value().is_null() ? Value::object() : entry.begin().value();
     if (!options.is_object()) {
       throw Error(where + ": options of plot '" + name + "' must be a mapping");
     }
@@ -184,7 +190,9 @@ default_y_field(const DataTable& table, const std::string& x)
 }
 
 std::vector<std::string>
-column_or_error(const DataTable& table, const std::string& field, const std::string& source)
+column_or_error(const DataTable& table,
+                const std::string& field,
+                const std::string& source)
 {
   if (std::find(table.fields.begin(), table.fields.end(), field) == table.fields.end()) {
     std::string fields;
@@ -208,8 +216,11 @@ row_numbers(std::size_t count)
 
 // The series of one source at one version.
 void
-add_series(Chart& chart, const PlotDefinition& plot, const PlotSource& source,
-           metrics::Version& version, bool several_versions)
+add_series(Chart& chart,
+           const PlotDefinition& plot,
+           const PlotSource& source,
+           metrics::Version& version,
+           bool several_versions)
 {
   const std::string& label = version.revision().label;
   std::optional<std::string> content;
@@ -269,7 +280,8 @@ plot_definitions(const std::vector<pipeline::PipelineFile>& files)
 }
 
 std::vector<PlotDefinition>
-select_plots(std::vector<PlotDefinition> all, const std::vector<std::string>& targets,
+select_plots(std::vector<PlotDefinition> all,
+             const std::vector<std::string>& targets,
              const std::vector<std::string>& paths)
 {
   if (targets.empty()) {
@@ -278,9 +290,9 @@ select_plots(std::vector<PlotDefinition> all, const std::vector<std::string>& ta
   std::vector<PlotDefinition> chosen;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     auto named = [&](const PlotDefinition& plot) {
-      return plot.id == targets[i] || plot.id == paths[i]
-             || std::any_of(plot.sources.begin(), plot.sources.end(),
-                            [&](const auto& source) { return source.file == paths[i]; });
+      return plot.id == targets[i] || plot.id == paths[i] ||
+             std::any_of(plot.sources.begin(), plot.sources.end(),
+                         [&](const auto& source) { return source.file == paths[i]; });
     };
     auto before = chosen.size();
     std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), named);
@@ -312,8 +324,8 @@ build_charts(const std::vector<PlotDefinition>& definitions,
       labels += (labels.empty() ? "" : ", ") + version.revision().label;
     }
     if (chart.series.empty()) {
-      throw Error("plot '" + plot.id + "': no data in " + labels + " (does "
-                  + plot.sources.front().file + " exist?)");
+      throw Error("plot '" + plot.id + "': no data in " + labels + " (does " +
+                  plot.sources.front().file + " exist?)");
     }
     charts.push_back(std::move(chart));
   }
@@ -321,7 +333,9 @@ build_charts(const std::vector<PlotDefinition>& definitions,
 }
 
 fs::path
-write_plot_files(const fs::path& dir, const std::string& title, const std::vector<Chart>& charts)
+write_plot_files(const fs::path& dir,
+                 const std::string& title,
+                 const std::vector<Chart>& charts)
 {
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -33,7 +33,8 @@ struct PlotDefinition
 
 // Every plot the pipeline files declare, in file order; errors name the
 // pipeline file.
-std::vector<PlotDefinition> plot_definitions(const std::vector<pipeline::PipelineFile>& files);
+std::vector<PlotDefinition>
+plot_definitions(const std::vector<pipeline::PipelineFile>& files);
 
 // The plots `targets` name (a plot's name, or a data file it reads, as
 // given or as `paths` relative to the root); a file no plot reads is
@@ -51,7 +52,8 @@ std::vector<Chart> build_charts(const std::vector<PlotDefinition>& definitions,
 
 // Writes DIR/index.html (every chart, under `title`) and DIR/<name>.svg per
 // chart, each atomically; returns the page's path.
-std::filesystem::path write_plot_files(const std::filesystem::path& dir, const std::string& title,
+std::filesystem::path write_plot_files(const std::filesystem::path& dir,
+                                       const std::string& title,
                                        const std::vector<Chart>& charts);
 
 } // namespace trove::plots

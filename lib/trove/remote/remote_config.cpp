@@ -97,8 +97,12 @@ is_secret(const std::string& key)
 }
 
 void
-add_remote(const fs::path& trove_dir, Level level, const std::string& name,
-           const std::string& url, bool make_default, bool force)
+add_remote(const fs::path& trove_dir,
+           Level level,
+           const std::string& name,
+           const std::string& url,
+           bool make_default,
+           bool force)
 {
   check_name(name);
   if (url.empty()) {
@@ -136,7 +140,8 @@ remove_remote(const fs::path& trove_dir, const std::string& name)
     }
   }
   if (!removed) {
-    throw Error("remote '" + name + "' is defined in the user's configuration, not in "
+    throw Error("remote '" + name +
+                "' is defined in the user's configuration, not in "
                 "this repository's");
   }
 }
@@ -153,8 +158,11 @@ set_default_remote(const fs::path& trove_dir, Level level, const std::string& na
 }
 
 void
-modify_remote(const fs::path& trove_dir, Level level, const std::string& name,
-              const std::string& key, const std::optional<std::string>& value)
+modify_remote(const fs::path& trove_dir,
+              Level level,
+              const std::string& name,
+              const std::string& key,
+              const std::optional<std::string>& value)
 {
   if (!is_defined(core::Config(trove_dir), name)) {
     throw Error("no remote named '" + name + "' (see 'trove remote list')");
@@ -164,8 +172,8 @@ modify_remote(const fs::path& trove_dir, Level level, const std::string& name,
   auto file = load(trove_dir, level);
   if (!value) {
     if (!file.unset(full)) {
-      throw Error("remote '" + name + "' has no '" + key + "' in "
-                  + core::Config::path_of(level, trove_dir).filename().string());
+      throw Error("remote '" + name + "' has no '" + key + "' in " +
+                  core::Config::path_of(level, trove_dir).filename().string());
     }
   } else {
     file.set(full, *value);

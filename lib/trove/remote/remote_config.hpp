@@ -43,13 +43,20 @@ bool is_secret(const std::string& key);
 // each checks its input and leaves the file untouched on error. The value a
 // modify_remote sets is checked by the caller, as `trove config` checks
 // its values.
-void add_remote(const fs::path& trove_dir, Level level, const std::string& name,
-                const std::string& url, bool make_default, bool force);
+void add_remote(const fs::path& trove_dir,
+                Level level,
+                const std::string& name,
+                const std::string& url,
+                bool make_default,
+                bool force);
 // Removes the remote from every level it is defined in, and core.remote when
 // it named it.
 void remove_remote(const fs::path& trove_dir, const std::string& name);
 void set_default_remote(const fs::path& trove_dir, Level level, const std::string& name);
-void modify_remote(const fs::path& trove_dir, Level level, const std::string& name,
-                   const std::string& key, const std::optional<std::string>& value);
+void modify_remote(const fs::path& trove_dir,
+                   Level level,
+                   const std::string& name,
+                   const std::string& key,
+                   const std::optional<std::string>& value);
 
 } // namespace trove::remote

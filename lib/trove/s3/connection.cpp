@@ -66,8 +66,8 @@ read_profile(const std::string& profile)
 {
   Section values = read_section(aws_file("AWS_CONFIG_FILE", "config"),
                                 profile == "default" ? profile : "profile " + profile);
-  for (auto& [key, value] : read_section(aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-                                         profile)) {
+  for (auto& [key, value] :
+       read_section(aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), profile)) {
     values[key] = value;
   }
   return values;
@@ -77,8 +77,9 @@ std::optional<std::string>
 lookup(const Section& section, const std::string& key)
 {
   auto it = section.find(key);
-  return it == section.end() || it->second.empty() ? std::nullopt
-                                                    : std::optional<std::string>(it->second);
+  return it == section.end() || it->second.empty()
+             ? std::nullopt
+             : std::optional<std::string>(it->second);
 }
 
 Credentials
@@ -95,8 +96,9 @@ resolve_credentials(const Section& options, const Section& profile, bool profile
                   lookup(options, "session_token"));
   auto env = from(environment("AWS_ACCESS_KEY_ID"), environment("AWS_SECRET_ACCESS_KEY"),
                   environment("AWS_SESSION_TOKEN"));
-  auto file = from(lookup(profile, "aws_access_key_id"), lookup(profile, "aws_secret_access_key"),
-                   lookup(profile, "aws_session_token"));
+  auto file =
+      from(lookup(profile, "aws_access_key_id"), lookup(profile, "aws_secret_access_key"),
+           lookup(profile, "aws_session_token"));
   std::vector<std::optional<Credentials>> order = {own, env, file};
   if (profile_chosen) {
     order = {own, file, env};
@@ -104,18 +106,21 @@ resolve_credentials(const Section& options, const Section& profile, bool profile
   for (const auto& candidate : order) {
     if (candidate) {
       if (candidate->secret_access_key.empty()) {
-        throw Error("the S3 access key " + candidate->access_key_id + " has no secret access key");
+        throw Error("the S3 access key " + candidate->access_key_id +
+                    " has no secret access key");
       }
       return *candidate;
     }
   }
-  throw Error("no S3 credentials: set the remote's access_key_id and secret_access_key "
-              "(trove remote modify --local), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-              "or a profile in ~/.aws/credentials");
+  throw Error(
+      "no S3 credentials: set the remote's access_key_id and secret_access_key "
+      "(trove remote modify --local), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+      "or a profile in ~/.aws/credentials");
 }
 
 std::string
-first_of(std::initializer_list<std::optional<std::string>> candidates, std::string fallback)
+first_of(std::initializer_list<std::optional<std::string>> candidates,
+         std::string fallback)
 {
   for (const auto& candidate : candidates) {
     if (candidate) {
@@ -154,7 +159,8 @@ Connection::url_of(const std::string& key) const
 }
 
 Connection
-resolve_connection(const std::string& url, const std::map<std::string, std::string>& options)
+resolve_connection(const std::string& url,
+                   const std::map<std::string, std::string>& options)
 {
   Connection connection;
   std::string rest = url.substr(url.find("://") + 3);
@@ -174,14 +180,18 @@ resolve_connection(const std::string& url, const std::map<std::string, std::stri
   }
 
   auto profile_name = lookup(options, "profile");
-  Section profile = read_profile(first_of({profile_name, environment("AWS_PROFILE")}, "default"));
-  connection.credentials = resolve_credentials(options, profile, profile_name.has_value());
-  connection.region = first_of({lookup(options, "region"), environment("AWS_REGION"),
-                                environment("AWS_DEFAULT_REGION"), lookup(profile, "region")},
-                               "us-east-1");
-  auto endpoint = first_of({lookup(options, "endpointurl"), environment("AWS_ENDPOINT_URL_S3"),
-                            environment("AWS_ENDPOINT_URL"), lookup(profile, "endpoint_url")},
-                           "");
+  Section profile =
+      read_profile(first_of({profile_name, environment("AWS_PROFILE")}, "default"));
+  connection.credentials =
+      resolve_credentials(options, profile, profile_name.has_value());
+  connection.region =
+      first_of({lookup(options, "region"), environment("AWS_REGION"),
+                environment("AWS_DEFAULT_REGION"), lookup(profile, "region")},
+               "us-east-1");
+  auto endpoint =
+      first_of({lookup(options, "endpointurl"), environment("AWS_ENDPOINT_URL_S3"),
+                environment("AWS_ENDPOINT_URL"), lookup(profile, "endpoint_url")},
+               "");
   if (endpoint.empty()) {
     connection.endpoint = "https://s3." + connection.region + ".amazonaws.com";
   } else {

@@ -12,8 +12,8 @@ namespace trove::s3 {
 struct Connection
 {
   std::string bucket;
-  std::string prefix;      // "" or "datasets/" (always ending with '/')
-  std::string endpoint;    // "https://s3.eu-west-1.amazonaws.com", no trailing '/'
+  std::string prefix;   // "" or "datasets/" (always ending with '/')
+  std::string endpoint; // "https://s3.eu-west-1.amazonaws.com", no trailing '/'
   std::string region;
   bool path_style = false; // https://host/bucket/key rather than https://bucket.host/key
   Credentials credentials;

@@ -45,8 +45,9 @@ uri_encode(std::string_view text, bool encode_slash)
   std::string encoded;
   encoded.reserve(text.size());
   for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                      || c == '-' || c == '_' || c == '.' || c == '~';
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+                      c == '~';
     if (unreserved || (c == '/' && !encode_slash)) {
       encoded += static_cast<char>(c);
     } else {
@@ -84,8 +85,10 @@ amz_date(std::time_t time)
 }
 
 std::string
-authorization(const RequestToSign& request, const Credentials& credentials,
-              const std::string& region, const std::string& date)
+authorization(const RequestToSign& request,
+              const Credentials& credentials,
+              const std::string& region,
+              const std::string& date)
 {
   std::string canonical_headers;
   std::string signed_headers;
@@ -93,21 +96,23 @@ authorization(const RequestToSign& request, const Credentials& credentials,
     canonical_headers += name + ":" + core::trim(value, " \t") + "\n";
     signed_headers += (signed_headers.empty() ? "" : ";") + name;
   }
-  std::string canonical_request = request.method + "\n" + uri_encode(request.path, false) + "\n"
-                                  + canonical_query(request.query) + "\n" + canonical_headers
-                                  + "\n" + signed_headers + "\n" + request.payload_hash;
+  std::string canonical_request =
+      request.method + "\n" + uri_encode(request.path, false) + "\n" +
+      canonical_query(request.query) + "\n" + canonical_headers + "\n" + signed_headers +
+      "\n" + request.payload_hash;
 
   std::string day = date.substr(0, 8);
   std::string scope = day + "/" + region + "/s3/aws4_request";
-  std::string string_to_sign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n"
-                               + core::sha256_hex(canonical_request);
+  std::string string_to_sign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" +
+                               core::sha256_hex(canonical_request);
 
   std::string key = hmac_raw("AWS4" + credentials.secret_access_key, day);
   key = hmac_raw(key, region);
   key = hmac_raw(key, "s3");
   key = hmac_raw(key, "aws4_request");
-  return "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope
-         + ",SignedHeaders=" + signed_headers + ",Signature=" + hmac_sha256(key, string_to_sign);
+  return "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
+         ",SignedHeaders=" + signed_headers +
+         ",Signature=" + hmac_sha256(key, string_to_sign);
 }
 
 std::string

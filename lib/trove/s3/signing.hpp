@@ -19,15 +19,16 @@ struct Credentials
 // What AWS Signature Version 4 signs of a request.
 struct RequestToSign
 {
-  std::string method;                                      // "GET"
-  std::string path;                                        // "/bucket/key", not encoded
-  std::vector<std::pair<std::string, std::string>> query;  // not encoded, any order
-  std::map<std::string, std::string> headers;              // lower-case names; host and x-amz-* included
-  std::string payload_hash;                                // hex SHA-256 of the body
+  std::string method;                                     // "GET"
+  std::string path;                                       // "/bucket/key", not encoded
+  std::vector<std::pair<std::string, std::string>> query; // not encoded, any order
+  std::map<std::string, std::string>
+      headers;              // lower-case names; host and x-amz-* included
+  std::string payload_hash; // hex SHA-256 of the body
 };
 
 inline constexpr std::string_view k_empty_payload_hash =
-  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 // Percent-encodes everything but A-Z a-z 0-9 - _ . ~ (and '/' unless
 // `encode_slash`), as SigV4 requires of paths and query strings.
@@ -35,15 +36,18 @@ std::string uri_encode(std::string_view text, bool encode_slash);
 
 // "a=1&b=2": names and values encoded, sorted by name; the same string is
 // what the request sends.
-std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query);
+std::string
+canonical_query(const std::vector<std::pair<std::string, std::string>>& query);
 
 // "20130524T000000Z", the x-amz-date form of a UTC time.
 std::string amz_date(std::time_t time);
 
 // The Authorization header value for `request` at `date` (amz_date form),
 // for the S3 service in `region`.
-std::string authorization(const RequestToSign& request, const Credentials& credentials,
-                          const std::string& region, const std::string& date);
+std::string authorization(const RequestToSign& request,
+                          const Credentials& credentials,
+                          const std::string& region,
+                          const std::string& date);
 
 // The hex HMAC-SHA256 of `data` under `key`, and the base64 of bytes (for
 // Content-MD5), used by the signature and the client.

@@ -43,7 +43,7 @@ class CommitFiles final : public FileSource
 {
 public:
   CommitFiles(const GitRepo& git, std::string commit)
-    : m_git(git), m_commit(std::move(commit))
+      : m_git(git), m_commit(std::move(commit))
   {
   }
   std::optional<std::string> read(const std::string& relative) const override;

@@ -33,7 +33,7 @@ last_error()
 }
 
 // Owns a libgit2 object: libgit2 fills `ptr` through its out-parameter.
-template<typename T, void (*Free)(T*)> struct Owned
+template <typename T, void (*Free)(T*)> struct Owned
 {
   T* ptr = nullptr;
   Owned() = default;
@@ -154,9 +154,9 @@ tree_of(git_repository* repo, const std::string& commit_hex)
   git_oid oid;
   Owned<git_commit, git_commit_free> commit;
   Owned<git_tree, git_tree_free> tree;
-  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0
-      || git_commit_lookup(&commit.ptr, repo, &oid) != 0
-      || git_commit_tree(&tree.ptr, commit.ptr) != 0) {
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0 ||
+      git_commit_lookup(&commit.ptr, repo, &oid) != 0 ||
+      git_commit_tree(&tree.ptr, commit.ptr) != 0) {
     throw Error("cannot read commit " + commit_hex + ": " + last_error());
   }
   return tree;
@@ -180,8 +180,8 @@ GitRepo::read_file(const std::string& commit, const std::string& path) const
 {
   auto tree = tree_of(m_repo.get(), commit);
   Owned<git_tree_entry, git_tree_entry_free> entry;
-  if (git_tree_entry_bypath(&entry.ptr, tree.ptr, path.c_str()) != 0
-      || git_tree_entry_type(entry.ptr) != GIT_OBJECT_BLOB) {
+  if (git_tree_entry_bypath(&entry.ptr, tree.ptr, path.c_str()) != 0 ||
+      git_tree_entry_type(entry.ptr) != GIT_OBJECT_BLOB) {
     return std::nullopt;
   }
   return blob_content(m_repo.get(), git_tree_entry_id(entry.ptr));
@@ -196,7 +196,7 @@ GitRepo::files_where(const std::string& commit,
 
 GitRepo::FileFinder::FileFinder(const GitRepo& git,
                                 std::function<bool(std::string_view name)> wanted)
-  : m_git(git), m_wanted(std::move(wanted))
+    : m_git(git), m_wanted(std::move(wanted))
 {
 }
 
@@ -226,9 +226,10 @@ GitRepo::FileFinder::matches_in(const git_tree* tree)
       matches.push_back({name, raw_id(git_tree_entry_id(entry))});
     } else if (type == GIT_OBJECT_TREE) {
       Owned<git_tree, git_tree_free> subtree;
-      if (git_tree_lookup(&subtree.ptr, m_git.m_repo.get(), git_tree_entry_id(entry)) != 0) {
-        throw Error("cannot read tree " + oid_hex(git_tree_entry_id(entry)) + ": "
-                    + last_error());
+      if (git_tree_lookup(&subtree.ptr, m_git.m_repo.get(), git_tree_entry_id(entry)) !=
+          0) {
+        throw Error("cannot read tree " + oid_hex(git_tree_entry_id(entry)) + ": " +
+                    last_error());
       }
       for (const auto& match : matches_in(subtree.ptr)) {
         matches.push_back({name + "/" + match.path, match.blob});
@@ -350,7 +351,8 @@ GitRepo::log(const std::string& commit, std::size_t limit) const
 {
   auto walk = new_revwalk(m_repo.get());
   git_oid oid;
-  if (git_oid_fromstr(&oid, commit.c_str()) != 0 || git_revwalk_push(walk.ptr, &oid) != 0) {
+  if (git_oid_fromstr(&oid, commit.c_str()) != 0 ||
+      git_revwalk_push(walk.ptr, &oid) != 0) {
     throw Error("cannot walk history from " + commit + ": " + last_error());
   }
   return walk_commits(walk.ptr, limit);
@@ -361,8 +363,8 @@ libgit2_version()
 {
   int major = 0, minor = 0, revision = 0;
   git_libgit2_version(&major, &minor, &revision);
-  return std::to_string(major) + "." + std::to_string(minor) + "."
-         + std::to_string(revision);
+  return std::to_string(major) + "." + std::to_string(minor) + "." +
+         std::to_string(revision);
 }
 
 } // namespace trove::scm

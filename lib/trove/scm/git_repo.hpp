@@ -49,8 +49,9 @@ public:
                                        const std::string& path) const;
   // Every file at a commit whose name (last path component) `wanted`
   // accepts, with its content, in tree order.
-  std::vector<File> files_where(const std::string& commit,
-                                const std::function<bool(std::string_view name)>& wanted) const;
+  std::vector<File>
+  files_where(const std::string& commit,
+              const std::function<bool(std::string_view name)>& wanted) const;
 
   // The same over many commits: each distinct tree is read once, so the
   // directories a commit did not change cost nothing (metrics show -A, gc -A).

@@ -15,8 +15,8 @@ entry_for(const std::string& name)
 {
   std::string entry = "/";
   for (char c : name) {
-    if (c == '*' || c == '?' || c == '[' || c == '\\' || c == ' ' || c == '!'
-        || c == '#') {
+    if (c == '*' || c == '?' || c == '[' || c == '\\' || c == ' ' || c == '!' ||
+        c == '#') {
       entry += '\\';
     }
     entry += c;

@@ -66,7 +66,8 @@ user_lines(const fs::path& path)
   }
   for (const auto& line : lines) {
     if (replaces_shell(line)) {
-      throw Error(path.string() + " runs 'exec', so trove's lines would never run; "
+      throw Error(path.string() +
+                  " runs 'exec', so trove's lines would never run; "
                   "add them by hand (see trove-install(1)); no hook was changed");
     }
   }

@@ -23,6 +23,7 @@ std::vector<fs::path> install_hooks(const fs::path& dir, const std::vector<Hook>
 
 // Removes only trove's lines; a hook left with nothing but its #! line is
 // deleted. Returns the files changed.
-std::vector<fs::path> uninstall_hooks(const fs::path& dir, const std::vector<Hook>& hooks);
+std::vector<fs::path> uninstall_hooks(const fs::path& dir,
+                                      const std::vector<Hook>& hooks);
 
 } // namespace trove::scm

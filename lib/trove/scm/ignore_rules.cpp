@@ -30,8 +30,8 @@ IgnoreRules::parse(std::string_view text)
       line.pop_back();
     }
     // Trailing spaces are ignored unless escaped.
-    while (!line.empty() && line.back() == ' '
-           && (line.size() < 2 || line[line.size() - 2] != '\\')) {
+    while (!line.empty() && line.back() == ' ' &&
+           (line.size() < 2 || line[line.size() - 2] != '\\')) {
       line.pop_back();
     }
     if (line.empty() || line[0] == '#') {
@@ -126,7 +126,8 @@ glob_match(std::string_view pattern, std::string_view path)
       }
       // "**/" matches zero or more whole directories.
       for (std::size_t i = 0; i <= path.size(); ++i) {
-        if ((i == 0 || path[i - 1] == '/' || !slash) && glob_match(rest, path.substr(i))) {
+        if ((i == 0 || path[i - 1] == '/' || !slash) &&
+            glob_match(rest, path.substr(i))) {
           return true;
         }
       }

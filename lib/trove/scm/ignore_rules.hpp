@@ -21,7 +21,11 @@ public:
 
   // `path` is relative to the rules' directory, '/'-separated.
   bool is_ignored(std::string_view path, bool is_directory) const;
-  bool empty() const { return m_patterns.empty(); }
+  bool
+  empty() const
+  {
+    return m_patterns.empty();
+  }
 
 private:
   struct Pattern

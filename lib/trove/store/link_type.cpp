@@ -38,16 +38,16 @@ parse_link_types(std::string_view text)
       name.remove_suffix(1);
     }
     bool found = false;
-    for (auto type : {LinkType::reflink, LinkType::hardlink, LinkType::symlink,
-                      LinkType::copy}) {
+    for (auto type :
+         {LinkType::reflink, LinkType::hardlink, LinkType::symlink, LinkType::copy}) {
       if (name == to_string(type)) {
         types.push_back(type);
         found = true;
       }
     }
     if (!found) {
-      throw Error("cache.type: unknown link type '" + std::string(name)
-                  + "' (expected reflink, hardlink, symlink or copy)");
+      throw Error("cache.type: unknown link type '" + std::string(name) +
+                  "' (expected reflink, hardlink, symlink or copy)");
     }
     start = end + 1;
   }

@@ -7,7 +7,13 @@
 namespace trove::store {
 
 // How a cached object is placed in the workspace.
-enum class LinkType { reflink, hardlink, symlink, copy };
+enum class LinkType
+{
+  reflink,
+  hardlink,
+  symlink,
+  copy
+};
 
 std::string_view to_string(LinkType type);
 

@@ -38,9 +38,15 @@ public:
   {
   public:
     Writer();
-    void append(std::string_view hex, std::uint64_t size, bool executable,
+    void append(std::string_view hex,
+                std::uint64_t size,
+                bool executable,
                 std::string_view path);
-    const std::string& text() const { return m_text; }
+    const std::string&
+    text() const
+    {
+      return m_text;
+    }
 
   private:
     std::string m_text;
@@ -54,7 +60,11 @@ public:
   static Manifest parse(std::string_view text, std::string_view source);
   std::string serialize() const;
 
-  const std::vector<ManifestEntry>& entries() const { return m_entries; }
+  const std::vector<ManifestEntry>&
+  entries() const
+  {
+    return m_entries;
+  }
   std::uint64_t total_size() const;
   // The entry for `path`, or nullptr.
   const ManifestEntry* find(std::string_view path) const;

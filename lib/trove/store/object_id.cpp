@@ -35,8 +35,8 @@ ObjectId::parse(std::string_view text)
   }
   text.remove_prefix(k_prefix.size());
   ObjectId id;
-  if (text.size() > k_dir_suffix.size()
-      && text.substr(text.size() - k_dir_suffix.size()) == k_dir_suffix) {
+  if (text.size() > k_dir_suffix.size() &&
+      text.substr(text.size() - k_dir_suffix.size()) == k_dir_suffix) {
     id.is_dir = true;
     text.remove_suffix(k_dir_suffix.size());
   }

@@ -24,9 +24,10 @@ struct ObjectId
 
 } // namespace trove::store
 
-template<> struct std::hash<trove::store::ObjectId>
+template <> struct std::hash<trove::store::ObjectId>
 {
-  std::size_t operator()(const trove::store::ObjectId& id) const noexcept
+  std::size_t
+  operator()(const trove::store::ObjectId& id) const noexcept
   {
     return std::hash<std::string>()(id.hex) ^ static_cast<std::size_t>(id.is_dir);
   }

@@ -31,8 +31,16 @@ class ObjectStore
 public:
   ObjectStore(fs::path cache_dir, fs::path tmp_dir);
 
-  const fs::path& dir() const { return m_dir; }
-  const fs::path& tmp_dir() const { return m_tmp_dir; }
+  const fs::path&
+  dir() const
+  {
+    return m_dir;
+  }
+  const fs::path&
+  tmp_dir() const
+  {
+    return m_tmp_dir;
+  }
   fs::path path_of(const ObjectId& id) const;
   bool contains(const ObjectId& id) const;
 

@@ -120,10 +120,10 @@ store_directory(Repository& repo,
 {
   auto files = scan_directory(repo, repo.absolute(path), warn);
   for (const auto& file : files) {
-    if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer
-        && is_pointer_file(file.absolute)) {
-      throw Error("'" + path + "' contains the pointer file '" + path + "/" + file.path
-                  + "': its data is already tracked on its own");
+    if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer &&
+        is_pointer_file(file.absolute)) {
+      throw Error("'" + path + "' contains the pointer file '" + path + "/" + file.path +
+                  "': its data is already tracked on its own");
     }
   }
   auto hexes = store_workspace_files(repo, path, files, warn, progress);
@@ -265,7 +265,8 @@ store_path(Repository& repo,
   pointer.executable =
       ::stat(entry.read_path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
   auto hexes = store_workspace_files(
-      repo, path, {{"", entry.read_path, entry.stamp, pointer.executable}}, warn, progress);
+      repo, path, {{"", entry.read_path, entry.stamp, pointer.executable}}, warn,
+      progress);
   pointer.id = {hexes.front(), false};
   pointer.size = entry.stamp.size;
   return pointer;

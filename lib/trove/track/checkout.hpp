@@ -10,7 +10,11 @@
 
 namespace trove::track {
 
-enum class Relink { no, yes };
+enum class Relink
+{
+  no,
+  yes
+};
 
 struct CheckoutResult
 {

@@ -99,7 +99,8 @@ workspace_files(Repository& repo)
                        found[i].stamp.size});
     }
   }
-  std::ignore = repo.stat_index().try_save(); // only a cache: the listing is right without it
+  std::ignore =
+      repo.stat_index().try_save(); // only a cache: the listing is right without it
   sort_by_path(files);
   return files;
 }

@@ -42,8 +42,7 @@ struct DataDiff
 
 // Files added, deleted and modified between two revisions; `b` = nullopt is
 // the workspace.
-DataDiff diff(Repository& repo,
-              const std::string& a,
-              const std::optional<std::string>& b);
+DataDiff
+diff(Repository& repo, const std::string& a, const std::optional<std::string>& b);
 
 } // namespace trove::track

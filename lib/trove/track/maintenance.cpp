@@ -19,8 +19,10 @@ namespace {
 // `strict`: a directory whose manifest is missing stops gc. The workspace's
 // data should be whole; an old commit's may never have been fetched.
 void
-mark_used(const Repository& repo, const PointerFile& pointer,
-          std::unordered_set<store::ObjectId>& used, bool strict)
+mark_used(const Repository& repo,
+          const PointerFile& pointer,
+          std::unordered_set<store::ObjectId>& used,
+          bool strict)
 {
   if (!used.insert(pointer.id).second || !pointer.id.is_dir) {
     return;
@@ -30,8 +32,8 @@ mark_used(const Repository& repo, const PointerFile& pointer,
       return;
     }
     // Its files could be anywhere in the cache: deleting them could lose data.
-    throw Error("the manifest " + pointer.id.to_string() + " of '" + pointer.out_path
-                + "' is not in the cache, so gc cannot tell its files from garbage; "
+    throw Error("the manifest " + pointer.id.to_string() + " of '" + pointer.out_path +
+                "' is not in the cache, so gc cannot tell its files from garbage; "
                 "fetch it first (trove fetch) or check it out");
   }
   for (auto& file : store::manifest_files(repo.store(), pointer.id)) {
@@ -42,7 +44,8 @@ mark_used(const Repository& repo, const PointerFile& pointer,
 } // namespace
 
 std::vector<PointerFile>
-referenced_outputs(const Repository& repo, const ObjectScope& scope,
+referenced_outputs(const Repository& repo,
+                   const ObjectScope& scope,
                    std::size_t* workspace_count)
 {
   std::vector<PointerFile> outputs;
@@ -91,7 +94,8 @@ referenced_outputs(const Repository& repo, const ObjectScope& scope,
   for (const auto& commit : commits) {
     for (const auto& file : finder.in(commit)) {
       std::string source = commit.substr(0, 7) + ":" + file.path;
-      if (metadata_kind(fs::path(file.path).filename().string()) == MetadataKind::pointer) {
+      if (metadata_kind(fs::path(file.path).filename().string()) ==
+          MetadataKind::pointer) {
         outputs.push_back(PointerFile::parse(file.content, source));
       } else {
         add_lock_file(file.content, source);
@@ -186,8 +190,8 @@ fsck(Repository& repo, unsigned jobs, core::Progress* progress)
     core::advance(progress, 1, objects[i].size);
     if (!good) {
       std::lock_guard lock(mutex);
-      result.corrupt.push_back(id.to_string() + " ("
-                               + repo.store().path_of(id).string() + ")");
+      result.corrupt.push_back(id.to_string() + " (" + repo.store().path_of(id).string() +
+                               ")");
     }
   });
   std::sort(result.corrupt.begin(), result.corrupt.end());

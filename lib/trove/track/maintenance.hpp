@@ -22,19 +22,29 @@ struct ObjectScope
   bool all_commits = false;
   // Reads the outputs a lock file (trove.lock) records, so that stage
   // outputs are kept too; given by the pipeline layer, which owns the format.
-  std::function<std::vector<PointerFile>(std::string_view text, const std::string& source)>
-    lock_outputs;
+  std::function<std::vector<PointerFile>(std::string_view text,
+                                         const std::string& source)>
+      lock_outputs;
 
-  bool empty() const { return !workspace && !all_branches && !all_tags && !all_commits; }
+  bool
+  empty() const
+  {
+    return !workspace && !all_branches && !all_tags && !all_commits;
+  }
 };
 
 // The outputs (pointer entries) the scope refers to: the workspace's
 // pointer and lock files, and with all_* those of the chosen commits. The
 // workspace's come first; `workspace_count` (when given) says how many.
-std::vector<PointerFile> referenced_outputs(const Repository& repo, const ObjectScope& scope,
-                                           std::size_t* workspace_count = nullptr);
+std::vector<PointerFile> referenced_outputs(const Repository& repo,
+                                            const ObjectScope& scope,
+                                            std::size_t* workspace_count = nullptr);
 
-enum class DryRun { no, yes };
+enum class DryRun
+{
+  no,
+  yes
+};
 
 struct GcResult
 {

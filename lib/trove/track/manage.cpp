@@ -67,7 +67,8 @@ remove(Repository& repo, const fs::path& target, KeepData keep_data)
   if (keep_data == KeepData::no) {
     auto status = out_status(repo, out, [](const std::string&) {});
     if (status.state == OutStatus::State::modified) {
-      throw Error("'" + out.path + "' has changes that are not in the cache; "
+      throw Error("'" + out.path +
+                  "' has changes that are not in the cache; "
                   "commit them first, or use --keep-data to keep the files");
     }
     if (status.state != OutStatus::State::deleted && !status.in_cache) {
@@ -90,8 +91,8 @@ move(Repository& repo, const fs::path& source, const fs::path& destination)
   auto out = load_tracked(repo, pointer_for(repo, source));
   std::string dest = repo.relative(destination);
   std::error_code ec;
-  bool into_directory = destination.generic_string().ends_with("/")
-                        || fs::is_directory(repo.absolute(dest), ec);
+  bool into_directory = destination.generic_string().ends_with("/") ||
+                        fs::is_directory(repo.absolute(dest), ec);
   if (into_directory) {
     dest = index_key(dest, fs::path(out.path).filename().string());
   }

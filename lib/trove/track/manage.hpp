@@ -7,7 +7,11 @@
 
 namespace trove::track {
 
-enum class KeepData { no, yes };
+enum class KeepData
+{
+  no,
+  yes
+};
 
 // Stops tracking: removes the pointer file and its .gitignore entry, and
 // (unless keep_data) the data, which must match its saved content: changes

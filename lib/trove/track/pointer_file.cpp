@@ -16,8 +16,8 @@ parse_count(const YAML::Node& node, const std::string& source, const char* key)
   try {
     return node.as<std::uint64_t>();
   } catch (const YAML::Exception&) {
-    throw Error(core::yaml_position(source, node.Mark()) + ": '" + key
-                + "' must be a non-negative integer");
+    throw Error(core::yaml_position(source, node.Mark()) + ": '" + key +
+                "' must be a non-negative integer");
   }
 }
 
@@ -57,7 +57,9 @@ PointerFile::parse_node(const YAML::Node& root, const std::string& source)
 }
 
 PointerFile
-PointerFile::parse_entry(const YAML::Node& out, const std::string& source, PathCheck check)
+PointerFile::parse_entry(const YAML::Node& out,
+                         const std::string& source,
+                         PathCheck check)
 {
   auto at = [&](const YAML::Node& node) {
     return core::yaml_position(source, node.Mark());
@@ -71,16 +73,16 @@ PointerFile::parse_entry(const YAML::Node& out, const std::string& source, PathC
     const YAML::Node& value = item.second;
     if (key == "path") {
       pointer.out_path = value.as<std::string>();
-      if (check == PathCheck::inside_directory
-          && !core::is_safe_relative_path(pointer.out_path)) {
-        throw Error(at(value) + ": unsafe path '" + pointer.out_path
-                    + "' (absolute or containing '..')");
+      if (check == PathCheck::inside_directory &&
+          !core::is_safe_relative_path(pointer.out_path)) {
+        throw Error(at(value) + ": unsafe path '" + pointer.out_path +
+                    "' (absolute or containing '..')");
       }
     } else if (key == "hash") {
       auto id = store::ObjectId::parse(value.as<std::string>());
       if (!id) {
-        throw Error(at(value) + ": malformed hash '" + value.as<std::string>()
-                    + "' (expected sha256:<64 hex digits>[.dir])");
+        throw Error(at(value) + ": malformed hash '" + value.as<std::string>() +
+                    "' (expected sha256:<64 hex digits>[.dir])");
       }
       pointer.id = *id;
     } else if (key == "size") {

@@ -11,7 +11,7 @@
 namespace YAML {
 class Emitter;
 class Node;
-}
+} // namespace YAML
 
 namespace trove::track {
 
@@ -41,9 +41,13 @@ struct PointerFile
   // One `path`/`hash`/`size`/`nfiles`/`isexec` entry, as in `outs:` here and in
   // trove.lock's deps and outs. trove.lock paths are relative to a stage's
   // wdir and may climb out of it (the stage's own paths are checked).
-  enum class PathCheck { inside_directory, by_caller };
-  static PointerFile parse_entry(const YAML::Node& entry, const std::string& source,
-                                 PathCheck check);
+  enum class PathCheck
+  {
+    inside_directory,
+    by_caller
+  };
+  static PointerFile
+  parse_entry(const YAML::Node& entry, const std::string& source, PathCheck check);
   void emit_entry(YAML::Emitter& out) const;
   std::string serialize() const;
   void save(const fs::path& file) const;

@@ -14,11 +14,10 @@ namespace trove::track {
 
 namespace {
 
-constexpr const char* k_gitignore =
-  "/config.local\n"
-  "/cache\n"
-  "/tmp\n"
-  "/state\n";
+constexpr const char* k_gitignore = "/config.local\n"
+                                    "/cache\n"
+                                    "/tmp\n"
+                                    "/state\n";
 
 constexpr const char* k_default_link_types = "reflink,copy";
 
@@ -72,10 +71,8 @@ parse_unsigned(const core::Config& config, const std::string& key, unsigned fall
 } // namespace
 
 Repository::Repository(fs::path root, std::optional<scm::GitRepo> git)
-  : m_root(std::move(root)),
-    m_config(m_root / ".trove"),
-    m_store(fs::path(), fs::path()),
-    m_git(std::move(git))
+    : m_root(std::move(root)), m_config(m_root / ".trove"),
+      m_store(fs::path(), fs::path()), m_git(std::move(git))
 {
   fs::path cache = m_config.get_or("cache.dir", "");
   if (cache.empty()) {
@@ -89,7 +86,7 @@ Repository::Repository(fs::path root, std::optional<scm::GitRepo> git)
   m_store = store::ObjectStore(cache.lexically_normal(), tmp.lexically_normal());
   try {
     m_link_types =
-      store::parse_link_types(m_config.get_or("cache.type", k_default_link_types));
+        store::parse_link_types(m_config.get_or("cache.type", k_default_link_types));
     m_jobs = parse_unsigned(m_config, "core.jobs", core::hardware_jobs());
     m_lock_timeout_s = parse_unsigned(m_config, "core.lock_timeout", m_lock_timeout_s);
     if (m_jobs == 0) {
@@ -144,9 +141,9 @@ Repository::init(const fs::path& start, bool no_scm, Force force)
   } else if (no_scm) {
     root = dir;
   } else {
-    throw Error(dir.string()
-                + " is not inside a git repository; run 'git init' first, or "
-                  "use 'trove init --no-scm'");
+    throw Error(dir.string() +
+                " is not inside a git repository; run 'git init' first, or "
+                "use 'trove init --no-scm'");
   }
   fs::path trove = root / ".trove";
   std::error_code ec;
@@ -170,7 +167,7 @@ Repository::stat_index()
 {
   std::call_once(*m_stat_index_once, [this] {
     m_stat_index =
-      std::make_unique<store::StatIndex>(trove_dir() / "state" / "stat-index");
+        std::make_unique<store::StatIndex>(trove_dir() / "state" / "stat-index");
   });
   return *m_stat_index;
 }
@@ -210,8 +207,8 @@ void
 Repository::lock(core::RepoLock::Mode mode, const std::string& command)
 {
   core::create_directories(trove_dir() / "state");
-  m_lock = std::make_unique<core::RepoLock>(trove_dir() / "state" / "lock", mode,
-                                            command);
+  m_lock =
+      std::make_unique<core::RepoLock>(trove_dir() / "state" / "lock", mode, command);
   m_lock->acquire(std::chrono::milliseconds(m_lock_timeout_s * 1000));
   if (mode == core::RepoLock::Mode::exclusive) {
     std::error_code ec; // a cache.dir set since init has no tmp/ yet
@@ -256,8 +253,8 @@ Repository::relative(const fs::path& path) const
 {
   fs::path absolute = normal_absolute(path);
   if (!core::is_within(m_root, absolute)) {
-    throw Error("'" + path.string() + "' is outside the repository ("
-                + m_root.string() + ")");
+    throw Error("'" + path.string() + "' is outside the repository (" + m_root.string() +
+                ")");
   }
   std::string relative = absolute.lexically_relative(m_root).generic_string();
   return relative == "." ? "" : relative;

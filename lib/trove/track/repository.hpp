@@ -22,7 +22,11 @@ namespace fs = std::filesystem;
 // not errors (a skipped symlink, content saved before an overwrite).
 using Warn = std::function<void(const std::string&)>;
 
-enum class Force { no, yes };
+enum class Force
+{
+  no,
+  yes
+};
 
 // An open trove repository: the directory holding .trove/, its configuration,
 // object store, stat index and (unless --no-scm) its git repository.
@@ -43,14 +47,38 @@ public:
   // second time unless `force`.
   static InitResult init(const fs::path& start, bool no_scm, Force force);
 
-  const fs::path& root() const { return m_root; }
-  fs::path trove_dir() const { return m_root / ".trove"; }
-  const core::Config& config() const { return m_config; }
-  store::ObjectStore& store() { return m_store; }
-  const store::ObjectStore& store() const { return m_store; }
+  const fs::path&
+  root() const
+  {
+    return m_root;
+  }
+  fs::path
+  trove_dir() const
+  {
+    return m_root / ".trove";
+  }
+  const core::Config&
+  config() const
+  {
+    return m_config;
+  }
+  store::ObjectStore&
+  store()
+  {
+    return m_store;
+  }
+  const store::ObjectStore&
+  store() const
+  {
+    return m_store;
+  }
   // Loaded on first use (thread-safe).
   store::StatIndex& stat_index();
-  const scm::GitRepo* git() const { return m_git ? &*m_git : nullptr; }
+  const scm::GitRepo*
+  git() const
+  {
+    return m_git ? &*m_git : nullptr;
+  }
   // The git repository, or an error saying the command needs one.
   const scm::GitRepo& require_git() const;
 
@@ -60,7 +88,11 @@ public:
   store::LinkType working_link_type();
   // Worker threads for hashing and linking (core.jobs, default all cores).
   unsigned jobs() const;
-  void set_jobs(unsigned jobs) { m_jobs = jobs; }
+  void
+  set_jobs(unsigned jobs)
+  {
+    m_jobs = jobs;
+  }
 
   // Takes the repository lock (see core::RepoLock) for the rest of the
   // object's life; a writer also sweeps temp files left by dead processes.

@@ -112,8 +112,9 @@ struct Scanner
       std::string path = prefix.empty() ? name : prefix + "/" + name;
       if (dir.native().size() + 1 + name.size() >= PATH_MAX) {
         // Recorded, it could never be checked out again.
-        throw Error("'" + dir.native().substr(0, 80) + "...': a path inside it is longer than "
-                    + std::to_string(PATH_MAX - 1) + " bytes");
+        throw Error("'" + dir.native().substr(0, 80) +
+                    "...': a path inside it is longer than " +
+                    std::to_string(PATH_MAX - 1) + " bytes");
       }
       struct stat st;
       if (fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -332,7 +333,8 @@ check_single_owner(std::map<std::string, std::string>& owners, const TrackedOut&
   auto [it, inserted] = owners.emplace(out.path, out.pointer_path);
   if (!inserted) {
     // Each checkout would write the path twice and status never settle.
-    throw Error(out.pointer_path + ": '" + out.path + "' is already tracked by " + it->second);
+    throw Error(out.pointer_path + ": '" + out.path + "' is already tracked by " +
+                it->second);
   }
 }
 

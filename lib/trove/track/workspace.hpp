@@ -90,7 +90,8 @@ TrackedOut load_tracked(const Repository& repo, const std::string& pointer_path)
 
 // Refuses a second pointer file for a path: `owners` maps the data paths
 // seen so far to their pointer files.
-void check_single_owner(std::map<std::string, std::string>& owners, const TrackedOut& out);
+void check_single_owner(std::map<std::string, std::string>& owners,
+                        const TrackedOut& out);
 
 // Loads pointer files; the ones that cannot be loaded (or track a path that
 // an earlier one tracks) are listed in `failures`, the others returned.
