@@ -476,6 +476,17 @@ remove_all(const fs::path& path)
   }
 }
 
+std::uint64_t
+file_size(const fs::path& path)
+{
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) {
+    throw Error(fs_error_message(path, "read the size of", ec));
+  }
+  return size;
+}
+
 std::vector<fs::directory_entry>
 list_directory(const fs::path& dir)
 {

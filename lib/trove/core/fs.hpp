@@ -130,6 +130,8 @@ void remove_file(const fs::path& path);
 void create_directories(const fs::path& dir);
 // Removes a file or a whole tree, ignoring "does not exist".
 void remove_all(const fs::path& path);
+// The size of a file.
+std::uint64_t file_size(const fs::path& path);
 // The entries of a directory (in no particular order); a missing directory
 // has none.
 std::vector<fs::directory_entry> list_directory(const fs::path& dir);

@@ -113,9 +113,12 @@ LocalRemote::list()
 {
   std::vector<store::ObjectId> ids;
   std::error_code ec;
-  for (const auto& prefix : fs::directory_iterator(m_root / "sha256", ec)) {
+  for (const auto& prefix : core::list_directory(m_root / "sha256")) {
+    if (!prefix.is_directory(ec)) {
+      continue; // not a prefix directory: a user's file
+    }
     auto prefix_name = prefix.path().filename().string();
-    for (const auto& entry : fs::directory_iterator(prefix.path(), ec)) {
+    for (const auto& entry : core::list_directory(prefix.path())) {
       // Other files in the remote's directories are not objects.
       auto id =
           id_of_key("sha256/" + prefix_name + "/" + entry.path().filename().string());
@@ -133,8 +136,11 @@ LocalRemote::abandoned_uploads()
   std::vector<std::string> keys;
   auto old = fs::file_time_type::clock::now() - k_abandoned_age;
   std::error_code ec;
-  for (const auto& prefix : fs::directory_iterator(m_root / "sha256", ec)) {
-    for (const auto& entry : fs::directory_iterator(prefix.path(), ec)) {
+  for (const auto& prefix : core::list_directory(m_root / "sha256")) {
+    if (!prefix.is_directory(ec)) {
+      continue;
+    }
+    for (const auto& entry : core::list_directory(prefix.path())) {
       auto name = entry.path().filename().string();
       // The time of the last write: an upload writes until it renames.
       if (name.starts_with(core::k_temp_prefix) && entry.is_regular_file(ec) &&

@@ -117,7 +117,7 @@ S3Remote::upload(const fs::path& source, const store::ObjectId& id)
     throw Error("cannot write to " + m_scratch.string() + ": " + std::strerror(e.code()));
   }
   m_client.put(key_of(id), encoded.path);
-  return fs::file_size(encoded.path);
+  return core::file_size(encoded.path);
 }
 
 std::string

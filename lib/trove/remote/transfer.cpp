@@ -79,7 +79,7 @@ download_objects(store::ObjectStore& store,
         throw Error(key_of(id) + " on " + remote.describe() +
                     " is corrupt: its bytes hash to " + hex);
       }
-      auto size = fs::file_size(tmp);
+      auto size = core::file_size(tmp);
       store.adopt(tmp, id);
       return size;
     } catch (const WriteError& e) {

@@ -268,7 +268,7 @@ void
 Client::put(const std::string& key, const fs::path& source)
 {
   auto fd = core::open_read(source);
-  std::uint64_t size = fs::file_size(source);
+  std::uint64_t size = core::file_size(source);
   if (size > k_multipart_threshold) {
     put_in_parts(m_connection.prefix + key, fd.get(), size, source);
     return;
