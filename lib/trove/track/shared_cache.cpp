@@ -14,8 +14,14 @@ namespace {
 bool
 uses_own_cache(const Repository& repo)
 {
+  const fs::path own = repo.trove_dir() / "cache";
   std::error_code ec;
-  return fs::equivalent(repo.store().dir(), repo.trove_dir() / "cache", ec);
+  bool same = fs::equivalent(repo.store().dir(), own, ec);
+  if (ec) { // not made yet: compare the names
+    same = fs::absolute(repo.store().dir()).lexically_normal() ==
+           fs::absolute(own).lexically_normal();
+  }
+  return same;
 }
 
 fs::path
@@ -53,7 +59,7 @@ register_in_shared_cache(const Repository& repo)
   if (listed()) {
     return;
   }
-  fs::create_directories(repo.store().dir());
+  core::create_directories(repo.store().dir());
   // Two projects registering at once must not lose one of them.
   core::RepoLock lock(repo.store().dir() / "projects.lock",
                       core::RepoLock::Mode::exclusive, "register " + root);
