@@ -50,8 +50,8 @@ public:
         }
         std::string answer = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " +
                              std::to_string(body.size()) + "\r\n\r\n" + body;
+        ++m_answered; // before the answer: the client may check right after it
         std::ignore = ::send(client.get(), answer.data(), answer.size(), MSG_NOSIGNAL);
-        ++m_answered;
       }
     });
   }
