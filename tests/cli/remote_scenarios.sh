@@ -11,6 +11,27 @@
 #
 # and `sha FILE` (the SHA-256 of FILE's bytes).
 
+# A helper both suites use: a remote object that decodes without bound.
+# make_zip_bomb FILE: a remote object in trove's format (header, one zstd frame)
+# that decodes to 150 MB of zeros, made with trove itself (no zstd tool
+# needed): a sparse file, hardlinked into a scratch cache and pushed.
+make_zip_bomb() {
+    (
+        new_repo bomb-maker >/dev/null
+        mkdir ../bomb-store
+        expect_ok trove config cache.type hardlink
+        truncate -s 150000000 zeros
+        expect_ok trove add zeros
+        expect_ok trove remote add -d s ../bomb-store
+        expect_ok trove push
+    ) || fail "cannot make the zip bomb"
+    local id
+    id=$(pointer_hash bomb-maker/zeros.trove)
+    cp "bomb-store/sha256/${id:0:2}/${id:2}" "$1"
+    chmod -R u+w bomb-maker bomb-store && rm -rf bomb-maker bomb-store
+    [ "$(stat -c %s "$1")" -lt 100000 ] || fail "the zip bomb is $(stat -c %s "$1") bytes"
+}
+
 # holds ID: whether the remote holds object ID (sha256: accepted).
 holds() { remote_objects | grep -qxF "${1#sha256:}"; }
 

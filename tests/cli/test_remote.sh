@@ -702,31 +702,13 @@ sha256/$p/notes-on-this-dataset-kept-next-to-its-objects-by-a-user.txt"
     diff -r ../orig/d d >/dev/null || fail "d differs from ../orig/d"
 }
 
-# zip_bomb FILE: a remote object in trove's format (header and one zstd frame)
-# that decodes to 150 MB of zeros, made with trove itself (no zstd tool
-# needed): a sparse file, hardlinked into a scratch cache and pushed.
-zip_bomb() {
-    (
-        new_repo bomb-maker >/dev/null
-        mkdir ../bomb-store
-        expect_ok trove config cache.type hardlink
-        truncate -s 150000000 zeros
-        expect_ok trove add zeros
-        expect_ok trove remote add -d s ../bomb-store
-        expect_ok trove push
-    ) || fail "cannot make the zip bomb"
-    cp "$(remote_object "$(pointer_hash bomb-maker/zeros.trove)" bomb-store)" "$1"
-    chmod -R u+w bomb-maker bomb-store && rm -rf bomb-maker bomb-store
-    [ "$(stat -c %s "$1")" -lt 100000 ] || fail "the zip bomb is $(stat -c %s "$1") bytes"
-}
-
 # A remote object that decodes to far more than the size the pointer file
 # (or the manifest) records is refused as soon as its output passes that
 # size, before it fills the disk. Fetch runs with a file size limit of 2 MiB
 # (ulimit -f): writing 150 MB into .trove/tmp, as trove did before, gets it
 # killed by SIGXFSZ.
 remote_zip_bomb() {
-    zip_bomb "$PWD/bomb"
+    make_zip_bomb "$PWD/bomb"
     STORE=$(pwd -P)/store
     mkdir -p "$STORE"
     new_repo r

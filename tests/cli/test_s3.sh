@@ -538,17 +538,7 @@ while True:
 # which writing on would break (SIGXFSZ).
 zip_bomb() {
     new_bucket zip-bomb
-    (
-        new_repo bomb-maker >/dev/null
-        mkdir ../bomb-store
-        expect_ok trove config cache.type hardlink
-        truncate -s 150000000 zeros
-        expect_ok trove add zeros
-        expect_ok trove remote add -d s ../bomb-store
-        expect_ok trove push
-        id=$(pointer_hash zeros.trove)
-        cp "../bomb-store/sha256/${id:0:2}/${id:2}" ../bomb
-    ) || fail "cannot make the zip bomb"
+    make_zip_bomb "$PWD/bomb"
     new_repo r
     echo hi >small
     seq 1 20000 >big

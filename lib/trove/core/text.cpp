@@ -57,6 +57,35 @@ split(std::string_view text, char separator)
   return parts_of(text, separator, false);
 }
 
+std::string
+escape_markup(std::string_view text, std::string_view apostrophe)
+{
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      escaped += "&amp;";
+      break;
+    case '<':
+      escaped += "&lt;";
+      break;
+    case '>':
+      escaped += "&gt;";
+      break;
+    case '"':
+      escaped += "&quot;";
+      break;
+    case '\'':
+      escaped += apostrophe;
+      break;
+    default:
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
 std::optional<std::string>
 utf8_problem(std::string_view text)
 {

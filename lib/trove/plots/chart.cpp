@@ -1,6 +1,7 @@
 #include <trove/plots/chart.hpp>
 
 #include <trove/core/error.hpp>
+#include <trove/core/text.hpp>
 
 #include <algorithm>
 #include <array>
@@ -55,30 +56,7 @@ colour_of(std::size_t series)
 std::string
 escape(std::string_view text)
 {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      escaped += "&amp;";
-      break;
-    case '<':
-      escaped += "&lt;";
-      break;
-    case '>':
-      escaped += "&gt;";
-      break;
-    case '"':
-      escaped += "&quot;";
-      break;
-    case '\'':
-      escaped += "&#39;";
-      break;
-    default:
-      escaped += c;
-    }
-  }
-  return escaped;
+  return core::escape_markup(text, "&#39;");
 }
 
 // A coordinate with at most two decimals and never "-0", so that the same

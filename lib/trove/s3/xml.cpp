@@ -1,5 +1,7 @@
 #include <trove/s3/xml.hpp>
 
+#include <trove/core/text.hpp>
+
 namespace trove::s3 {
 
 namespace {
@@ -64,29 +66,7 @@ xml_value(std::string_view xml, std::string_view tag)
 std::string
 xml_escape(std::string_view text)
 {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      escaped += "&amp;";
-      break;
-    case '<':
-      escaped += "&lt;";
-      break;
-    case '>':
-      escaped += "&gt;";
-      break;
-    case '"':
-      escaped += "&quot;";
-      break;
-    case '\'':
-      escaped += "&apos;";
-      break;
-    default:
-      escaped += c;
-    }
-  }
-  return escaped;
+  return core::escape_markup(text, "&apos;");
 }
 
 } // namespace trove::s3
