@@ -63,9 +63,8 @@ full_name(const CLI::App& parent, const std::string& name)
 }
 
 CLI::App*
-add_from_table(CLI::App& parent, const std::string& name)
+add_from_table(CLI::App& parent, const std::string& name, const CommandSpec& spec)
 {
-  const CommandSpec& spec = command_spec(full_name(parent, name));
   CLI::App* command = parent.add_subcommand(name, std::string(spec.description));
   if (!parent.get_parent()) {
     command->group(std::string(spec.group));
@@ -81,9 +80,9 @@ add_command(CLI::App& parent,
             const std::string& name,
             std::function<int()> action)
 {
-  CLI::App* command = add_from_table(parent, name);
-  Access access = command_spec(full_name(parent, name)).access;
-  command->callback([&context, access, action = std::move(action)] {
+  const CommandSpec& spec = command_spec(full_name(parent, name));
+  CLI::App* command = add_from_table(parent, name, spec);
+  command->callback([&context, access = spec.access, action = std::move(action)] {
     context.access = access;
     context.action = action;
   });
@@ -93,7 +92,7 @@ add_command(CLI::App& parent,
 CLI::App*
 add_group(CLI::App& app, const std::string& name)
 {
-  return add_from_table(app, name);
+  return add_from_table(app, name, command_spec(name));
 }
 
 void

@@ -2,17 +2,16 @@
 // gives: keys outside the prefix asked for, and a continuation token that
 // repeats forever. A socket on 127.0.0.1 plays the misbehaving server; no
 // real S3 implementation can be made to answer this way.
+#include "loopback_server.hpp"
+
 #include <doctest/doctest.h>
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
 #include <trove/s3/client.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <atomic>
 #include <thread>
-#include <unistd.h>
 
 using namespace trove;
 
@@ -22,42 +21,26 @@ namespace {
 
 // Answers up to `requests` HTTP requests, one per connection, each with
 // `body` (a ListObjectsV2 result); counts what it answered.
-class ListServer
+class ListServer : public LoopbackListener
 {
 public:
   ListServer(std::string body, int requests)
-      : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0))
   {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    REQUIRE(::bind(m_fd.get(), reinterpret_cast<sockaddr*>(&address), size) == 0);
-    REQUIRE(::listen(m_fd.get(), 16) == 0);
-    REQUIRE(::getsockname(m_fd.get(), reinterpret_cast<sockaddr*>(&address), &size) == 0);
-    m_port = ntohs(address.sin_port);
     m_thread = std::thread([this, body = std::move(body), requests] {
       for (int i = 0; i < requests; ++i) {
-        core::Fd client(::accept4(m_fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        std::string request;
-        char buffer[4096];
-        while (request.find("\r\n\r\n") == std::string::npos) {
-          ssize_t n = ::read(client.get(), buffer, sizeof buffer);
-          if (n <= 0) {
-            return;
-          }
-          request.append(buffer, static_cast<std::size_t>(n));
+        auto client = accept_request();
+        if (!client) {
+          return;
         }
-        std::string answer = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\n\r\n" + body;
         ++m_answered; // before the answer: the client may check right after it
-        std::ignore = ::send(client.get(), answer.data(), answer.size(), MSG_NOSIGNAL);
+        send_text(client, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body);
       }
     });
   }
   ~ListServer()
   {
-    ::shutdown(m_fd.get(), SHUT_RDWR);
+    shut_down();
     m_thread.join();
   }
 
@@ -67,7 +50,7 @@ public:
     s3::Connection connection;
     connection.bucket = "bucket";
     connection.prefix = "p/";
-    connection.endpoint = "http://127.0.0.1:" + std::to_string(m_port);
+    connection.endpoint = "http://127.0.0.1:" + std::to_string(port());
     connection.region = "us-east-1";
     connection.path_style = true;
     connection.credentials = {"AKID", "secret", ""};
@@ -81,8 +64,6 @@ public:
   }
 
 private:
-  core::Fd m_fd;
-  int m_port = 0;
   std::atomic<int> m_answered = 0;
   std::thread m_thread;
 };

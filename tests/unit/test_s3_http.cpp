@@ -1,16 +1,14 @@
 // HTTP through libcurl against servers that misbehave on purpose: one that
 // takes the connection and never answers, one that stops half way, one that
 // sends more than was asked for.
+#include "loopback_server.hpp"
 #include "scratch.hpp"
 
 #include <trove/core/fs.hpp>
 #include <trove/s3/http.hpp>
 
-#include <arpa/inet.h>
 #include <chrono>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -21,22 +19,12 @@ TEST_SUITE_BEGIN("s3::http");
 
 namespace {
 
-// A listening socket on 127.0.0.1; the kernel completes connections to it
-// whether or not anything accepts them.
-class Listener
+// A loopback server for one request: answer_once() writes `answer` and
+// keeps the connection open for `hold`.
+class Listener : public LoopbackListener
 {
 public:
-  Listener() : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0))
-  {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    REQUIRE(::bind(m_fd.get(), reinterpret_cast<sockaddr*>(&address), size) == 0);
-    REQUIRE(::listen(m_fd.get(), 16) == 0);
-    REQUIRE(::getsockname(m_fd.get(), reinterpret_cast<sockaddr*>(&address), &size) == 0);
-    m_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/bucket/key";
-  }
+  Listener() : m_url("http://127.0.0.1:" + std::to_string(port()) + "/bucket/key") {}
 
   const std::string&
   url() const
@@ -44,29 +32,20 @@ public:
     return m_url;
   }
 
-  // Accepts one connection, reads the request's head, writes `answer`, and
-  // keeps the connection open for `hold`.
   std::thread
   answer_once(std::string answer, std::chrono::seconds hold)
   {
     return std::thread([this, answer = std::move(answer), hold] {
-      core::Fd client(::accept4(m_fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
-      std::string request;
-      char buffer[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = ::read(client.get(), buffer, sizeof buffer);
-        if (n <= 0) {
-          return;
-        }
-        request.append(buffer, static_cast<std::size_t>(n));
+      auto client = accept_request();
+      if (!client) {
+        return;
       }
-      std::ignore = ::send(client.get(), answer.data(), answer.size(), MSG_NOSIGNAL);
+      send_text(client, answer);
       std::this_thread::sleep_for(hold);
     });
   }
 
 private:
-  core::Fd m_fd;
   std::string m_url;
 };
 
