@@ -67,6 +67,8 @@ single_executable_file() {
 # (dvc.trove.lock) and never writes dvc.lock or .dvc/.
 dvc_yaml_read_by_every_command() {
     new_repo r
+    expect_ok trove repro
+    expect_output_contains "No pipeline file (trove.yaml or dvc.yaml) in this repository"
     cat >dvc.yaml <<'YAML'
 stages:
   train:
