@@ -84,6 +84,8 @@ void register_remote_commands(CLI::App& app, Context& context);
 // what fetches a run-cache entry's objects later.
 std::function<void(const std::vector<track::PointerFile>&)> pull_for_repro(
     const Context& context, track::Repository& repo, const std::string& remote_name);
+// repro --dry --pull: prints the outputs repro --pull would fetch.
+void print_would_pull(track::Repository& repo, const std::string& remote_name);
 
 int run(int argc, char** argv);
 

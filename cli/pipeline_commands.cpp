@@ -397,7 +397,9 @@ register_repro(CLI::App& app, Context& context)
         core::write_output(fd, render(event));
       };
     }
-    if (o->pull) {
+    if (o->pull && o->repro.dry) {
+      print_would_pull(repo, o->remote); // --dry writes nothing, the cache included
+    } else if (o->pull) {
       o->repro.fetch = pull_for_repro(context, repo, o->remote);
     } else if (!o->remote.empty()) {
       throw UsageError("-r/--remote goes with --pull");
