@@ -147,9 +147,69 @@ SH
     expect_output_contains "0.75"
 }
 
+# A deleted `persist: true` out is not restored from the cache or the run
+# cache: the stage runs, and what it appends starts from nothing.
+persist_out_deleted() {
+    new_repo r
+    printf 'stages:\n  log:\n    cmd: echo line >>log.txt\n    outs:\n      - log.txt:\n          persist: true\n' >trove.yaml
+    expect_ok trove repro
+    expect_file_equals log.txt "line"
+    expect_ok trove repro
+    expect_file_equals log.txt "line"
+    rm log.txt
+    expect_ok trove repro
+    expect_output_contains "Running stage 'log'"
+    expect_file_equals log.txt "line"
+    # Kept (not removed) when the stage runs again for another reason.
+    printf 'stages:\n  log:\n    cmd: echo line >>log.txt && true\n    outs:\n      - log.txt:\n          persist: true\n' >trove.yaml
+    expect_ok trove repro
+    expect_file_equals log.txt "line
+line"
+}
+
+# A `cache: false` out that is deleted or edited by hand makes its stage
+# run (it is not restored from an old copy); a downstream stage runs only
+# when the rebuilt content differs.
+uncached_out_changed() {
+    new_repo r
+    cat >trove.yaml <<'YAML'
+stages:
+  make:
+    cmd: echo made >>runs && echo value >out.txt
+    outs:
+      - out.txt:
+          cache: false
+  use:
+    cmd: echo used >>runs && cp out.txt copy.txt
+    deps: [out.txt]
+    outs: [copy.txt]
+YAML
+    expect_ok trove repro
+    expect_file_equals runs "made
+used"
+    echo "edited by hand" >out.txt
+    expect_ok trove status
+    expect_output_contains "make"
+    expect_ok trove repro
+    expect_output_contains "Running stage 'make'"
+    expect_file_equals out.txt "value"
+    expect_file_equals runs "made
+used
+made"
+    rm out.txt
+    expect_ok trove repro
+    expect_file_equals out.txt "value"
+    expect_file_equals runs "made
+used
+made
+made"
+}
+
 test_case params_key_order
 test_case push_creates_a_directory_remote
 test_case single_executable_file
 test_case dvc_yaml_read_by_every_command
 test_case metrics_inside_a_cached_output
+test_case persist_out_deleted
+test_case uncached_out_changed
 finish
