@@ -24,12 +24,20 @@ register_init(CLI::App& app, Context& context)
   struct Options
   {
     bool no_scm = false;
+    bool subdir = false;
     bool force = false;
   };
   auto options = std::make_shared<Options>();
   auto* command = add_command(app, context, "init", [&context, options] {
+    using Place = track::Repository::InitPlace;
+    if (options->no_scm && options->subdir) {
+      throw UsageError("--subdir and --no-scm exclude each other");
+    }
+    auto place = options->no_scm   ? Place::no_scm
+                 : options->subdir ? Place::subdir
+                                   : Place::git_top;
     auto result = track::Repository::init(
-        ".", options->no_scm, options->force ? track::Force::yes : track::Force::no);
+        ".", place, options->force ? track::Force::yes : track::Force::no);
     if (!context.globals.quiet) {
       std::cout << "Initialized trove repository in " << (result.root / ".trove").string()
                 << "/\n";
@@ -41,6 +49,8 @@ register_init(CLI::App& app, Context& context)
     return 0;
   });
   command->add_flag("--no-scm", options->no_scm, "Allow a repository outside git");
+  command->add_flag("--subdir", options->subdir,
+                    "A project of its own in this directory, below the git top level");
   command->add_flag("-f,--force", options->force, "Reinitialise an existing repository");
 }
 
@@ -193,13 +203,18 @@ register_doctor(CLI::App& app, Context& context)
 }
 
 // The hooks `trove install` adds, as DVC's: the data follows branch
-// checkouts, commits show what changed, pushes send the data first.
+// checkouts, commits show what changed, pushes send the data first. Git
+// runs hooks at the top of the work tree; a project below it (init
+// --subdir) is reached with -C.
 std::vector<scm::Hook>
-trove_hooks()
+trove_hooks(const std::string& project_prefix)
 {
   std::error_code ec;
   auto self = fs::read_symlink("/proc/self/exe", ec);
   std::string trove = "\"" + (ec ? std::string("trove") : self.string()) + "\"";
+  if (!project_prefix.empty()) {
+    trove += " -C '" + project_prefix + "'";
+  }
   return {
       {"post-checkout", "# $3 is 1 for a branch checkout, 0 for files\n"
                         "if [ \"$3\" = 1 ]; then " +
@@ -215,9 +230,10 @@ register_install(CLI::App& app, Context& context)
   auto uninstall = std::make_shared<bool>(false);
   auto* command = add_command(app, context, "install", [&context, uninstall] {
     auto& repo = context.repo();
-    auto dir = repo.require_git().hooks_dir();
-    auto changed = *uninstall ? scm::uninstall_hooks(dir, trove_hooks())
-                              : scm::install_hooks(dir, trove_hooks());
+    const auto& git = repo.require_git();
+    auto hooks = trove_hooks(git.project_prefix());
+    auto changed = *uninstall ? scm::uninstall_hooks(git.hooks_dir(), hooks)
+                              : scm::install_hooks(git.hooks_dir(), hooks);
     if (!context.globals.quiet) {
       for (const auto& path : changed) {
         std::cout << (*uninstall ? "removed trove from " : "installed ") << path.string()

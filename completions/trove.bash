@@ -12,7 +12,7 @@ __trove_remote_keys="url endpointurl region profile access_key_id secret_access_
 __trove_options()
 {
     case $1 in
-        init) echo "--no-scm -f --force" ;;
+        init) echo "--no-scm --subdir -f --force" ;;
         add | commit | fsck) echo "-j --jobs" ;;
         status) echo "--json -j --jobs --file -c --cloud -r --remote" ;;
         checkout) echo "-f --force --relink -j --jobs --file" ;;

@@ -149,6 +149,7 @@ complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreez
 
 # init
 complete -c trove -n '__fish_seen_subcommand_from init' -l no-scm -d 'Allow a repository outside git'
+complete -c trove -n '__fish_seen_subcommand_from init' -l subdir -d 'A project of its own below the git top level'
 complete -c trove -n '__fish_seen_subcommand_from init' -s f -l force -d 'Reinitialise an existing repository'
 
 # status, diff, ls

@@ -205,6 +205,57 @@ made
 made"
 }
 
+# `trove init --subdir` (DVC's `init --subdir`, common in monorepos): a
+# project of its own below the git top level, its paths relative to it, git
+# still through the enclosing repository: past revisions, a clone, hooks.
+init_subdir() {
+    mkdir mono && cd mono || fail "no mono"
+    git init -q -b main
+    git config user.email test@example.com && git config user.name "trove tests"
+    echo "other team" >README
+    mkdir -p team/proj && cd team/proj || fail "no team/proj"
+    expect_ok trove init --subdir
+    expect_true test -d .trove
+    expect_false test -e ../../.trove
+    expect_ok trove remote add -d store "$(cd ../../.. && pwd -P)/store"
+    seq 1 100 >data.csv
+    expect_ok trove add data.csv
+    printf 'stages:\n  count:\n    cmd: sh count.sh\n    deps: [data.csv]\n    params: [scale]\n    outs: [out]\nmetrics: [out/metrics.json]\n' >dvc.yaml
+    echo 'mkdir -p out && printf "{\"rows\": %s}" $(( $(wc -l <data.csv) * $(sed -n "s/scale: //p" params.yaml) )) >out/metrics.json' >count.sh
+    echo 'scale: 1' >params.yaml
+    expect_ok trove repro
+    git add -A && git commit -qm first
+    echo 'scale: 2' >params.yaml
+    echo 101 >>data.csv
+    expect_ok trove add data.csv
+    expect_ok trove repro
+    git add -A && git commit -qm second
+    expect_ok trove metrics show -A --json
+    expect_json "sorted(r['files']['out/metrics.json']['rows'] for r in j if r['rev'] != 'workspace') == [100, 202]"
+    expect_ok trove params diff HEAD~1
+    expect_output_contains "scale"
+    expect_ok trove diff HEAD~1
+    grep -qxF $'M\tdata.csv' "$OUT" || { show_output; fail "diff does not show data.csv modified"; }
+    expect_ok trove ls HEAD~1
+    expect_output_contains "data.csv"
+    expect_ok trove push
+    expect_ok trove install
+    grep -qF -- "-C 'team/proj/' checkout" ../../.git/hooks/post-checkout ||
+        fail "the post-checkout hook does not run in team/proj"
+    cd ../.. && expect_fail 1 trove status
+    expect_output_contains "not a trove repository"
+    cd .. && git clone -q mono clone && cd clone/team/proj || fail "git clone failed"
+    expect_ok trove pull
+    expect_file_equals out/metrics.json '{"rows": 202}'
+    expect_same_bytes ../../../mono/team/proj/data.csv data.csv
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+    # The project at the top does not take the one below for its own.
+    cd ../.. && expect_ok trove init
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+}
+
 test_case params_key_order
 test_case push_creates_a_directory_remote
 test_case single_executable_file
@@ -212,4 +263,5 @@ test_case dvc_yaml_read_by_every_command
 test_case metrics_inside_a_cached_output
 test_case persist_out_deleted
 test_case uncached_out_changed
+test_case init_subdir
 finish

@@ -60,7 +60,8 @@ pid_in(const std::filesystem::path& path)
 TEST_CASE("an exception escaping the scheduler leaves no stage command running")
 {
   ScratchDir dir;
-  track::Repository::init(dir.path(), true, track::Force::no);
+  track::Repository::init(dir.path(), track::Repository::InitPlace::no_scm,
+                          track::Force::no);
   // Two independent stages that each start a sleep and write its pid.
   write_file(dir / "trove.yaml", "stages:\n"
                                  "  one:\n"

@@ -92,6 +92,19 @@ GitRepo::workdir() const
   return fs::path(git_repository_workdir(m_repo.get())).lexically_normal().parent_path();
 }
 
+void
+GitRepo::set_project_dir(const fs::path& project_dir)
+{
+  std::error_code ec;
+  auto relative = fs::weakly_canonical(project_dir, ec)
+                      .lexically_relative(fs::weakly_canonical(workdir(), ec));
+  m_prefix = relative.empty() || relative == "." ? "" : relative.generic_string() + "/";
+  if (m_prefix.starts_with("../")) {
+    throw Error("'" + project_dir.string() + "' is not inside the git work tree " +
+                workdir().string());
+  }
+}
+
 fs::path
 GitRepo::hooks_dir() const
 {
@@ -114,11 +127,12 @@ GitRepo::tracks(const std::string& relative) const
   if (git_repository_index(&index.ptr, m_repo.get()) != 0) {
     return false;
   }
-  if (git_index_get_bypath(index.ptr, relative.c_str(), 0)) {
+  std::string path = m_prefix + relative;
+  if (git_index_get_bypath(index.ptr, path.c_str(), 0)) {
     return true;
   }
   size_t position = 0;
-  std::string prefix = relative + "/";
+  std::string prefix = path + "/";
   return git_index_find_prefix(&position, index.ptr, prefix.c_str()) == 0;
 }
 
@@ -162,6 +176,27 @@ tree_of(git_repository* repo, const std::string& commit_hex)
   return tree;
 }
 
+// The tree of directory `prefix` ("" or "a/b/") at a commit; null when the
+// commit has no such directory.
+Owned<git_tree, git_tree_free>
+project_tree(git_repository* repo,
+             const std::string& prefix,
+             const std::string& commit_hex)
+{
+  auto tree = tree_of(repo, commit_hex);
+  if (prefix.empty()) {
+    return tree;
+  }
+  Owned<git_tree_entry, git_tree_entry_free> entry;
+  Owned<git_tree, git_tree_free> subtree;
+  std::string dir = prefix.substr(0, prefix.size() - 1);
+  if (git_tree_entry_bypath(&entry.ptr, tree.ptr, dir.c_str()) == 0 &&
+      git_tree_entry_type(entry.ptr) == GIT_OBJECT_TREE) {
+    git_tree_lookup(&subtree.ptr, repo, git_tree_entry_id(entry.ptr));
+  }
+  return subtree;
+}
+
 std::string
 blob_content(git_repository* repo, const git_oid* oid)
 {
@@ -178,9 +213,9 @@ blob_content(git_repository* repo, const git_oid* oid)
 std::optional<std::string>
 GitRepo::read_file(const std::string& commit, const std::string& path) const
 {
-  auto tree = tree_of(m_repo.get(), commit);
+  auto tree = project_tree(m_repo.get(), m_prefix, commit);
   Owned<git_tree_entry, git_tree_entry_free> entry;
-  if (git_tree_entry_bypath(&entry.ptr, tree.ptr, path.c_str()) != 0 ||
+  if (!tree.ptr || git_tree_entry_bypath(&entry.ptr, tree.ptr, path.c_str()) != 0 ||
       git_tree_entry_type(entry.ptr) != GIT_OBJECT_BLOB) {
     return std::nullopt;
   }
@@ -217,8 +252,11 @@ list_tree(git_repository* repo,
 std::vector<std::string>
 GitRepo::files_under(const std::string& commit, const std::string& dir) const
 {
-  auto tree = tree_of(m_repo.get(), commit);
+  auto tree = project_tree(m_repo.get(), m_prefix, commit);
   std::vector<std::string> paths;
+  if (!tree.ptr) {
+    return paths;
+  }
   if (dir.empty()) {
     list_tree(m_repo.get(), tree.ptr, "", paths);
     return paths;
@@ -289,8 +327,11 @@ GitRepo::FileFinder::matches_in(const git_tree* tree)
 std::vector<GitRepo::File>
 GitRepo::FileFinder::in(const std::string& commit)
 {
-  auto tree = tree_of(m_git.m_repo.get(), commit);
+  auto tree = project_tree(m_git.m_repo.get(), m_git.m_prefix, commit);
   std::vector<File> files;
+  if (!tree.ptr) {
+    return files;
+  }
   for (const auto& match : matches_in(tree.ptr)) {
     git_oid oid;
     git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(match.blob.data()));

@@ -26,6 +26,18 @@ public:
   static std::optional<GitRepo> discover(const fs::path& start);
 
   fs::path workdir() const;
+
+  // A project below the top of the work tree (trove init --subdir): every
+  // path given to or returned by the methods below is relative to
+  // `project_dir` rather than to the work tree, and reading a commit reads
+  // that directory of it.
+  void set_project_dir(const fs::path& project_dir);
+  // "" at the top, else the project's directory with a trailing '/'.
+  const std::string&
+  project_prefix() const
+  {
+    return m_prefix;
+  }
   // Where git runs hooks from: core.hooksPath (relative to the work tree),
   // else .git/hooks.
   fs::path hooks_dir() const;
@@ -103,6 +115,7 @@ private:
   explicit GitRepo(git_repository* repo) : m_repo(repo) {}
 
   std::unique_ptr<git_repository, Deleter> m_repo;
+  std::string m_prefix;
 };
 
 // The libgit2 version, for `trove doctor`.

@@ -123,6 +123,9 @@ Repository::open(const fs::path& start)
     throw Error("not a trove repository (or any parent directory)");
   }
   auto git = scm::GitRepo::discover(root);
+  if (git) {
+    git->set_project_dir(root);
+  }
   Repository repo(root, std::move(git));
   if (repo.m_config.get_or("core.no_scm", "false") == "true") {
     repo.m_git.reset();
@@ -131,13 +134,14 @@ Repository::open(const fs::path& start)
 }
 
 Repository::InitResult
-Repository::init(const fs::path& start, bool no_scm, Force force)
+Repository::init(const fs::path& start, InitPlace place, Force force)
 {
   fs::path dir = normal_absolute(start);
+  bool no_scm = place == InitPlace::no_scm;
   auto git = no_scm ? std::nullopt : scm::GitRepo::discover(dir);
   fs::path root;
   if (git) {
-    root = git->workdir();
+    root = place == InitPlace::subdir ? dir : git->workdir();
   } else if (no_scm) {
     root = dir;
   } else {

@@ -42,10 +42,18 @@ public:
     fs::path root;
     bool with_git;
   };
-  // Creates .trove/ in the git work tree containing `start` (or in `start`
-  // itself with `no_scm`). Refuses outside git unless `no_scm`, and refuses a
-  // second time unless `force`.
-  static InitResult init(const fs::path& start, bool no_scm, Force force);
+  // Where init puts .trove/: at the top of the git work tree containing
+  // `start`; in `start` itself, below that top (`dvc init --subdir`: a
+  // project of its own, git still through the enclosing repository); or in
+  // `start` outside git.
+  enum class InitPlace
+  {
+    git_top,
+    subdir,
+    no_scm
+  };
+  // Refuses outside git unless no_scm, and a second time unless `force`.
+  static InitResult init(const fs::path& start, InitPlace place, Force force);
 
   const fs::path&
   root() const

@@ -435,8 +435,9 @@ find_metadata_files(const Repository& repo)
                  std::binary_search(names.begin(), names.end(),
                                     name + std::string(k_pointer_suffix))) {
         continue; // tracked data is not searched for pointers
-      } else if (fs::is_directory(fs::symlink_status(absolute, ec))) {
-        pending.push_back(path);
+      } else if (fs::is_directory(fs::symlink_status(absolute, ec)) &&
+                 !fs::exists(absolute / ".trove", ec)) {
+        pending.push_back(path); // (a directory with a .trove is a project of its own)
       }
     }
   }
