@@ -7,6 +7,7 @@
 #include "progress.hpp"
 
 #include <trove/core/error.hpp>
+#include <trove/metrics/version.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_status.hpp>
 #include <trove/sync/gc.hpp>
@@ -406,7 +407,7 @@ register_diff(CLI::App& app, Context& context)
     if (o->revisions.size() == 2) {
       b = o->revisions[1];
     }
-    auto diff = track::diff(repo, a, b);
+    auto diff = track::diff(repo, a, b, metrics::stage_outputs_reader(repo));
     if (o->json) {
       json result = {{"added", json::array()},
                      {"deleted", json::array()},
@@ -469,7 +470,8 @@ register_ls(CLI::App& app, Context& context)
     }
     json list = json::array();
     std::vector<track::TrackedFile> shown;
-    for (auto& file : track::tracked_files(repo, revision)) {
+    for (auto& file :
+         track::tracked_files(repo, revision, metrics::stage_outputs_reader(repo))) {
       if (prefix.empty() || file.path == prefix ||
           file.path.rfind(prefix + "/", 0) == 0) {
         shown.push_back(std::move(file));

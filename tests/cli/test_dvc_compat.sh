@@ -137,6 +137,11 @@ SH
         "{r['rev']: r['files'] for r in j}['main']['eval/metrics.json']['acc'] == 0.75"
     expect_ok trove params diff v1 main
     expect_output_contains "eval/params.yaml"
+    # diff and ls list stage outputs too, file by file, as dvc diff does.
+    expect_ok trove diff v1 main
+    grep -qxF $'M\teval/metrics.json' "$OUT" || { show_output; fail "diff does not show eval/metrics.json"; }
+    expect_ok trove ls v1 --json
+    expect_json "'eval/params.yaml' in [f['path'] for f in j]"
     # Drop the first revision's objects from the cache.
     old=$(git show v1:dvc.trove.lock | sed -n 's/^ *hash: sha256:\([0-9a-f]*\)\.dir$/\1/p')
     [ -n "$old" ] || fail "no directory id in v1's lock"
@@ -236,6 +241,7 @@ init_subdir() {
     expect_output_contains "scale"
     expect_ok trove diff HEAD~1
     grep -qxF $'M\tdata.csv' "$OUT" || { show_output; fail "diff does not show data.csv modified"; }
+    grep -qxF $'M\tout/metrics.json' "$OUT" || { show_output; fail "diff does not show out/metrics.json modified"; }
     expect_ok trove ls HEAD~1
     expect_output_contains "data.csv"
     expect_ok trove push

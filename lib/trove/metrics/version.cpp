@@ -257,6 +257,36 @@ Version::outputs_under(const std::string& dir)
   return outputs;
 }
 
+std::vector<track::TrackedOut>
+Version::stage_outputs()
+{
+  std::vector<track::TrackedOut> outputs;
+  for (const auto& file : pipelines()) {
+    std::string lock_path = pipeline::lock_path_of(file.path);
+    const auto* lock = lock_file(lock_path);
+    for (const auto& stage : file.stages) {
+      const auto* locked = lock ? lock->find(stage.name) : nullptr;
+      for (const auto& out : stage.outs) {
+        const auto* entry = locked && out.cache ? locked->out(out.path) : nullptr;
+        if (entry) {
+          outputs.push_back({lock_path, stage.path_from_root(out.path), *entry});
+        }
+      }
+    }
+  }
+  return outputs;
+}
+
+track::StageOutputs
+stage_outputs_reader(const track::Repository& repo)
+{
+  return [&repo](const std::optional<std::string>& revision) {
+    Version version(repo,
+                    revision ? revision_named(repo, *revision) : workspace_revision());
+    return version.stage_outputs();
+  };
+}
+
 std::optional<Version::CachedOutput>
 Version::stage_output(const pipeline::PipelineFile& file,
                       const pipeline::Stage& stage,

@@ -5,6 +5,7 @@
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_file.hpp>
 #include <trove/scm/file_source.hpp>
+#include <trove/track/history.hpp>
 #include <trove/track/repository.hpp>
 
 #include <map>
@@ -53,6 +54,10 @@ public:
   // has it; throws, naming the command that fetches it, when the object is
   // not in the cache.
   std::optional<std::string> read(const std::string& path);
+
+  // The cached stage outputs (not `cache: false`) this revision's lock files
+  // record, with their paths from the root.
+  std::vector<track::TrackedOut> stage_outputs();
 
   // The files below directory `dir` (relative to the root, sorted): those
   // of the work tree or commit, and those of the cached outputs in it.
@@ -123,6 +128,9 @@ enum class FileKind
 // `targets`); errors are kept, so that other revisions are still shown.
 RevisionValues
 read_revision(Version& version, FileKind kind, const std::vector<std::string>& targets);
+
+// What `trove diff` and `trove ls` ask for the stage outputs of a revision.
+track::StageOutputs stage_outputs_reader(const track::Repository& repo);
 
 // The versions a diff compares: HEAD and the workspace by default, one
 // revision and the workspace, or exactly the revisions named.

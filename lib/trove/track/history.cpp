@@ -50,9 +50,16 @@ sort_by_path(std::vector<TrackedFile>& files)
 } // namespace
 
 std::vector<TrackedFile>
-tracked_files(Repository& repo, const std::optional<std::string>& revision)
+tracked_files(Repository& repo,
+              const std::optional<std::string>& revision,
+              const StageOutputs& stage_outputs)
 {
   std::vector<TrackedFile> files;
+  if (stage_outputs) {
+    for (const auto& out : stage_outputs(revision)) {
+      expand(repo, out.path, out.pointer, files);
+    }
+  }
   if (!revision) {
     for (const auto& pointer_path : find_pointer_files(repo)) {
       auto out = load_tracked(repo, pointer_path);
@@ -74,12 +81,19 @@ tracked_files(Repository& repo, const std::optional<std::string>& revision)
 }
 
 std::vector<TrackedFile>
-workspace_files(Repository& repo)
+workspace_files(Repository& repo, const StageOutputs& stage_outputs)
 {
   std::vector<TrackedFile> files;
   Warn quiet = [](const std::string&) {};
+  std::vector<TrackedOut> outs;
   for (const auto& pointer_path : find_pointer_files(repo)) {
-    auto out = load_tracked(repo, pointer_path);
+    outs.push_back(load_tracked(repo, pointer_path));
+  }
+  if (stage_outputs) {
+    auto stage_outs = stage_outputs(std::nullopt);
+    outs.insert(outs.end(), stage_outs.begin(), stage_outs.end());
+  }
+  for (const auto& out : outs) {
     auto entry = inspect_path(repo, repo.absolute(out.path));
     if (entry.kind == PathEntry::Kind::missing) {
       continue; // deleted from the workspace
@@ -106,10 +120,14 @@ workspace_files(Repository& repo)
 }
 
 DataDiff
-diff(Repository& repo, const std::string& a, const std::optional<std::string>& b)
+diff(Repository& repo,
+     const std::string& a,
+     const std::optional<std::string>& b,
+     const StageOutputs& stage_outputs)
 {
-  auto old_files = tracked_files(repo, a);
-  auto new_files = b ? tracked_files(repo, b) : workspace_files(repo);
+  auto old_files = tracked_files(repo, a, stage_outputs);
+  auto new_files =
+      b ? tracked_files(repo, b, stage_outputs) : workspace_files(repo, stage_outputs);
   std::map<std::string, std::string> old_ids;
   for (const auto& file : old_files) {
     old_ids[file.path] = file.id;
