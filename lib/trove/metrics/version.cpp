@@ -160,6 +160,9 @@ Version::files_under(const std::string& dir)
   }
   std::string prefix = dir + "/";
   for (const auto& output : outputs) {
+    if (checked_out(output)) {
+      continue; // the work tree's files are the workspace's, listed above
+    }
     if (!output.id.is_dir) {
       paths.insert(output.path);
       continue;
@@ -180,7 +183,7 @@ std::optional<std::string>
 Version::read_cached_output(const std::string& path)
 {
   auto output = output_holding(path);
-  if (!output) {
+  if (!output || checked_out(*output)) {
     return std::nullopt;
   }
   require_object(*output, path);
@@ -312,6 +315,13 @@ Version::pointer_output(const std::string& path)
   }
   auto pointer = track::PointerFile::parse(*text, pointer_path);
   return CachedOutput{path, pointer.id, pointer_path};
+}
+
+bool
+Version::checked_out(const CachedOutput& output) const
+{
+  std::error_code ec;
+  return !m_revision.commit && fs::exists(m_repo.absolute(output.path), ec);
 }
 
 void

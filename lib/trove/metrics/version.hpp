@@ -81,6 +81,9 @@ private:
                                            const pipeline::Stage& stage,
                                            const std::string& out);
   std::optional<CachedOutput> pointer_output(const std::string& path);
+  // In the workspace revision, an output that is there is read from the
+  // work tree alone (a file deleted from it is not read from the cache).
+  bool checked_out(const CachedOutput& output) const;
   // Throws, naming `path` and how to fetch it, when the object is missing.
   void require_object(const CachedOutput& output, const std::string& path) const;
 
