@@ -18,18 +18,21 @@ namespace {
 using metrics::Version;
 using plots::PlotDefinition;
 
-// The plots the newest version declares (the others may lack some), kept to
-// the targets.
+// The plots the newest version declares (the others may lack some), in
+// every pipeline file or only in `file` (--file), kept to the targets.
 std::vector<PlotDefinition>
 chosen_plots(const track::Repository& repo,
              Version& newest,
+             const std::string& file,
              const std::vector<std::string>& targets)
 {
   std::vector<std::string> paths;
   for (const auto& target : targets) {
     paths.push_back(repo.relative(target));
   }
-  return plots::select_plots(plots::plot_definitions(newest.pipelines()), targets, paths);
+  auto declared =
+      plots::declared_plots(repo, newest, file.empty() ? "" : repo.relative(file));
+  return plots::select_plots(std::move(declared), targets, paths);
 }
 
 void
@@ -48,6 +51,7 @@ open_in_browser(const fs::path& page)
 struct PlotOptions
 {
   std::vector<std::string> targets;
+  std::string file;
   std::string output = "trove_plots";
   bool open = false;
 };
@@ -83,14 +87,16 @@ register_plots(CLI::App& app, Context& context)
     const auto& repo = context.repo();
     std::vector<Version> versions;
     versions.emplace_back(repo, metrics::workspace_revision());
-    auto charts =
-        plots::build_charts(chosen_plots(repo, versions.front(), s->targets), versions);
+    auto charts = plots::build_charts(
+        chosen_plots(repo, versions.front(), s->file, s->targets), versions);
     return write_and_announce(s->output, "Plots", charts, *s, context.globals);
   });
   show->add_option("target", s->targets, "Plots or data files (default: every plot)");
-  show->add_option("-o,--out", s->output,
-                   "Directory for index.html and the SVG files (default trove_plots)");
+  show->add_option(
+      "-o,--out", s->output,
+      "Directory for index.html, the SVG and image files (default trove_plots)");
   show->add_flag("--open", s->open, "Open the page in a browser ($BROWSER or xdg-open)");
+  add_file_option(show, s->file);
 
   struct DiffOptions : PlotOptions
   {
@@ -100,16 +106,18 @@ register_plots(CLI::App& app, Context& context)
   auto* diff = add_command(*group, context, "diff", [&context, d] {
     const auto& repo = context.repo();
     auto versions = metrics::versions_to_compare(repo, d->revisions);
-    auto charts =
-        plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
+    auto charts = plots::build_charts(
+        chosen_plots(repo, versions.back(), d->file, d->targets), versions);
     return write_and_announce(d->output, "Plots diff", charts, *d, context.globals);
   });
   diff->add_option("revision", d->revisions,
                    "Revisions (default: HEAD and the workspace)");
   diff->add_option("--targets", d->targets, "Only these plots or data files");
-  diff->add_option("-o,--out", d->output,
-                   "Directory for index.html and the SVG files (default trove_plots)");
+  diff->add_option(
+      "-o,--out", d->output,
+      "Directory for index.html, the SVG and image files (default trove_plots)");
   diff->add_flag("--open", d->open, "Open the page in a browser ($BROWSER or xdg-open)");
+  add_file_option(diff, d->file);
 }
 
 } // namespace

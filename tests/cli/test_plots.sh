@@ -129,7 +129,14 @@ class Node:
                 yield from kid.walk()
 
     def text(self):
-        return "".join(k if isinstance(k, str) else k.text() for k in self.kids)
+        """The text shown: a <title> child (a tooltip) is not."""
+        return "".join(k if isinstance(k, str) else k.text() for k in self.kids
+                       if isinstance(k, str) or k.tag != "title")
+
+    def full(self):
+        """The whole text: a shortened or wrapped text's <title>, else its text."""
+        titles = [k for k in self.kids if isinstance(k, Node) and k.tag == "title"]
+        return titles[0].text() if titles else self.text()
 
     def classes(self):
         return (self.attrs.get("class") or "").split()
@@ -246,7 +253,7 @@ def matrix_of(group, errors, where):
     label = group.attrs.get("data-label")
     lo = min(x for x, _ in columns) - 1
     hi = max(x for x, _ in columns) + 1
-    captions = [t for g in svg.find("g", "legend") for t in g.find("text") if t.text() == label]
+    captions = [t for g in svg.find("g", "legend") for t in g.find("text") if t.full() == label]
     if not any(lo <= number(t.attrs["x"]) <= hi for t in captions):
         errors.append("%s: no caption %r above the matrix" % (where, label))
     return cells
@@ -254,10 +261,10 @@ def matrix_of(group, errors, where):
 
 def chart_info(svg, errors, where):
     info = {
-        "title": [t.text() for t in svg.find("text", "title")],
-        "x_label": [t.text() for t in svg.find("text", "x-label")],
-        "y_label": [t.text() for t in svg.find("text", "y-label")],
-        "legend": [t.text() for g in svg.find("g", "legend") for t in g.find("text")],
+        "title": [t.full() for t in svg.find("text", "title")],
+        "x_label": [t.full() for t in svg.find("text", "x-label")],
+        "y_label": [t.full() for t in svg.find("text", "y-label")],
+        "legend": [t.full() for g in svg.find("g", "legend") for t in g.find("text")],
         "series": [g.attrs.get("data-label") for g in svg.find("g", "series")],
         "points": {},
         "matrices": {},
@@ -360,6 +367,9 @@ def check_page(directory, dom_path, want, errors):
         errors.append("%s holds the SVG files %r, expected %r" % (directory, files, wanted))
 
 
+DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/]*={0,2}$")
+
+
 def check_self_contained(path, errors):
     text = open(path, encoding="utf-8").read()
     if re.search(r"<script", text, re.I):
@@ -367,11 +377,14 @@ def check_self_contained(path, errors):
     for url in sorted(set(re.findall(r"[a-z][a-z0-9+.-]*://[^\s\"'<>)]*", text, re.I))):
         if url != SVG_NS:
             errors.append("%s names the URL %s" % (path, url))
-    for element in re.findall(r"<(link|img|iframe|object|embed|video|audio|source|base)\b", text, re.I):
+    for element in re.findall(r"<(link|iframe|object|embed|video|audio|source|base)\b", text, re.I):
         errors.append("%s has a <%s> element" % (path, element))
+    # Images only as data: URIs with a base64 image, nothing else loaded.
     for m in re.finditer(r"\b(src|href)\s*=\s*[\"']?([^\"'\s>]*)", text, re.I):
-        if not m.group(2).startswith("#"):
-            errors.append("%s refers to %s=%s" % (path, m.group(1), m.group(2)))
+        if not (m.group(2).startswith("#") or DATA_IMAGE.match(m.group(2))):
+            errors.append("%s refers to %s=%s" % (path, m.group(1), m.group(2)[:80]))
+    if not re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';", text):
+        errors.append("%s has no Content-Security-Policy that forbids everything by default" % path)
     if re.search(r"url\s*\(|@import", text, re.I):
         errors.append("%s loads something from CSS (url( or @import)" % path)
 
@@ -450,6 +463,139 @@ def check_png(path, width, height, colours, errors):
                           "(the charts were not drawn?)" % (path, colour, found))
 
 
+MEASURE_SCRIPT = """<script>
+window.addEventListener("load", function () {
+  function box(e) { var r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }
+  function texts(svg, selector) {
+    return Array.from(svg.querySelectorAll(selector)).map(function (t) {
+      var title = t.querySelector("title");
+      return {text: title ? title.textContent : t.textContent, box: box(t)};
+    });
+  }
+  var out = {title: document.title, svgs: [], images: [], scripts: document.scripts.length - 1,
+             hostile: document.querySelectorAll("[id=hostile-marker]").length};
+  document.querySelectorAll("svg").forEach(function (svg) {
+    var section = svg.closest("section");
+    out.svgs.push({section: section ? section.id : "", box: box(svg),
+      captions: texts(svg, "g.legend text"), x_labels: texts(svg, "text.x-label"),
+      y_labels: texts(svg, "text.y-label"), titles: texts(svg, "text.title")});
+  });
+  document.querySelectorAll("img").forEach(function (img) {
+    out.images.push({section: img.closest("section").id, label: img.closest("figure").dataset.label,
+      complete: img.complete, width: img.naturalWidth, height: img.naturalHeight, box: box(img)});
+  });
+  var pre = document.createElement("pre");
+  pre.id = "trove-measure";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+def inject(page, copy):
+    """A copy of the page with a measuring script (which its policy would block)."""
+    text = open(page, encoding="utf-8").read()
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", text)
+    if "</body>" not in text:
+        raise ValueError("%s has no </body>" % page)
+    with open(copy, "w", encoding="utf-8") as f:
+        f.write(text.replace("</body>", MEASURE_SCRIPT + "</body>"))
+
+
+def intersect(a, b):
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+def inside(inner, outer):
+    return (inner[0] >= outer[0] - 0.5 and inner[1] >= outer[1] - 0.5
+            and inner[2] <= outer[2] + 0.5 and inner[3] <= outer[3] + 0.5)
+
+
+def check_layout(dom_path, want, errors):
+    """The page as the browser laid it out (see MEASURE_SCRIPT): no caption of
+    a chart meets another and none leaves its <svg>, nor does any axis title
+    or chart title; every chart has both axis titles; images decoded. want:
+    {"svgs": count, "images": {section: [[label, width, height], ...]}}."""
+    text = open(dom_path, encoding="utf-8").read()
+    m = re.search(r'<pre id="trove-measure">(.*?)</pre>', text, re.S)
+    if not m:
+        errors.append("%s: the measuring script left no result" % dom_path)
+        return
+    import html as htmllib
+    import json
+    got = json.loads(htmllib.unescape(m.group(1)))
+    if got["scripts"] != 0 or got["hostile"] != 0:
+        errors.append("%s: %d scripts besides the measuring one, %d hostile elements"
+                      % (dom_path, got["scripts"], got["hostile"]))
+    if "svgs" in want and len(got["svgs"]) != want["svgs"]:
+        errors.append("%s: %d charts, expected %d" % (dom_path, len(got["svgs"]), want["svgs"]))
+    for svg in got["svgs"]:
+        where = "%s: chart %s" % (os.path.basename(dom_path), svg["section"])
+        for kind in ("x_labels", "y_labels"):
+            if not svg[kind] or not all(t["text"].strip() for t in svg[kind]):
+                errors.append("%s: no %s" % (where, kind.replace("_", "-")[:-1]))
+        for kind in ("captions", "x_labels", "y_labels", "titles"):
+            for t in svg[kind]:
+                if not inside(t["box"], svg["box"]):
+                    errors.append("%s: the %s %r %r leaves the svg %r"
+                                  % (where, kind[:-1], t["text"], t["box"], svg["box"]))
+        captions = svg["captions"]
+        for i in range(len(captions)):
+            for j in range(i + 1, len(captions)):
+                if intersect(captions[i]["box"], captions[j]["box"]):
+                    errors.append("%s: the captions %r and %r overlap (%r, %r)"
+                                  % (where, captions[i]["text"], captions[j]["text"],
+                                     captions[i]["box"], captions[j]["box"]))
+    images = {}
+    for image in got["images"]:
+        images.setdefault(image["section"], []).append(image)
+        if not image["complete"] or image["width"] <= 0:
+            errors.append("%s: the image %s (%s) was not decoded"
+                          % (dom_path, image["section"], image["label"]))
+    for section, pictures in images.items():
+        for a, b in zip(pictures, pictures[1:]):
+            if not (b["box"][0] >= a["box"][2] - 0.5 or b["box"][1] >= a["box"][3] - 0.5):
+                errors.append("%s: images of %s overlap" % (dom_path, section))
+    if "images" in want:
+        shown = {s: [[p["label"], p["width"], p["height"]] for p in pics]
+                 for s, pics in images.items()}
+        if shown != want["images"]:
+            errors.append("%s: images %r, expected %r" % (dom_path, shown, want["images"]))
+
+
+def write_png(path, width, height, colour):
+    rgb = bytes.fromhex(colour.lstrip("#"))
+    raw = b"".join(b"\x00" + rgb * width for _ in range(height))
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n"
+                + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def write_jpeg(path):
+    """An 8 x 8 grey baseline JPEG: one DC and one AC code, a single block."""
+    table = bytes([1] + [0] * 15) + b"\x00"  # one code of length 1, for symbol 0
+    data = (b"\xff\xd8"
+            + b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + bytes([1] * 64)
+            + b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 8, 8, 1) + b"\x01\x11\x00"
+            + b"\xff\xc4" + struct.pack(">H", 20) + b"\x00" + table
+            + b"\xff\xc4" + struct.pack(">H", 20) + b"\x10" + table
+            + b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00" + b"\x00\x3f\x00"
+            + b"\x3f" + b"\xff\xd9")
+    open(path, "wb").write(data)
+
+
+def write_gif(path):
+    """A 1 x 1 GIF."""
+    open(path, "wb").write(bytes.fromhex(
+        "47494638396101000100800000ff000000ffffff21f90401000000002c"
+        "00000000010001000002024401003b"))
+
+
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     errors = []
@@ -472,6 +618,16 @@ def main():
         check_self_contained(args[0], errors)
     elif mode == "png":
         check_png(args[0], int(args[1]), int(args[2]), args[3:], errors)
+    elif mode == "inject":
+        inject(args[0], args[1])
+    elif mode == "layout":
+        check_layout(args[0], expectation(args[1]), errors)
+    elif mode == "write-png":
+        write_png(args[0], int(args[1]), int(args[2]), args[3])
+    elif mode == "write-jpeg":
+        write_jpeg(args[0])
+    elif mode == "write-gif":
+        write_gif(args[0])
     else:
         errors.append("unknown mode " + mode)
     for error in errors:

@@ -4,6 +4,7 @@
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/track/workspace.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace trove::metrics {
@@ -133,6 +134,25 @@ Version::read(const std::string& path)
     return content;
   }
   return read_cached_output(path);
+}
+
+std::vector<std::string>
+Version::files_under(const std::string& dir)
+{
+  std::vector<std::string> files;
+  std::error_code ec;
+  auto top = m_repo.root() / dir;
+  if (m_revision.commit || !fs::is_directory(top, ec)) {
+    return files;
+  }
+  for (fs::recursive_directory_iterator it(top, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      files.push_back(fs::relative(it->path(), m_repo.root()).generic_string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 std::optional<std::string>

@@ -50,6 +50,10 @@ public:
   // names an object the cache lacks.
   std::optional<std::string> read(const std::string& path);
 
+  // STUB (plots branch, work tree only) until main's version lands: paths
+  // relative to the root of every file under `dir` at this revision.
+  std::vector<std::string> files_under(const std::string& dir);
+
 private:
   std::optional<std::string> read_cached_output(const std::string& path);
   // A lock file of this revision, parsed once; null when there is none.
