@@ -1013,8 +1013,11 @@ render_confusion(const Chart& chart)
 {
   auto classes = classes_of(chart.series);
   MatrixLayout layout = matrix_layout(chart, classes);
+  // Wide enough for the title too, up to a page's width.
+  double title_width = std::min(1000.0, estimated_width(chart.title, 16 * 1.1) + 40);
   double width =
-      std::max(400.0, 20 + static_cast<double>(chart.series.size()) * layout.panel_width);
+      std::max({400.0, title_width,
+                20 + static_cast<double>(chart.series.size()) * layout.panel_width});
   double height = layout.grid_top + layout.side + layout.column_labels + 36;
 
   std::ostringstream out;
