@@ -280,8 +280,9 @@ complete -c trove -n '__trove_using "metrics diff" "params diff" "plots diff" re
 # plots show, plots diff
 complete -c trove -n '__trove_using plots' -f -a show -d 'Draw plots of the workspace into an HTML page'
 complete -c trove -n '__trove_using plots' -f -a diff -d 'Overlay plots of several revisions'
-complete -c trove -n '__trove_using "plots show" "plots diff"' -s o -l out -x -a '(__fish_complete_directories)' -d 'Directory for index.html and the SVG files'
+complete -c trove -n '__trove_using "plots show" "plots diff"' -s o -l out -x -a '(__fish_complete_directories)' -d 'Directory for index.html, the SVG and image files'
 complete -c trove -n '__trove_using "plots show" "plots diff"' -l open -d 'Open the page in a browser ($BROWSER or xdg-open)'
+complete -c trove -n '__trove_using "plots show" "plots diff"' -l file -r -F -d 'Read this pipeline file instead of every trove.yaml'
 complete -c trove -n '__trove_using "plots diff"' -l targets -r -F -d 'Only these plots or data files'
 
 # report
