@@ -1363,6 +1363,16 @@ directory_plots() {
     # --file names a file that is not there.
     expect_fail 1 trove plots show --file nope.yaml -o missing
     expect_stderr_contains "nope.yaml"
+    # A directory with nothing to plot in it.
+    mkdir notes
+    echo "text" >notes/readme.txt
+    expect_fail 1 trove plots show notes -o missing
+    expect_stderr_contains "plot 'notes': the directory holds no data file"
+    expect_false test -e missing
+    # An undeclared directory named: every data file under it.
+    expect_ok trove plots show dvclive/plots/metrics/train -o train
+    [ "$(cd train && echo *)" = "dvclive_plots_metrics_train_accuracy.tsv.svg dvclive_plots_metrics_train_loss.tsv.svg index.html" ] ||
+        fail "plots show of a directory wrote: $(cd train && echo *)"
 }
 
 # 10. Confusion matrices side by side: captions (revisions, long file

@@ -337,12 +337,19 @@ expand_directories(const std::vector<PlotDefinition>& definitions,
       continue;
     }
     std::set<std::string> files;
+    bool is_directory = false;
     for (auto& version : versions) {
       for (auto& file : files_in_directory(version, plot.id)) {
+        is_directory = true;
         if (is_plot_file(file)) {
           files.insert(std::move(file));
         }
       }
+    }
+    if (is_directory && files.empty()) {
+      throw Error("plot '" + plot.id +
+                  "': the directory holds no data file (.csv, .tsv, .json, .yaml, .yml) "
+                  "and no image (.png, .jpg, .jpeg, .gif, .svg)");
     }
     if (files.empty()) {
       expanded.push_back(plot);
