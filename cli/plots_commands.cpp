@@ -18,21 +18,18 @@ namespace {
 using metrics::Version;
 using plots::PlotDefinition;
 
-// The plots the newest version declares (the others may lack some), in
-// every pipeline file or only in `file` (--file), kept to the targets.
+// The plots the newest version declares (the others may lack some), kept to
+// the targets.
 std::vector<PlotDefinition>
 chosen_plots(const track::Repository& repo,
              Version& newest,
-             const std::string& file,
              const std::vector<std::string>& targets)
 {
   std::vector<std::string> paths;
   for (const auto& target : targets) {
     paths.push_back(repo.relative(target));
   }
-  auto declared =
-      plots::declared_plots(repo, newest, file.empty() ? "" : repo.relative(file));
-  return plots::select_plots(std::move(declared), targets, paths);
+  return plots::select_plots(plots::plot_definitions(newest.pipelines()), targets, paths);
 }
 
 void
@@ -64,7 +61,8 @@ write_and_announce(const fs::path& dir,
                    const Globals& globals)
 {
   if (charts.empty()) {
-    throw Error("no plots: declare them under 'plots' in trove.yaml, or name data files");
+    throw Error("no plots: declare them under 'plots' in trove.yaml or dvc.yaml, or name "
+                "data files");
   }
   auto page = plots::write_plot_files(dir, title, charts);
   if (!globals.quiet) {
@@ -86,9 +84,10 @@ register_plots(CLI::App& app, Context& context)
   auto* show = add_command(*group, context, "show", [&context, s] {
     const auto& repo = context.repo();
     std::vector<Version> versions;
-    versions.emplace_back(repo, metrics::workspace_revision());
-    auto charts = plots::build_charts(
-        chosen_plots(repo, versions.front(), s->file, s->targets), versions);
+    versions.emplace_back(repo, metrics::workspace_revision(), nullptr,
+                          pipeline_file(repo, s->file));
+    auto charts =
+        plots::build_charts(chosen_plots(repo, versions.front(), s->targets), versions);
     return write_and_announce(s->output, "Plots", charts, *s, context.globals);
   });
   show->add_option("target", s->targets, "Plots or data files (default: every plot)");
@@ -105,9 +104,10 @@ register_plots(CLI::App& app, Context& context)
   auto d = std::make_shared<DiffOptions>();
   auto* diff = add_command(*group, context, "diff", [&context, d] {
     const auto& repo = context.repo();
-    auto versions = metrics::versions_to_compare(repo, d->revisions);
-    auto charts = plots::build_charts(
-        chosen_plots(repo, versions.back(), d->file, d->targets), versions);
+    auto versions =
+        metrics::versions_to_compare(repo, pipeline_file(repo, d->file), d->revisions);
+    auto charts =
+        plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
     return write_and_announce(d->output, "Plots diff", charts, *d, context.globals);
   });
   diff->add_option("revision", d->revisions,

@@ -53,8 +53,9 @@ register_remote_list(CLI::App& group, Context& context)
   auto* command = add_command(group, context, "list", [&context, json_output] {
     const auto& config = context.repo().config();
     auto chosen = remote::default_remote(config);
-    auto shown = [](const std::string& key, const std::string& value) {
-      return remote::is_secret(key) ? std::string("***") : value;
+    auto shown = [](const std::string& remote, const std::string& key,
+                    const std::string& value) {
+      return core::is_secret("remote." + remote + "." + key) ? std::string("***") : value;
     };
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& r : remote::list_remotes(config)) {
@@ -62,7 +63,7 @@ register_remote_list(CLI::App& group, Context& context)
       if (*json_output) {
         nlohmann::ordered_json options = nlohmann::ordered_json::object();
         for (const auto& [key, value] : r.options) {
-          options[key] = shown(key, value);
+          options[key] = shown(r.name, key, value);
         }
         list.push_back({{"name", r.name},
                         {"url", r.url},
@@ -72,7 +73,7 @@ register_remote_list(CLI::App& group, Context& context)
       }
       std::cout << r.name << '\t' << r.url << (is_default ? "\t(default)" : "") << '\n';
       for (const auto& [key, value] : r.options) {
-        std::cout << "    " << key << " = " << shown(key, value) << '\n';
+        std::cout << "    " << key << " = " << shown(r.name, key, value) << '\n';
       }
     }
     if (*json_output) {

@@ -8,6 +8,7 @@
 #   remote_objects     prints the ids of the objects the remote holds, one a
 #                      line (64 hex digits, .dir for a manifest), sorted
 #   remote_clean       fails when the remote holds temporary files
+#   remote_put ID FILE replaces object ID on the remote with FILE's bytes
 #
 # and `sha FILE` (the SHA-256 of FILE's bytes).
 
@@ -34,6 +35,139 @@ make_zip_bomb() {
 
 # holds ID: whether the remote holds object ID (sha256: accepted).
 holds() { remote_objects | grep -qxF "${1#sha256:}"; }
+
+# data_repo NAME: a committed repository `r` with a 3 MB random file big.bin,
+# a compressible text.txt and a directory d of three files, and the default
+# remote remote_make NAME makes. Copies of the data are in ../orig.
+data_repo() {
+    mkdir -p orig/d
+    head -c 3000000 /dev/urandom >orig/big.bin
+    seq 1 100000 >orig/text.txt
+    for i in 1 2 3; do echo "file $i" >"orig/d/f$i"; done
+    new_repo r
+    cp -r ../orig/big.bin ../orig/text.txt ../orig/d .
+    expect_ok trove add big.bin text.txt d
+    remote_make "${1:-}"
+    git add -A && git commit -qm data || fail "git commit failed"
+}
+
+# same_data DIR: big.bin, text.txt and d here are those of DIR.
+same_data() {
+    expect_same_bytes "$1/big.bin" big.bin
+    expect_same_bytes "$1/text.txt" text.txt
+    diff -r "$1/d" d >/dev/null || fail "d differs from $1/d"
+}
+
+# clone NAME: a git clone of ../r, entered.
+clone() {
+    cd .. && git clone -q r "$1" && cd "$1" || fail "git clone failed"
+}
+
+# expect_stderr_line_has A B: a line of stderr has both A and B.
+expect_stderr_line_has() {
+    grep -F -- "$1" "$ERR" | grep -qF -- "$2" || { show_output; fail "no line of stderr has both '$1' and '$2'"; }
+}
+
+# Push sends each object once; a clone pulls them back byte for byte, and
+# fetch into an emptied cache, then checkout, does too.
+round_trip() {
+    data_repo round-trip
+    # big.bin, text.txt, d/f1..f3 and d's manifest.
+    expect_ok trove push
+    expect_output_contains "6 objects pushed, 0 already there,"
+    [ "$(remote_objects | wc -l)" = 6 ] || fail "the remote holds $(remote_objects | wc -l) objects, not 6"
+    holds "$(pointer_hash d.trove)" || fail "the remote lacks d's manifest"
+    expect_ok trove push
+    expect_summary "0 objects pushed, 6 already there, 0 B sent"
+
+    clone clone
+    expect_ok trove pull
+    expect_output_contains "6 objects fetched, 0 already there,"
+    for line in $'A\tbig.bin' $'A\ttext.txt' $'A\td'; do
+        grep -qxF "$line" "$OUT" || { show_output; fail "no line '$line'"; }
+    done
+    same_data ../orig
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+    expect_ok trove fsck
+    expect_ok trove pull
+    expect_summary "0 objects fetched, 6 already there, 0 B received"
+
+    chmod -R u+w .trove/cache && rm -rf .trove/cache/sha256 big.bin text.txt d
+    expect_ok trove fetch -j 1
+    expect_output_contains "6 objects fetched, 0 already there,"
+    expect_ok trove checkout
+    same_data ../orig
+    remote_clean
+}
+
+# Objects whose bytes on the remote are not their id (random bytes of the
+# same size for the raw big.bin, a short text for the compressed text.txt)
+# are refused by pull and fetch, naming the object, the remote and the
+# damage; nothing of them enters the cache, and what is intact arrives.
+corrupted_remote_object() {
+    data_repo corrupted
+    expect_ok trove push
+    big_id=$(sha big.bin)
+    text_id=$(sha text.txt)
+    head -c 3000000 /dev/urandom >../bad-big
+    echo "not the text" >../bad-text
+    remote_put "$big_id" ../bad-big
+    remote_put "$text_id" ../bad-text
+
+    clone clone
+    expect_fail 1 trove pull
+    for id in "$big_id" "$text_id"; do
+        expect_stderr_line_has "${id:2}" "'$REMOTE'"
+        expect_stderr_line_has "${id:2}" "corrupt"
+        expect_false test -e "$(cache_object "$id")"
+    done
+    expect_false test -e big.bin
+    expect_false test -e text.txt
+    no_temp_files .trove
+    diff -r ../orig/d d >/dev/null || fail "d was not pulled"
+    expect_true test -f "$(cache_object "$(sha d/f1)")"
+    expect_ok trove fsck
+    # fetch says the same, and still adds nothing.
+    expect_fail 1 trove fetch
+    expect_stderr_line_has "${big_id:2}" "corrupt"
+    expect_false test -e "$(cache_object "$big_id")"
+    no_temp_files .trove
+}
+
+# Objects on the remote that decode to far more than their recorded sizes
+# (a file's and a manifest's) are refused without being decoded in full:
+# pull runs with a 2 MiB file size limit, which writing them out would
+# break (SIGXFSZ), and nothing large is left in .trove.
+zip_bomb() {
+    make_zip_bomb "$PWD/bomb"
+    new_repo r
+    echo hi >small
+    seq 1 20000 >big
+    mkdir d && echo one >d/a && echo two >d/b
+    expect_ok trove add small big d
+    remote_make zip-bomb
+    expect_ok trove push
+    small_id=$(sha small)
+    big_id=$(sha big)
+    d_id=$(pointer_hash d.trove)
+    for id in "$small_id" "$big_id" "$d_id"; do
+        remote_put "$id" ../bomb
+    done
+    chmod -R u+w .trove/cache && rm -rf .trove/cache small big d
+    expect_fail 1 bash -c 'ulimit -f 2048 && exec "$TROVE" pull'
+    expect_stderr_line_has "${small_id:2}" "than its recorded size (3 bytes)"
+    expect_stderr_line_has "${big_id:2}" "decodes to more than its recorded size (108894 bytes)"
+    expect_stderr_line_has "${big_id:2}" "'$REMOTE'"
+    expect_stderr_line_has "${d_id:2}" "than"
+    for id in "$small_id" "$big_id" "$d_id"; do
+        expect_false test -e "$(cache_object "$id")"
+    done
+    expect_false test -e small
+    expect_false test -e big
+    no_temp_files .trove
+    [ -z "$(find .trove -type f -size +1M)" ] || fail "large files in .trove: $(find .trove -type f -size +1M)"
+}
 
 pipeline_outputs_pushed() {
     new_repo r

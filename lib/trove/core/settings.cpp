@@ -111,8 +111,8 @@ settings()
       {"remote.<name>.jobs", "parallel transfers (1-1024)", check_jobs},
       {"remote.<name>.profile", "AWS profile", nullptr},
       {"remote.<name>.region", "S3 region", nullptr},
-      {"remote.<name>.secret_access_key", "S3 secret access key", nullptr},
-      {"remote.<name>.session_token", "S3 session token", nullptr},
+      {"remote.<name>.secret_access_key", "S3 secret access key", nullptr, true},
+      {"remote.<name>.session_token", "S3 session token", nullptr, true},
       {"remote.<name>.url", "a directory, file:// URL or s3://BUCKET/PREFIX", nullptr},
       {"remote.<name>.use_path_style", "S3 path-style addressing: true or false",
        check_boolean},
@@ -154,6 +154,13 @@ find_setting(const std::string& key)
     list += "\n  " + std::string(setting.key);
   }
   throw Error("unknown configuration key '" + key + "'; known keys:" + list);
+}
+
+bool
+is_secret(const std::string& key)
+{
+  const auto* setting = lookup(key);
+  return setting && setting->secret;
 }
 
 void

@@ -18,6 +18,8 @@ struct Setting
   // Throws trove::Error naming `key` when `value` is not valid; nullptr
   // when any value is.
   void (*check)(const std::string& key, const std::string& value);
+  // A credential: listings show *** in its place.
+  bool secret = false;
 };
 
 inline constexpr std::string_view k_remote_key_prefix = "remote.<name>.";
@@ -28,6 +30,9 @@ const std::vector<Setting>& settings();
 // The setting `key` names (`remote.origin.url` is `remote.<name>.url`).
 // Throws trove::Error listing the known keys when it names none.
 const Setting& find_setting(const std::string& key);
+
+// True when `key` (`remote.origin.secret_access_key`) is a credential.
+bool is_secret(const std::string& key);
 
 // Checks that `key` is a known setting and `value` a valid value of it.
 void check_setting(const std::string& key, const std::string& value);

@@ -11,6 +11,7 @@
 #include <trove/track/add.hpp>
 #include <trove/track/status.hpp>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -37,6 +38,10 @@ public:
   ReproResult
   run()
   {
+    if (m_project.files.empty()) {
+      tell(Kind::no_pipelines, "");
+      return m_result;
+    }
     auto plan = choose_plan();
     if (m_options.dry) {
       dry_run(plan);
@@ -144,8 +149,11 @@ private:
     situation.force = m_options.force;
     situation.allow_missing = m_options.allow_missing;
     situation.upstream_runs = upstream_runs;
+    // A persisted output is never taken from the run cache.
+    bool restorable = std::none_of(s.outs.begin(), s.outs.end(),
+                                   [](const Output& out) { return out.persist; });
     situation.run_cache_applies =
-        !m_options.no_run_cache && !s.always_changed && !s.outs.empty();
+        !m_options.no_run_cache && !s.always_changed && !s.outs.empty() && restorable;
     e.locked = m_locks.find(s);
     if (s.frozen || !upstream_runs.empty()) {
       return e;

@@ -28,6 +28,9 @@ decide(const StageSituation& s)
     if (s.allow_missing) {
       return {StageAction::skip_missing_outs, "missing outputs", false};
     }
+    // The run cache would give back the same objects the cache lacks (or,
+    // for `cache: false` outputs, the old copy DVC never restores).
+    return {StageAction::run, changes.describe(), false};
   }
   std::string reason = s.force ? "forced" : changes.describe();
   if (!s.force && s.run_cache_applies) {

@@ -124,7 +124,7 @@ compare_outputs(track::Repository& repo,
       continue;
     }
     changes.outs.push_back(out.path);
-    if (!recorded || !repo.store().contains(recorded->id)) {
+    if (!recorded || !out.cache || out.persist || !repo.store().contains(recorded->id)) {
       changes.outs_not_cached.push_back(out.path);
     }
   }

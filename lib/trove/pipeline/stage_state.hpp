@@ -32,8 +32,9 @@ struct StageChanges
   std::vector<std::string> deps;   // changed or missing
   std::vector<std::string> params; // dotted keys
   std::vector<std::string> outs;   // changed or missing outputs
-  // Outputs that differ and whose recorded object is not in the cache, so
-  // that they cannot be restored without running the stage.
+  // Outputs that differ and cannot be restored without running the stage:
+  // their recorded object is not in the cache, or they are `cache: false`
+  // or `persist: true` outputs, which DVC never restores from the cache.
   std::vector<std::string> outs_not_cached;
 
   // The stage must run: its command, inputs or params changed.

@@ -4,7 +4,6 @@
 #include <trove/core/fs.hpp>
 #include <trove/core/yaml_error.hpp>
 #include <trove/plots/data_table.hpp>
-#include <trove/scm/file_source.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -372,30 +371,6 @@ plot_definitions(const std::vector<pipeline::PipelineFile>& files)
     add_stage_plots(file, plots);
   }
   return plots;
-}
-
-std::vector<PlotDefinition>
-declared_plots(const track::Repository& repo,
-               metrics::Version& version,
-               const std::string& pipeline_file)
-{
-  if (pipeline_file.empty()) {
-    return plot_definitions(version.pipelines());
-  }
-  const auto& revision = version.revision();
-  auto text = version.read(pipeline_file);
-  if (!text) {
-    throw Error(pipeline_file + ": no such pipeline file in " + revision.label);
-  }
-  std::unique_ptr<scm::FileSource> files;
-  if (revision.commit) {
-    files = std::make_unique<scm::CommitFiles>(repo.require_git(), *revision.commit);
-  } else {
-    files = std::make_unique<scm::WorkTreeFiles>(repo.root(),
-                                                 std::vector{repo.store().dir()});
-  }
-  return plot_definitions(
-      {pipeline::parse_pipeline_file(*files, pipeline_file, *text, true)});
 }
 
 std::vector<PlotDefinition>

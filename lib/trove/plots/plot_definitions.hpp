@@ -36,12 +36,6 @@ struct PlotDefinition
 std::vector<PlotDefinition>
 plot_definitions(const std::vector<pipeline::PipelineFile>& files);
 
-// The plots `version` declares: in every pipeline file it has, or only in
-// `pipeline_file` (relative to the root, e.g. a dvc.yaml) when one is given.
-std::vector<PlotDefinition> declared_plots(const track::Repository& repo,
-                                           metrics::Version& version,
-                                           const std::string& pipeline_file);
-
 // The plots `targets` name (a plot's name, or a data file it reads, as
 // given or as `paths` relative to the root); a file inside a directory plot
 // is drawn with that plot's options; a file no plot reads is plotted on its

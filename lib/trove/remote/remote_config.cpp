@@ -90,12 +90,6 @@ choose_remote(const core::Config& config, const std::string& name)
   throw Error("no remote named '" + chosen + "' (see 'trove remote list')");
 }
 
-bool
-is_secret(const std::string& key)
-{
-  return key == "secret_access_key" || key == "session_token";
-}
-
 void
 add_remote(const fs::path& trove_dir,
            Level level,

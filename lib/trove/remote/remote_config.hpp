@@ -36,9 +36,6 @@ std::optional<std::string> default_remote(const core::Config& config);
 // error says how to configure one when there is none.
 RemoteSettings choose_remote(const core::Config& config, const std::string& name);
 
-// Credentials, which `remote list` never prints.
-bool is_secret(const std::string& key);
-
 // Edits of .trove/config (Level::repo) or .trove/config.local (Level::local);
 // each checks its input and leaves the file untouched on error. The value a
 // modify_remote sets is checked by the caller, as `trove config` checks
