@@ -1335,6 +1335,9 @@ directory_plots() {
         {"file": "dvclive_plots_sklearn_roc.json.svg", "title": "Receiver operating characteristic (ROC)",
          "x_label": "False Positive Rate", "y_label": "True Positive Rate", "points": {"tpr": 3}}]'
     expect_same_bytes dvclive/plots/images/confusion.png out/workspace_dvclive_plots_images_confusion.png
+    # dvc.yaml is found without --file.
+    expect_ok trove plots show -o found
+    expect_same_bytes out/index.html found/index.html
     check_layout out '{"svgs": 5, "images": {"dvclive_plots_images_confusion.png": [["workspace", 16, 16]]}}'
 
     # The directory's options apply to each file: a scatter, here.
@@ -1344,21 +1347,23 @@ directory_plots() {
         "x_label": "step", "y_label": "value", "points": {"loss": 5}}]'
     grep -c '<circle' one/dvclive_plots_metrics_train_loss.tsv.svg | grep -qx 5 || fail "the directory's template: scatter did not apply"
 
-    # A diff: each revision's files; a file only one revision has is drawn
-    # with that revision's series alone.
+    # A diff: each revision's files (HEAD's from git); a file only one
+    # revision has is drawn with that revision's series alone.
     rm dvclive/plots/metrics/eval/loss.tsv
     commit one
     dvclive_layout dvclive 7
+    rm dvclive/plots/metrics/train/accuracy.tsv
     expect_ok trove plots diff --file dvc.yaml -o d
     plotcheck page d d/index.html '[
         {"file": "dvclive_plots_metrics_eval_loss.tsv.svg", "legend": ["workspace"], "points": {"workspace": 1}},
-        {"file": "dvclive_plots_metrics_train_accuracy.tsv.svg", "legend": ["HEAD", "workspace"],
-         "points": {"HEAD": 5, "workspace": 7}},
+        {"file": "dvclive_plots_metrics_train_accuracy.tsv.svg", "legend": ["HEAD"], "points": {"HEAD": 5}},
         {"file": "dvclive_plots_metrics_train_loss.tsv.svg", "legend": ["HEAD", "workspace"],
          "points": {"HEAD": 5, "workspace": 7}},
         {"file": "dvclive_plots_sklearn_confusion_matrix.json.svg", "legend": ["HEAD", "workspace"]},
         {"file": "dvclive_plots_sklearn_roc.json.svg", "legend": ["HEAD", "workspace"]}]'
     check_layout d '{"svgs": 5, "images": {"dvclive_plots_images_confusion.png": [["HEAD", 16, 16], ["workspace", 16, 16]]}}'
+
+    git checkout -q -- dvclive/plots/metrics/train/accuracy.tsv
 
     # --file names a file that is not there.
     expect_fail 1 trove plots show --file nope.yaml -o missing
@@ -1440,7 +1445,10 @@ dvc3_fixture() {
     cd dvc3/repo || fail "no dvc3/repo"
     trove init -q || fail "trove init failed in the DVC repository"
     expect_ok trove plots show --file dvc.yaml -o "$PWD/../show"
+    # Found without --file too, the same page.
+    expect_ok trove plots show -o "$PWD/../found"
     cd .. || exit 1
+    expect_same_bytes show/index.html found/index.html
     plotcheck selfcontained show/index.html
     "$PYTHON" -S - "$expected/plots-show.json" show <<'EOF' || fail "trove's plots are not DVC's"
 import json, os, re, sys
