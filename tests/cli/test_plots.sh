@@ -1491,6 +1491,40 @@ EOF
         "eval_dvclive_plots_images_confusion.png": [["workspace", 32, 32]]}}'
 }
 
+# 12. A plot directory and an image inside a cached output directory (a
+# stage's `eval` out), read at old revisions from the cache through the
+# lock and the directory's manifest, with the work tree's copy gone.
+plots_inside_cached_output() {
+    new_repo r
+    cp "$SCRATCH/plotcheck.py" .
+    cat >trove.yaml <<'EOF'
+stages:
+  evaluate:
+    cmd: >-
+      rm -rf eval && mkdir -p eval/live/plots/metrics/train &&
+      seq 0 $(cat n.txt) | awk 'BEGIN { print "step\tloss" } { print $1 "\t" 1 / ($1 + 1) }' >eval/live/plots/metrics/train/loss.tsv &&
+      python3 -S plotcheck.py write-png eval/confusion.png $(cat n.txt) 4 '#4e79a7'
+    deps: [n.txt, plotcheck.py]
+    outs: [eval]
+plots:
+  - eval/live/plots/metrics:
+      x: step
+  - eval/confusion.png
+EOF
+    echo 3 >n.txt
+    expect_ok trove repro
+    commit one
+    echo 5 >n.txt
+    expect_ok trove repro
+    commit two
+    rm -rf eval
+    expect_ok trove plots diff HEAD~1 HEAD -o d
+    plotcheck page d d/index.html '[{"file": "eval_live_plots_metrics_train_loss.tsv.svg",
+        "x_label": "step", "y_label": "loss", "legend": ["HEAD~1", "HEAD"], "points": {"HEAD~1": 4, "HEAD": 6}}]'
+    check_layout d '{"svgs": 1, "images": {"eval_confusion.png": [["HEAD~1", 3, 4], ["HEAD", 5, 4]]}}'
+    [ ! -e eval ] || fail "plots diff checked eval out"
+}
+
 test_case show_in_browser
 test_case diff_overlays_revisions
 test_case svg_files_are_valid_xml
@@ -1502,4 +1536,5 @@ test_case images_embedded
 test_case directory_plots
 test_case confusion_side_by_side
 test_case dvc3_fixture
+test_case plots_inside_cached_output
 finish
