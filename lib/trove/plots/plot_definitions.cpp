@@ -233,8 +233,8 @@ add_image(Chart& chart,
   }
 }
 
-// The series of one source at one version; the y fields drawn are added to
-// `y_fields` (once each).
+// The series of one source at one version (an image plot's picture for an
+// image file); the y fields drawn are added to `y_fields_drawn` (once each).
 void
 add_series(Chart& chart,
            const PlotDefinition& plot,
@@ -426,9 +426,10 @@ build_charts(const std::vector<PlotDefinition>& definitions,
       labels += (labels.empty() ? "" : ", ") + version.revision().label;
     }
     // Every axis has a title: the y fields drawn when none is given.
-    for (const auto& field :
-         chart.y_label.empty() ? y_fields : std::vector<std::string>{}) {
-      chart.y_label += (chart.y_label.empty() ? "" : ", ") + field;
+    if (chart.y_label.empty()) {
+      for (const auto& field : y_fields) {
+        chart.y_label += (chart.y_label.empty() ? "" : ", ") + field;
+      }
     }
     if (chart.series.empty() && chart.images.empty()) {
       throw Error("plot '" + plot.id + "': no data in " + labels + " (does " +
