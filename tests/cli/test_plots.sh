@@ -804,6 +804,9 @@ EOF
          "points": {"HEAD: precision": 2, "HEAD: recall": 2,
                     "workspace: precision": 3, "workspace: recall": 3}}]'
 
+    # Captions apart and inside their chart, every axis titled.
+    check_layout d '{"svgs": 3, "images": {}}'
+
     # Every matrix has every class of any revision (fish, bird), in the
     # same order, so that revisions line up cell by cell.
     grep -c '>fish</text>' d/cm.csv.svg | grep -qx 6 || fail "fish is not a class of each of the 3 matrices"
@@ -886,6 +889,9 @@ EOF
     plotcheck svg show/empty.csv.svg '{"legend": ["b"], "points": {"b": 0}}'
     plotcheck selfcontained show/index.html
     plotcheck selfcontained diff/index.html
+    # Every axis of every chart has a title, and no text leaves its chart.
+    check_layout show '{"svgs": 7, "images": {}}'
+    check_layout diff '{"svgs": 7, "images": {}}'
 }
 
 # The markdown sections of the report on stdout: checks tables and images.
