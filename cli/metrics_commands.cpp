@@ -238,9 +238,15 @@ report_text(std::vector<Version>& versions,
   plots::write_plot_files(plots_dir, "Plots: " + label_a + " → " + label_b, charts);
   out += "\n" + heading("Plots");
   for (const auto& chart : charts) {
-    auto file = (plots_dir / (chart.name + ".svg")).lexically_normal().generic_string();
-    out += markdown ? "![" + chart.title + "](" + file + ")\n"
-                    : chart.title + ": " + file + "\n";
+    auto files = plots::chart_files(chart);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      auto file = (plots_dir / files[i]).lexically_normal().generic_string();
+      // An image plot: one picture per revision, each named.
+      auto title = chart.images.empty()
+                       ? chart.title
+                       : chart.title + " (" + chart.images[i].label + ")";
+      out += markdown ? "![" + title + "](" + file + ")\n" : title + ": " + file + "\n";
+    }
   }
   return out;
 }

@@ -48,6 +48,7 @@ open_in_browser(const fs::path& page)
 struct PlotOptions
 {
   std::vector<std::string> targets;
+  std::string file;
   std::string output = "trove_plots";
   bool open = false;
 };
@@ -60,7 +61,8 @@ write_and_announce(const fs::path& dir,
                    const Globals& globals)
 {
   if (charts.empty()) {
-    throw Error("no plots: declare them under 'plots' in trove.yaml, or name data files");
+    throw Error("no plots: declare them under 'plots' in trove.yaml or dvc.yaml, or name "
+                "data files");
   }
   auto page = plots::write_plot_files(dir, title, charts);
   if (!globals.quiet) {
@@ -82,15 +84,18 @@ register_plots(CLI::App& app, Context& context)
   auto* show = add_command(*group, context, "show", [&context, s] {
     const auto& repo = context.repo();
     std::vector<Version> versions;
-    versions.emplace_back(repo, metrics::workspace_revision());
+    versions.emplace_back(repo, metrics::workspace_revision(), nullptr,
+                          pipeline_file(repo, s->file));
     auto charts =
         plots::build_charts(chosen_plots(repo, versions.front(), s->targets), versions);
     return write_and_announce(s->output, "Plots", charts, *s, context.globals);
   });
   show->add_option("target", s->targets, "Plots or data files (default: every plot)");
-  show->add_option("-o,--out", s->output,
-                   "Directory for index.html and the SVG files (default trove_plots)");
+  show->add_option(
+      "-o,--out", s->output,
+      "Directory for index.html, the SVG and image files (default trove_plots)");
   show->add_flag("--open", s->open, "Open the page in a browser ($BROWSER or xdg-open)");
+  add_file_option(show, s->file);
 
   struct DiffOptions : PlotOptions
   {
@@ -99,7 +104,8 @@ register_plots(CLI::App& app, Context& context)
   auto d = std::make_shared<DiffOptions>();
   auto* diff = add_command(*group, context, "diff", [&context, d] {
     const auto& repo = context.repo();
-    auto versions = metrics::versions_to_compare(repo, "", d->revisions);
+    auto versions =
+        metrics::versions_to_compare(repo, pipeline_file(repo, d->file), d->revisions);
     auto charts =
         plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
     return write_and_announce(d->output, "Plots diff", charts, *d, context.globals);
@@ -107,9 +113,11 @@ register_plots(CLI::App& app, Context& context)
   diff->add_option("revision", d->revisions,
                    "Revisions (default: HEAD and the workspace)");
   diff->add_option("--targets", d->targets, "Only these plots or data files");
-  diff->add_option("-o,--out", d->output,
-                   "Directory for index.html and the SVG files (default trove_plots)");
+  diff->add_option(
+      "-o,--out", d->output,
+      "Directory for index.html, the SVG and image files (default trove_plots)");
   diff->add_flag("--open", d->open, "Open the page in a browser ($BROWSER or xdg-open)");
+  add_file_option(diff, d->file);
 }
 
 } // namespace

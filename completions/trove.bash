@@ -35,8 +35,8 @@ __trove_options()
         freeze | unfreeze) echo "--file" ;;
         "metrics show") echo "-a --all-branches -T --all-tags -A --all-commits -n --num --targets --file --json --md --csv --precision" ;;
         "metrics diff" | "params diff") echo "--all --targets --file --fail-on-change --json --md --csv --precision" ;;
-        "plots show") echo "-o --out --open" ;;
-        "plots diff") echo "--targets -o --out --open" ;;
+        "plots show") echo "-o --out --open --file" ;;
+        "plots diff") echo "--targets -o --out --open --file" ;;
         report) echo "--md -o --out --file" ;;
     esac
     echo "-h --help -q --quiet -v --verbose --no-color"

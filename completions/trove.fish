@@ -145,7 +145,7 @@ complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_sub
 complete -c trove -n '__trove_using add status checkout commit fsck' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
 
 # --file
-complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreeze status checkout metrics params report' -l file -x -k -a '(__fish_complete_suffix .yaml)' -d 'Use this pipeline file instead of every trove.yaml and dvc.yaml'
+complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreeze status checkout metrics params plots report' -l file -x -k -a '(__fish_complete_suffix .yaml)' -d 'Use this pipeline file instead of every trove.yaml and dvc.yaml'
 
 # init
 complete -c trove -n '__fish_seen_subcommand_from init' -l no-scm -d 'Allow a repository outside git'
@@ -281,7 +281,7 @@ complete -c trove -n '__trove_using "metrics diff" "params diff" "plots diff" re
 # plots show, plots diff
 complete -c trove -n '__trove_using plots' -f -a show -d 'Draw plots of the workspace into an HTML page'
 complete -c trove -n '__trove_using plots' -f -a diff -d 'Overlay plots of several revisions'
-complete -c trove -n '__trove_using "plots show" "plots diff"' -s o -l out -x -a '(__fish_complete_directories)' -d 'Directory for index.html and the SVG files'
+complete -c trove -n '__trove_using "plots show" "plots diff"' -s o -l out -x -a '(__fish_complete_directories)' -d 'Directory for index.html, the SVG and image files'
 complete -c trove -n '__trove_using "plots show" "plots diff"' -l open -d 'Open the page in a browser ($BROWSER or xdg-open)'
 complete -c trove -n '__trove_using "plots diff"' -l targets -r -F -d 'Only these plots or data files'
 

@@ -53,7 +53,7 @@ browse() {
     local page=$1 dom=$2 png=${3:-} profile status=0
     profile=$(mktemp -d "$SCRATCH/chromium-profile.XXXXXX") || fail "mktemp failed"
     local args=(--headless --no-sandbox --disable-gpu --disable-background-networking
-        --user-data-dir="$profile" --no-first-run --hide-scrollbars)
+        --user-data-dir="$profile" --no-first-run --hide-scrollbars ${BROWSE_ARGS[@]+"${BROWSE_ARGS[@]}"})
     [ -z "$png" ] || args+=(--screenshot="$png" --window-size="1200,1600")
     timeout 60 "$CHROMIUM" "${args[@]}" --dump-dom "file://$page" >"$dom" 2>"$profile.stderr" || status=$?
     if [ "$status" -ne 0 ] || [ ! -s "$dom" ]; then
@@ -73,6 +73,19 @@ page_dom() {
     else
         DOM=$PWD/$1/index.html
     fi
+}
+
+# check_layout DIR EXPECT: DIR/index.html as Chromium lays it out, checked by
+# plotcheck layout (captions apart and inside their chart, axis titles,
+# images decoded). The measuring script runs in a copy (DIR.measure.html)
+# without the page's Content-Security-Policy, which would block it.
+check_layout() {
+    have_browser || return 0
+    plotcheck inject "$1/index.html" "$PWD/$1.measure.html"
+    BROWSE_ARGS=(--virtual-time-budget=5000 --window-size=1200,1600)
+    browse "$PWD/$1.measure.html" "$PWD/$1.measured.html"
+    BROWSE_ARGS=()
+    plotcheck layout "$PWD/$1.measured.html" "$2"
 }
 
 # The checks over pages and SVG files, in Python (stdlib only).
@@ -129,7 +142,14 @@ class Node:
                 yield from kid.walk()
 
     def text(self):
-        return "".join(k if isinstance(k, str) else k.text() for k in self.kids)
+        """The text shown: a <title> child (a tooltip) is not."""
+        return "".join(k if isinstance(k, str) else k.text() for k in self.kids
+                       if isinstance(k, str) or k.tag != "title")
+
+    def full(self):
+        """The whole text: a shortened or wrapped text's <title>, else its text."""
+        titles = [k for k in self.kids if isinstance(k, Node) and k.tag == "title"]
+        return titles[0].text() if titles else self.text()
 
     def classes(self):
         return (self.attrs.get("class") or "").split()
@@ -246,7 +266,7 @@ def matrix_of(group, errors, where):
     label = group.attrs.get("data-label")
     lo = min(x for x, _ in columns) - 1
     hi = max(x for x, _ in columns) + 1
-    captions = [t for g in svg.find("g", "legend") for t in g.find("text") if t.text() == label]
+    captions = [t for g in svg.find("g", "legend") for t in g.find("text") if t.full() == label]
     if not any(lo <= number(t.attrs["x"]) <= hi for t in captions):
         errors.append("%s: no caption %r above the matrix" % (where, label))
     return cells
@@ -254,10 +274,10 @@ def matrix_of(group, errors, where):
 
 def chart_info(svg, errors, where):
     info = {
-        "title": [t.text() for t in svg.find("text", "title")],
-        "x_label": [t.text() for t in svg.find("text", "x-label")],
-        "y_label": [t.text() for t in svg.find("text", "y-label")],
-        "legend": [t.text() for g in svg.find("g", "legend") for t in g.find("text")],
+        "title": [t.full() for t in svg.find("text", "title")],
+        "x_label": [t.full() for t in svg.find("text", "x-label")],
+        "y_label": [t.full() for t in svg.find("text", "y-label")],
+        "legend": [t.full() for g in svg.find("g", "legend") for t in g.find("text")],
         "series": [g.attrs.get("data-label") for g in svg.find("g", "series")],
         "points": {},
         "matrices": {},
@@ -360,6 +380,9 @@ def check_page(directory, dom_path, want, errors):
         errors.append("%s holds the SVG files %r, expected %r" % (directory, files, wanted))
 
 
+DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/]*={0,2}$")
+
+
 def check_self_contained(path, errors):
     text = open(path, encoding="utf-8").read()
     if re.search(r"<script", text, re.I):
@@ -367,11 +390,14 @@ def check_self_contained(path, errors):
     for url in sorted(set(re.findall(r"[a-z][a-z0-9+.-]*://[^\s\"'<>)]*", text, re.I))):
         if url != SVG_NS:
             errors.append("%s names the URL %s" % (path, url))
-    for element in re.findall(r"<(link|img|iframe|object|embed|video|audio|source|base)\b", text, re.I):
+    for element in re.findall(r"<(link|iframe|object|embed|video|audio|source|base)\b", text, re.I):
         errors.append("%s has a <%s> element" % (path, element))
+    # Images only as data: URIs with a base64 image, nothing else loaded.
     for m in re.finditer(r"\b(src|href)\s*=\s*[\"']?([^\"'\s>]*)", text, re.I):
-        if not m.group(2).startswith("#"):
-            errors.append("%s refers to %s=%s" % (path, m.group(1), m.group(2)))
+        if not (m.group(2).startswith("#") or DATA_IMAGE.match(m.group(2))):
+            errors.append("%s refers to %s=%s" % (path, m.group(1), m.group(2)[:80]))
+    if not re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';", text):
+        errors.append("%s has no Content-Security-Policy that forbids everything by default" % path)
     if re.search(r"url\s*\(|@import", text, re.I):
         errors.append("%s loads something from CSS (url( or @import)" % path)
 
@@ -450,6 +476,139 @@ def check_png(path, width, height, colours, errors):
                           "(the charts were not drawn?)" % (path, colour, found))
 
 
+MEASURE_SCRIPT = """<script>
+window.addEventListener("load", function () {
+  function box(e) { var r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }
+  function texts(svg, selector) {
+    return Array.from(svg.querySelectorAll(selector)).map(function (t) {
+      var title = t.querySelector("title");
+      return {text: title ? title.textContent : t.textContent, box: box(t)};
+    });
+  }
+  var out = {title: document.title, svgs: [], images: [], scripts: document.scripts.length - 1,
+             hostile: document.querySelectorAll("[id=hostile-marker]").length};
+  document.querySelectorAll("svg").forEach(function (svg) {
+    var section = svg.closest("section");
+    out.svgs.push({section: section ? section.id : "", box: box(svg),
+      captions: texts(svg, "g.legend text"), x_labels: texts(svg, "text.x-label"),
+      y_labels: texts(svg, "text.y-label"), titles: texts(svg, "text.title")});
+  });
+  document.querySelectorAll("img").forEach(function (img) {
+    out.images.push({section: img.closest("section").id, label: img.closest("figure").dataset.label,
+      complete: img.complete, width: img.naturalWidth, height: img.naturalHeight, box: box(img)});
+  });
+  var pre = document.createElement("pre");
+  pre.id = "trove-measure";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+def inject(page, copy):
+    """A copy of the page with a measuring script (which its policy would block)."""
+    text = open(page, encoding="utf-8").read()
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", text)
+    if "</body>" not in text:
+        raise ValueError("%s has no </body>" % page)
+    with open(copy, "w", encoding="utf-8") as f:
+        f.write(text.replace("</body>", MEASURE_SCRIPT + "</body>"))
+
+
+def intersect(a, b):
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+def inside(inner, outer):
+    return (inner[0] >= outer[0] - 0.5 and inner[1] >= outer[1] - 0.5
+            and inner[2] <= outer[2] + 0.5 and inner[3] <= outer[3] + 0.5)
+
+
+def check_layout(dom_path, want, errors):
+    """The page as the browser laid it out (see MEASURE_SCRIPT): no caption of
+    a chart meets another and none leaves its <svg>, nor does any axis title
+    or chart title; every chart has both axis titles; images decoded. want:
+    {"svgs": count, "images": {section: [[label, width, height], ...]}}."""
+    text = open(dom_path, encoding="utf-8").read()
+    m = re.search(r'<pre id="trove-measure">(.*?)</pre>', text, re.S)
+    if not m:
+        errors.append("%s: the measuring script left no result" % dom_path)
+        return
+    import html as htmllib
+    import json
+    got = json.loads(htmllib.unescape(m.group(1)))
+    if got["scripts"] != 0 or got["hostile"] != 0:
+        errors.append("%s: %d scripts besides the measuring one, %d hostile elements"
+                      % (dom_path, got["scripts"], got["hostile"]))
+    if "svgs" in want and len(got["svgs"]) != want["svgs"]:
+        errors.append("%s: %d charts, expected %d" % (dom_path, len(got["svgs"]), want["svgs"]))
+    for svg in got["svgs"]:
+        where = "%s: chart %s" % (os.path.basename(dom_path), svg["section"])
+        for kind in ("x_labels", "y_labels"):
+            if not svg[kind] or not all(t["text"].strip() for t in svg[kind]):
+                errors.append("%s: no %s" % (where, kind.replace("_", "-")[:-1]))
+        for kind in ("captions", "x_labels", "y_labels", "titles"):
+            for t in svg[kind]:
+                if not inside(t["box"], svg["box"]):
+                    errors.append("%s: the %s %r %r leaves the svg %r"
+                                  % (where, kind[:-1], t["text"], t["box"], svg["box"]))
+        captions = svg["captions"]
+        for i in range(len(captions)):
+            for j in range(i + 1, len(captions)):
+                if intersect(captions[i]["box"], captions[j]["box"]):
+                    errors.append("%s: the captions %r and %r overlap (%r, %r)"
+                                  % (where, captions[i]["text"], captions[j]["text"],
+                                     captions[i]["box"], captions[j]["box"]))
+    images = {}
+    for image in got["images"]:
+        images.setdefault(image["section"], []).append(image)
+        if not image["complete"] or image["width"] <= 0:
+            errors.append("%s: the image %s (%s) was not decoded"
+                          % (dom_path, image["section"], image["label"]))
+    for section, pictures in images.items():
+        for a, b in zip(pictures, pictures[1:]):
+            if not (b["box"][0] >= a["box"][2] - 0.5 or b["box"][1] >= a["box"][3] - 0.5):
+                errors.append("%s: images of %s overlap" % (dom_path, section))
+    if "images" in want:
+        shown = {s: [[p["label"], p["width"], p["height"]] for p in pics]
+                 for s, pics in images.items()}
+        if shown != want["images"]:
+            errors.append("%s: images %r, expected %r" % (dom_path, shown, want["images"]))
+
+
+def write_png(path, width, height, colour):
+    rgb = bytes.fromhex(colour.lstrip("#"))
+    raw = b"".join(b"\x00" + rgb * width for _ in range(height))
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n"
+                + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def write_jpeg(path):
+    """An 8 x 8 grey baseline JPEG: one DC and one AC code, a single block."""
+    table = bytes([1] + [0] * 15) + b"\x00"  # one code of length 1, for symbol 0
+    data = (b"\xff\xd8"
+            + b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + bytes([1] * 64)
+            + b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 8, 8, 1) + b"\x01\x11\x00"
+            + b"\xff\xc4" + struct.pack(">H", 20) + b"\x00" + table
+            + b"\xff\xc4" + struct.pack(">H", 20) + b"\x10" + table
+            + b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00" + b"\x00\x3f\x00"
+            + b"\x3f" + b"\xff\xd9")
+    open(path, "wb").write(data)
+
+
+def write_gif(path):
+    """A 1 x 1 GIF."""
+    open(path, "wb").write(bytes.fromhex(
+        "47494638396101000100800000ff000000ffffff21f90401000000002c"
+        "00000000010001000002024401003b"))
+
+
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     errors = []
@@ -472,6 +631,16 @@ def main():
         check_self_contained(args[0], errors)
     elif mode == "png":
         check_png(args[0], int(args[1]), int(args[2]), args[3:], errors)
+    elif mode == "inject":
+        inject(args[0], args[1])
+    elif mode == "layout":
+        check_layout(args[0], expectation(args[1]), errors)
+    elif mode == "write-png":
+        write_png(args[0], int(args[1]), int(args[2]), args[3])
+    elif mode == "write-jpeg":
+        write_jpeg(args[0])
+    elif mode == "write-gif":
+        write_gif(args[0])
     else:
         errors.append("unknown mode " + mode)
     for error in errors:
@@ -635,6 +804,9 @@ EOF
          "points": {"HEAD: precision": 2, "HEAD: recall": 2,
                     "workspace: precision": 3, "workspace: recall": 3}}]'
 
+    # Captions apart and inside their chart, every axis titled.
+    check_layout d '{"svgs": 3, "images": {}}'
+
     # Every matrix has every class of any revision (fish, bird), in the
     # same order, so that revisions line up cell by cell.
     grep -c '>fish</text>' d/cm.csv.svg | grep -qx 6 || fail "fish is not a class of each of the 3 matrices"
@@ -717,6 +889,9 @@ EOF
     plotcheck svg show/empty.csv.svg '{"legend": ["b"], "points": {"b": 0}}'
     plotcheck selfcontained show/index.html
     plotcheck selfcontained diff/index.html
+    # Every axis of every chart has a title, and no text leaves its chart.
+    check_layout show '{"svgs": 7, "images": {}}'
+    check_layout diff '{"svgs": 7, "images": {}}'
 }
 
 # The markdown sections of the report on stdout: checks tables and images.
@@ -1016,6 +1191,346 @@ EOF
         fail "plots diff changed the repository: $(git status --porcelain --untracked-files=no)"
 }
 
+# 8. Images declared as plots (top level, a stage's plots, found in a plot
+# directory) are embedded in the page as data: URIs, never parsed as data,
+# one per revision side by side in a diff; an SVG image only as an <img>.
+images_embedded() {
+    new_repo r
+    mkdir -p pics shots/sub
+    plotcheck write-png pics/curve.png 40 30 '#e15759'
+    plotcheck write-jpeg pics/photo.jpg
+    plotcheck write-gif pics/anim.gif
+    # Markup a page must never take in as its own.
+    cat >pics/hostile.svg <<'EOF'
+<svg xmlns="http://www.w3.org/2000/svg" width="50" height="20"><script>document.title = "pwned"</script><rect id="hostile-marker" width="50" height="20" fill="#59a14f"/></svg>
+EOF
+    plotcheck write-png shots/one.png 12 10 '#4e79a7'
+    plotcheck write-png shots/sub/two.png 14 10 '#f28e2b'
+    echo "not a plot" >shots/notes.txt
+    cat >trove.yaml <<'EOF'
+plots:
+  - pics/curve.png
+  - pics/photo.jpg
+  - pics/anim.gif
+  - pics/hostile.svg:
+      title: Hostile SVG
+  - shots
+stages:
+  evaluate:
+    cmd: mkdir -p eval && cp pics/curve.png eval/confusion.png
+    deps: [pics/curve.png]
+    plots:
+      - eval/confusion.png
+EOF
+    expect_ok trove repro
+    expect_ok trove plots show -o out
+    expect_stdout_equals "file://$PWD/out/index.html"
+    plotcheck selfcontained out/index.html
+    # The pictures as they are, named as DVC names them; no SVG chart.
+    local f
+    for f in pics/curve.png pics/photo.jpg pics/anim.gif pics/hostile.svg shots/one.png shots/sub/two.png eval/confusion.png; do
+        expect_same_bytes "$f" "out/workspace_${f//\//_}"
+    done
+    [ "$(cd out && echo *.svg)" = "workspace_pics_hostile.svg" ] || fail "image plots wrote SVG charts: $(ls out)"
+    [ ! -e out/workspace_shots_notes.txt ] || fail "a text file in a plot directory was taken for an image"
+    check_layout out '{"svgs": 0, "images": {
+        "pics_curve.png": [["workspace", 40, 30]], "pics_photo.jpg": [["workspace", 8, 8]],
+        "pics_anim.gif": [["workspace", 1, 1]], "pics_hostile.svg": [["workspace", 50, 20]],
+        "shots_one.png": [["workspace", 12, 10]], "shots_sub_two.png": [["workspace", 14, 10]],
+        "eval_confusion.png": [["workspace", 40, 30]]}}'
+    if have_browser; then
+        grep -q '<title>Plots</title>' out.measured.html || fail "the SVG image changed the page's title"
+    fi
+    grep -qF '<h2>Hostile SVG</h2>' out/index.html || fail "the image plot's title is not its heading"
+
+    # plots diff: one picture per revision, side by side; the stage's image
+    # at HEAD comes from the cache.
+    commit one
+    plotcheck write-png pics/curve.png 60 30 '#76b7b2'
+    expect_ok trove repro
+    expect_ok trove plots diff -o d
+    plotcheck selfcontained d/index.html
+    git show HEAD:pics/curve.png >../curve-head.png
+    expect_same_bytes ../curve-head.png d/HEAD_pics_curve.png
+    expect_same_bytes pics/curve.png d/workspace_pics_curve.png
+    expect_same_bytes ../curve-head.png d/HEAD_eval_confusion.png
+    expect_same_bytes eval/confusion.png d/workspace_eval_confusion.png
+    check_layout d '{"svgs": 0, "images": {
+        "pics_curve.png": [["HEAD", 40, 30], ["workspace", 60, 30]],
+        "pics_photo.jpg": [["HEAD", 8, 8], ["workspace", 8, 8]],
+        "pics_anim.gif": [["HEAD", 1, 1], ["workspace", 1, 1]],
+        "pics_hostile.svg": [["HEAD", 50, 20], ["workspace", 50, 20]],
+        "shots_one.png": [["HEAD", 12, 10], ["workspace", 12, 10]],
+        "shots_sub_two.png": [["HEAD", 14, 10], ["workspace", 14, 10]],
+        "eval_confusion.png": [["HEAD", 40, 30], ["workspace", 60, 30]]}}'
+
+    # A report links each revision's picture.
+    expect_ok trove report --md -o rep
+    expect_output_contains "![pics/curve.png (HEAD)](rep/HEAD_pics_curve.png)"
+    expect_output_contains "![pics/curve.png (workspace)](rep/workspace_pics_curve.png)"
+    expect_same_bytes pics/curve.png rep/workspace_pics_curve.png
+    # A target inside a plot directory.
+    expect_ok trove plots show shots/sub/two.png -o one
+    [ "$(cd one && echo *)" = "index.html workspace_shots_sub_two.png" ] || fail "plots show shots/sub/two.png wrote: $(cd one && echo *)"
+}
+
+# dvclive_layout DIR N: the files dvclive writes under DIR (metrics,
+# params, step-indexed TSVs in nested folders, sklearn plots, an image) and
+# a dvc.yaml with the entries dvclive adds; the TSVs get N steps.
+dvclive_layout() {
+    local dir=$1 n=$2 i
+    mkdir -p "$dir/plots/metrics/train" "$dir/plots/metrics/eval" "$dir/plots/sklearn" "$dir/plots/images"
+    printf '{"step": %d, "train": {"loss": 0.25}}\n' "$((n - 1))" >"$dir/metrics.json"
+    printf 'epochs: %d\n' "$n" >"$dir/params.yaml"
+    printf 'step\tloss\n' >"$dir/plots/metrics/train/loss.tsv"
+    printf 'step\taccuracy\n' >"$dir/plots/metrics/train/accuracy.tsv"
+    for ((i = 0; i < n; i++)); do
+        printf '%d\t%s\n' "$i" "$(awk "BEGIN { print 1 / ($i + 1) }")" >>"$dir/plots/metrics/train/loss.tsv"
+        printf '%d\t%s\n' "$i" "$(awk "BEGIN { print 1 - 1 / ($i + 2) }")" >>"$dir/plots/metrics/train/accuracy.tsv"
+    done
+    printf 'step\tloss\n0\t0.5\n' >"$dir/plots/metrics/eval/loss.tsv"
+    printf '[\n    {\n        "actual": "0",\n        "predicted": "0"\n    },\n    {\n        "actual": "1",\n        "predicted": "0"\n    },\n    {\n        "actual": "1",\n        "predicted": "1"\n    }\n]' >"$dir/plots/sklearn/confusion_matrix.json"
+    printf '{\n    "roc": [\n        {"fpr": 0.0, "tpr": 0.0, "threshold": 1.5},\n        {"fpr": 0.0, "tpr": 0.5, "threshold": 0.5},\n        {"fpr": 1.0, "tpr": 1.0, "threshold": 0.1}\n    ]\n}' >"$dir/plots/sklearn/roc.json"
+    plotcheck write-png "$dir/plots/images/confusion.png" 16 16 '#b07aa1'
+    cat >dvc.yaml <<EOF
+metrics:
+- $dir/metrics.json
+plots:
+- $dir/plots/metrics:
+    x: step
+- $dir/plots/images
+- $dir/plots/sklearn/confusion_matrix.json:
+    template: confusion
+    x: actual
+    y: predicted
+    title: Confusion Matrix
+    x_label: True Label
+    y_label: Predicted Label
+- $dir/plots/sklearn/roc.json:
+    template: simple
+    x: fpr
+    y: tpr
+    title: Receiver operating characteristic (ROC)
+    x_label: False Positive Rate
+    y_label: True Positive Rate
+params:
+- $dir/params.yaml
+EOF
+}
+
+# 9. A directory declared as a plot draws one plot per data file in it,
+# recursively, with the directory entry's options; dvclive's layout and the
+# dvc.yaml entries it adds work as dvclive writes them.
+directory_plots() {
+    new_repo r
+    dvclive_layout dvclive 5
+    echo "notes" >dvclive/plots/metrics/README.txt
+    expect_ok trove plots show --file dvc.yaml -o out
+    plotcheck selfcontained out/index.html
+    page_dom out
+    plotcheck page out "$DOM" '[
+        {"file": "dvclive_plots_metrics_eval_loss.tsv.svg", "title": "dvclive/plots/metrics/eval/loss.tsv",
+         "x_label": "step", "y_label": "loss", "legend": ["loss"], "points": {"loss": 1}},
+        {"file": "dvclive_plots_metrics_train_accuracy.tsv.svg", "x_label": "step",
+         "y_label": "accuracy", "legend": ["accuracy"], "points": {"accuracy": 5}},
+        {"file": "dvclive_plots_metrics_train_loss.tsv.svg", "x_label": "step",
+         "y_label": "loss", "legend": ["loss"], "points": {"loss": 5}},
+        {"file": "dvclive_plots_sklearn_confusion_matrix.json.svg", "title": "Confusion Matrix",
+         "x_label": "True Label", "y_label": "Predicted Label",
+         "matrices": {"predicted": {("0", "0"): 1, ("1", "0"): 1, ("1", "1"): 1}}},
+        {"file": "dvclive_plots_sklearn_roc.json.svg", "title": "Receiver operating characteristic (ROC)",
+         "x_label": "False Positive Rate", "y_label": "True Positive Rate", "points": {"tpr": 3}}]'
+    expect_same_bytes dvclive/plots/images/confusion.png out/workspace_dvclive_plots_images_confusion.png
+    # dvc.yaml is found without --file.
+    expect_ok trove plots show -o found
+    expect_same_bytes out/index.html found/index.html
+    check_layout out '{"svgs": 5, "images": {"dvclive_plots_images_confusion.png": [["workspace", 16, 16]]}}'
+
+    # The directory's options apply to each file: a scatter, here.
+    sed 's/^    x: step$/    x: step\n    template: scatter\n    y_label: value/' dvc.yaml >scatter.yaml
+    expect_ok trove plots show --file scatter.yaml dvclive/plots/metrics/train/loss.tsv -o one
+    plotcheck page one one/index.html '[{"file": "dvclive_plots_metrics_train_loss.tsv.svg",
+        "x_label": "step", "y_label": "value", "points": {"loss": 5}}]'
+    grep -c '<circle' one/dvclive_plots_metrics_train_loss.tsv.svg | grep -qx 5 || fail "the directory's template: scatter did not apply"
+
+    # A diff: each revision's files (HEAD's from git); a file only one
+    # revision has is drawn with that revision's series alone.
+    rm dvclive/plots/metrics/eval/loss.tsv
+    commit one
+    dvclive_layout dvclive 7
+    rm dvclive/plots/metrics/train/accuracy.tsv
+    expect_ok trove plots diff --file dvc.yaml -o d
+    plotcheck page d d/index.html '[
+        {"file": "dvclive_plots_metrics_eval_loss.tsv.svg", "legend": ["workspace"], "points": {"workspace": 1}},
+        {"file": "dvclive_plots_metrics_train_accuracy.tsv.svg", "legend": ["HEAD"], "points": {"HEAD": 5}},
+        {"file": "dvclive_plots_metrics_train_loss.tsv.svg", "legend": ["HEAD", "workspace"],
+         "points": {"HEAD": 5, "workspace": 7}},
+        {"file": "dvclive_plots_sklearn_confusion_matrix.json.svg", "legend": ["HEAD", "workspace"]},
+        {"file": "dvclive_plots_sklearn_roc.json.svg", "legend": ["HEAD", "workspace"]}]'
+    check_layout d '{"svgs": 5, "images": {"dvclive_plots_images_confusion.png": [["HEAD", 16, 16], ["workspace", 16, 16]]}}'
+
+    git checkout -q -- dvclive/plots/metrics/train/accuracy.tsv
+
+    # --file names a file that is not there.
+    expect_fail 1 trove plots show --file nope.yaml -o missing
+    expect_stderr_contains "nope.yaml"
+    # A directory with nothing to plot in it.
+    mkdir notes
+    echo "text" >notes/readme.txt
+    expect_fail 1 trove plots show notes -o missing
+    expect_stderr_contains "plot 'notes': the directory holds no data file"
+    expect_false test -e missing
+    # An undeclared directory named: every data file under it.
+    expect_ok trove plots show dvclive/plots/metrics/train -o train
+    [ "$(cd train && echo *)" = "dvclive_plots_metrics_train_accuracy.tsv.svg dvclive_plots_metrics_train_loss.tsv.svg index.html" ] ||
+        fail "plots show of a directory wrote: $(cd train && echo *)"
+}
+
+# 10. Confusion matrices side by side: captions (revisions, long file
+# paths) never overlap and stay inside the chart, wrapped or shortened with
+# the whole text in a <title>; every axis of every chart has a title.
+confusion_side_by_side() {
+    new_repo r
+    local a=evaluation/results/split-train/confusion_matrix_for_the_training_split.json
+    local b=evaluation/results/split-test/confusion_matrix_for_the_test_split_of_the_data.json
+    local long=experiment/with-a-rather-long-branch-name-for-the-captions
+    mkdir -p "$(dirname "$a")" "$(dirname "$b")"
+    printf '[{"actual": "cat", "predicted": "cat"}, {"actual": "dog", "predicted": "cat"}]\n' >"$a"
+    printf '[{"actual": "cat", "predicted": "dog"}, {"actual": "dog", "predicted": "dog"}]\n' >"$b"
+    printf 'epoch,loss,acc\n1,0.5,0.6\n2,0.25,0.7\n' >loss.csv
+    cat >trove.yaml <<EOF
+plots:
+  - Both splits:
+      template: confusion
+      x: actual
+      y:
+        $a: predicted
+        $b: predicted
+  - $b:
+      template: confusion
+      x: actual
+      y: predicted
+  - loss.csv:
+      x: epoch
+      y: [loss, acc]
+EOF
+    commit one
+    git checkout -q -b "$long"
+    printf '[{"actual": "cat", "predicted": "cat"}, {"actual": "dog", "predicted": "dog"}]\n' >"$a"
+    commit two
+    printf '[{"actual": "dog", "predicted": "dog"}]\n' >"$a"
+    expect_ok trove plots diff main HEAD workspace -o d
+    plotcheck page d d/index.html "[
+        {\"file\": \"Both_splits.svg\", \"x_label\": \"actual\", \"y_label\": \"predicted\",
+         \"legend\": [\"main: $a: predicted\", \"main: $b: predicted\",
+                      \"HEAD: $a: predicted\", \"HEAD: $b: predicted\",
+                      \"workspace: $a: predicted\", \"workspace: $b: predicted\"]},
+        {\"file\": \"${b//\//_}.svg\", \"x_label\": \"actual\", \"y_label\": \"predicted\",
+         \"legend\": [\"main\", \"HEAD\", \"workspace\"]},
+        {\"file\": \"loss.csv.svg\", \"x_label\": \"epoch\", \"y_label\": \"loss, acc\"}]"
+    check_layout d '{"svgs": 3, "images": {}}'
+    # A long revision name as a caption.
+    expect_ok trove plots diff main "$long" -o long
+    check_layout long '{"svgs": 3, "images": {}}'
+    plotcheck svg "long/${b//\//_}.svg" "{\"legend\": [\"main\", \"$long\"]}"
+}
+
+# 11. The real thing: the DVC repository written by DVC 3.64 and dvclive
+# (../shared/corpus/dvc-repos/dvc3.tar.gz, unpacked here). trove draws every
+# plot DVC draws (expected/plots-show.json), in DVC's order, with as many
+# points and the same counts, and embeds the pictures DVC copies
+# (expected/plots-show/), byte for byte.
+dvc3_fixture() {
+    local corpus=${TROVE_SOURCE_DIR:-}/../shared/corpus/dvc-repos
+    if [ -z "${TROVE_SOURCE_DIR:-}" ] || [ ! -f "$corpus/dvc3.tar.gz" ]; then
+        echo "    skip: no DVC fixtures at $corpus (TROVE_SOURCE_DIR/../shared/corpus/dvc-repos)"
+        return 0
+    fi
+    tar xzf "$corpus/dvc3.tar.gz" || fail "cannot unpack $corpus/dvc3.tar.gz"
+    local expected=$PWD/dvc3/expected
+    cd dvc3/repo || fail "no dvc3/repo"
+    trove init -q || fail "trove init failed in the DVC repository"
+    expect_ok trove plots show --file dvc.yaml -o "$PWD/../show"
+    # Found without --file too, the same page.
+    expect_ok trove plots show -o "$PWD/../found"
+    cd .. || exit 1
+    expect_same_bytes show/index.html found/index.html
+    plotcheck selfcontained show/index.html
+    "$PYTHON" -S - "$expected/plots-show.json" show <<'EOF' || fail "trove's plots are not DVC's"
+import json, os, re, sys
+dvc = json.load(open(sys.argv[1]))["data"]
+page = open(os.path.join(sys.argv[2], "index.html"), encoding="utf-8").read()
+ids = re.findall(r'<section id="([^"]*)">', page)
+def safe(path):
+    return re.sub(r"[^A-Za-z0-9.-]", "_", path)
+errors = []
+if ids != [safe(path) for path in dvc]:
+    errors.append("plots %r, DVC draws %r" % (ids, [safe(path) for path in dvc]))
+for path, entries in dvc.items():
+    for entry in entries:
+        if entry["type"] == "image":
+            ours = os.path.join(sys.argv[2], "workspace_" + safe(path))
+            theirs = os.path.join(os.path.dirname(sys.argv[1]), entry["url"])
+            if not os.path.exists(ours) or open(ours, "rb").read() != open(theirs, "rb").read():
+                errors.append("%s: not the picture DVC shows, %s" % (ours, theirs))
+            continue
+        values = entry["content"]["data"]["values"]
+        svg = open(os.path.join(sys.argv[2], safe(path) + ".svg"), encoding="utf-8").read()
+        if "confusion" in path:
+            pairs = {}
+            for v in values:
+                pairs[(v["actual"], v["predicted"])] = pairs.get((v["actual"], v["predicted"]), 0) + 1
+            shown = sorted(int(n) for n in re.findall(r'fill="(?:white|#333)">(\d+)</text>', svg))
+            if shown != sorted(pairs.values()):
+                errors.append("%s: counts %r, DVC's %r" % (path, shown, sorted(pairs.values())))
+        else:
+            line = re.search(r'<polyline[^>]*points="([^"]*)"', svg)
+            n = len(line.group(1).split()) if line else 0
+            if n != len(values):
+                errors.append("%s: %d points, DVC draws %d" % (path, n, len(values)))
+for e in errors:
+    print("      " + e)
+sys.exit(1 if errors else 0)
+EOF
+    check_layout show '{"svgs": 5, "images": {
+        "eval_plots_confusion.png": [["workspace", 64, 64]],
+        "eval_dvclive_plots_images_confusion.png": [["workspace", 32, 32]]}}'
+}
+
+# 12. A plot directory and an image inside a cached output directory (a
+# stage's `eval` out), read at old revisions from the cache through the
+# lock and the directory's manifest, with the work tree's copy gone.
+plots_inside_cached_output() {
+    new_repo r
+    cp "$SCRATCH/plotcheck.py" .
+    cat >trove.yaml <<'EOF'
+stages:
+  evaluate:
+    cmd: >-
+      rm -rf eval && mkdir -p eval/live/plots/metrics/train &&
+      seq 0 $(cat n.txt) | awk 'BEGIN { print "step\tloss" } { print $1 "\t" 1 / ($1 + 1) }' >eval/live/plots/metrics/train/loss.tsv &&
+      python3 -S plotcheck.py write-png eval/confusion.png $(cat n.txt) 4 '#4e79a7'
+    deps: [n.txt, plotcheck.py]
+    outs: [eval]
+plots:
+  - eval/live/plots/metrics:
+      x: step
+  - eval/confusion.png
+EOF
+    echo 3 >n.txt
+    expect_ok trove repro
+    commit one
+    echo 5 >n.txt
+    expect_ok trove repro
+    commit two
+    rm -rf eval
+    expect_ok trove plots diff HEAD~1 HEAD -o d
+    plotcheck page d d/index.html '[{"file": "eval_live_plots_metrics_train_loss.tsv.svg",
+        "x_label": "step", "y_label": "loss", "legend": ["HEAD~1", "HEAD"], "points": {"HEAD~1": 4, "HEAD": 6}}]'
+    check_layout d '{"svgs": 1, "images": {"eval_confusion.png": [["HEAD~1", 3, 4], ["HEAD", 5, 4]]}}'
+    [ ! -e eval ] || fail "plots diff checked eval out"
+}
+
 test_case show_in_browser
 test_case diff_overlays_revisions
 test_case svg_files_are_valid_xml
@@ -1023,4 +1538,9 @@ test_case report_markdown
 test_case errors
 test_case target_not_declared
 test_case cached_plot_at_old_revision
+test_case images_embedded
+test_case directory_plots
+test_case confusion_side_by_side
+test_case dvc3_fixture
+test_case plots_inside_cached_output
 finish

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -36,6 +39,12 @@ constexpr double k_plot_height = 290;
 constexpr double k_legend_gap = 20;
 constexpr double k_legend_row = 20;
 constexpr double k_slant_angle = -40;
+constexpr double k_caption_size = 13;
+constexpr double k_caption_line = 16;
+constexpr double k_max_caption_width = 240;
+constexpr std::size_t k_max_caption_lines = 3;
+constexpr double k_label_size = 12;
+constexpr double k_max_legend_width = 300;
 
 constexpr std::string_view k_grid_style = R"( stroke="#e6e6e6" stroke-width="1")";
 constexpr std::string_view k_axis_style = R"( stroke="#888" stroke-width="1")";
@@ -137,6 +146,124 @@ text_at(double x, double y, std::string_view attributes, std::string_view conten
          escape(content) + "</text>\n";
 }
 
+// The length in bytes of the UTF-8 sequence starting with `lead`.
+std::size_t
+sequence_length(unsigned char lead)
+{
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
+
+// The width of `text` at `font_size` in a sans-serif font, estimated on the
+// wide side by classes of characters (no font metrics offline; DejaVu Sans,
+// the widest common one, stays within it for text that is not all capitals).
+double
+estimated_width(std::string_view text, double font_size)
+{
+  double ems = 0;
+  for (std::size_t i = 0; i < text.size(); i += sequence_length(text[i])) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0xE0) {
+      ems += 1; // CJK and other wide scripts
+    } else if (c >= 0x80) {
+      ems += 0.75;
+    } else if (std::strchr(" .,:;'|!ijlI()[]/\\`-ftr\"", c) != nullptr) {
+      ems += 0.42;
+    } else if (std::isupper(c) || c == 'm' || c == 'w' || c == '@' || c == '%') {
+      ems += 0.92;
+    } else {
+      ems += 0.66;
+    }
+  }
+  return ems * font_size;
+}
+
+// Text fitted to a place: its lines, and whether it differs from the text.
+struct FittedText
+{
+  std::vector<std::string> lines;
+  bool changed = false;
+};
+
+bool
+breaks_after(char c)
+{
+  return c == '/' || c == ' ' || c == ':' || c == '_' || c == '-' || c == ',';
+}
+
+// `text` in at most `max_lines` lines each no wider than `max_width`, broken
+// after / space : _ - or , (anywhere in a part too wide alone); what does not
+// fit is cut and the last line ends with "…".
+FittedText
+fit_text(std::string_view text, double font_size, double max_width, std::size_t max_lines)
+{
+  FittedText fitted;
+  std::string line;
+  std::size_t last_break = 0; // in `line`, after a break character; 0: none
+  bool cut = false;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = std::min(sequence_length(text[i]), text.size() - i);
+    std::string_view character = text.substr(i, length);
+    if (!line.empty() &&
+        estimated_width(std::string(line).append(character), font_size) > max_width) {
+      if (fitted.lines.size() + 1 == max_lines) {
+        cut = true;
+        break;
+      }
+      std::size_t at = last_break > 0 ? last_break : line.size();
+      fitted.lines.push_back(core::trim(line.substr(0, at), " "));
+      line.erase(0, at);
+      last_break = 0;
+    }
+    line += character;
+    if (breaks_after(character.front())) {
+      last_break = line.size();
+    }
+    i += length;
+  }
+  if (cut) {
+    static constexpr std::string_view ellipsis = "…";
+    while (!line.empty() &&
+           estimated_width(line + std::string(ellipsis), font_size) > max_width) {
+      std::size_t last = line.size() - 1;
+      while (last > 0 && (static_cast<unsigned char>(line[last]) & 0xC0) == 0x80) {
+        --last;
+      }
+      line.erase(last);
+    }
+    line += ellipsis;
+  }
+  fitted.lines.push_back(line);
+  fitted.changed = cut || fitted.lines.size() > 1;
+  return fitted;
+}
+
+// `text` fitted, as one <text> at (x, y) whose further lines are each
+// `line_height` lower; with a <title> holding the whole text when it was
+// wrapped or shortened (a browser shows it on hover).
+std::string
+fitted_text_at(double x,
+               double y,
+               std::string_view attributes,
+               const std::string& text,
+               const FittedText& fitted,
+               double line_height)
+{
+  std::string out =
+      "<text x=\"" + px(x) + "\" y=\"" + px(y) + "\"" + std::string(attributes) + ">";
+  if (fitted.changed) {
+    out += "<title>" + escape(text) + "</title>";
+  }
+  if (fitted.lines.size() == 1) {
+    out += escape(fitted.lines.front());
+  } else {
+    for (std::size_t i = 0; i < fitted.lines.size(); ++i) {
+      out += "<tspan x=\"" + px(x) + "\" dy=\"" + px(i == 0 ? 0 : line_height) + "\">" +
+             escape(fitted.lines[i]) + "</tspan>";
+    }
+  }
+  return out + "</text>\n";
+}
+
 std::string
 rotation(double angle, double x, double y)
 {
@@ -159,35 +286,41 @@ svg_document(double width, double height, const std::string& body)
          "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n";
 }
 
-// Empty labels are left out: the caller normally names the fields.
+// Empty labels are left out: the caller normally names the fields. The
+// title is shortened to `room` pixels.
 void
-draw_title(std::ostream& out, const std::string& title, double centre)
+draw_title(std::ostream& out, const std::string& title, double centre, double room)
 {
   if (!title.empty()) {
-    out << text_at(
+    // Bold: wider than the estimate for regular text.
+    out << fitted_text_at(
         centre, 28,
-        R"( class="title" text-anchor="middle" font-size="16" font-weight="bold")",
-        title);
+        R"( class="title" text-anchor="middle" font-size="16" font-weight="bold")", title,
+        fit_text(title, 16 * 1.1, room, 1), 0);
+  }
+}
+
+// Axis titles, shortened to `room` pixels.
+void
+draw_x_label(
+    std::ostream& out, const std::string& label, double centre, double y, double room)
+{
+  if (!label.empty()) {
+    out << fitted_text_at(centre, y,
+                          R"( class="x-label" text-anchor="middle" font-size="12")",
+                          label, fit_text(label, k_label_size, room, 1), 0);
   }
 }
 
 void
-draw_x_label(std::ostream& out, const std::string& label, double centre, double y)
+draw_y_label(
+    std::ostream& out, const std::string& label, double x, double centre, double room)
 {
   if (!label.empty()) {
-    out << text_at(centre, y, R"( class="x-label" text-anchor="middle" font-size="12")",
-                   label);
-  }
-}
-
-void
-draw_y_label(std::ostream& out, const std::string& label, double x, double centre)
-{
-  if (!label.empty()) {
-    out << text_at(x, centre,
-                   R"( class="y-label" text-anchor="middle" font-size="12")" +
-                       rotation(-90, x, centre),
-                   label);
+    out << fitted_text_at(x, centre,
+                          R"( class="y-label" text-anchor="middle" font-size="12")" +
+                              rotation(-90, x, centre),
+                          label, fit_text(label, k_label_size, room, 1), 0);
   }
 }
 
@@ -479,7 +612,12 @@ xy_layout(const Chart& chart, const Axis& x, const Axis& y)
       layout.x_label_space = std::min(label_width * 0.65, k_max_slant_height);
     }
   }
-  double legend_width = 18 + widest(series_labels(chart)) + 10;
+  double legend_text = 0;
+  for (const auto& label : series_labels(chart)) {
+    legend_text = std::max(
+        legend_text, std::min(k_max_legend_width, estimated_width(label, k_label_size)));
+  }
+  double legend_width = 18 + legend_text + 10;
   double legend_bottom =
       layout.top + static_cast<double>(chart.series.size()) * k_legend_row;
   layout.width = layout.right + k_legend_gap + legend_width;
@@ -531,7 +669,9 @@ draw_legend(std::ostream& out, const Chart& chart, double x, double y)
     double row = y + static_cast<double>(i) * k_legend_row;
     out << "<rect x=\"" << px(x) << "\" y=\"" << px(row)
         << "\" width=\"12\" height=\"12\" fill=\"" << colour_of(i) << "\"/>\n";
-    out << text_at(x + 18, row + 10, "", chart.series[i].label);
+    const auto& label = chart.series[i].label;
+    out << fitted_text_at(x + 18, row + 10, "", label,
+                          fit_text(label, k_label_size, k_max_legend_width, 1), 0);
   }
   out << "</g>\n";
 }
@@ -649,11 +789,13 @@ render_xy(const Chart& chart)
 
   std::ostringstream out;
   double centre = (layout.left + layout.right) / 2;
-  draw_title(out, chart.title, centre);
+  draw_title(out, chart.title, centre, 2 * std::min(centre, layout.width - centre) - 20);
   draw_x_axis(out, data.x, layout);
   draw_y_axis(out, data.y, layout);
-  draw_x_label(out, chart.x_label, centre, layout.bottom + layout.x_label_space + 40);
-  draw_y_label(out, chart.y_label, 18, (layout.top + layout.bottom) / 2);
+  draw_x_label(out, chart.x_label, centre, layout.bottom + layout.x_label_space + 40,
+               layout.right - layout.left);
+  draw_y_label(out, chart.y_label, 18, (layout.top + layout.bottom) / 2,
+               layout.bottom - layout.top);
   draw_series(out, chart, data);
   draw_legend(out, chart, layout.right + k_legend_gap, layout.top);
   return svg_document(layout.width, layout.height, out.str());
@@ -717,23 +859,50 @@ struct MatrixLayout
   double row_labels = 0;    // width left of the grid
   double column_labels = 0; // height below the grid
   bool slanted_columns = false;
+  double grid_offset = 0; // from the panel's left edge to the grid's
   double panel_width = 0;
-  double grid_top = 70;
+  double grid_top = 0;
+  // The captions naming each matrix (its revision, file or field), above it.
+  std::vector<FittedText> captions;
 };
 
+// Every panel is as wide as the widest caption or x-axis title needs (up to
+// k_max_caption_width; longer text is wrapped, then shortened), so that the
+// captions of neighbouring matrices never meet.
 MatrixLayout
-matrix_layout(const std::vector<std::string>& classes)
+matrix_layout(const Chart& chart, const std::vector<std::string>& classes)
 {
   MatrixLayout layout;
   auto count = static_cast<double>(std::max<std::size_t>(1, classes.size()));
-  layout.cell = std::clamp(320 / count, 14.0, 48.0);
+  layout.cell = std::clamp(320 / count, 14.0, 60.0);
   layout.side = layout.cell * count;
   double label_width = widest(classes);
   layout.row_labels = label_width + 10;
   layout.slanted_columns = label_width > layout.cell - 4;
   layout.column_labels =
       layout.slanted_columns ? std::min(label_width * 0.65, k_max_slant_height) + 12 : 20;
-  layout.panel_width = 24 + layout.row_labels + layout.side + 40;
+
+  double text_width =
+      std::min(k_max_caption_width, estimated_width(chart.x_label, k_label_size));
+  std::size_t lines = 1;
+  for (const auto& series : chart.series) {
+    auto fitted =
+        fit_text(series.label, k_caption_size, k_max_caption_width, k_max_caption_lines);
+    for (const auto& line : fitted.lines) {
+      text_width = std::max(text_width, estimated_width(line, k_caption_size));
+    }
+    lines = std::max(lines, fitted.lines.size());
+    layout.captions.push_back(std::move(fitted));
+  }
+  // Left of the grid: the y-axis title and the row labels; right: a margin.
+  double left = 24 + layout.row_labels;
+  double right = 40;
+  double half = text_width / 2 + 8;
+  double extra_left = std::max(0.0, half - (left + layout.side / 2));
+  double extra_right = std::max(0.0, half - (layout.side / 2 + right));
+  layout.grid_offset = extra_left + left;
+  layout.panel_width = extra_left + left + layout.side + right + extra_right;
+  layout.grid_top = 70 + static_cast<double>(lines - 1) * k_caption_line;
   return layout;
 }
 
@@ -792,6 +961,12 @@ draw_class_labels(std::ostream& out,
   out << "</g>\n";
 }
 
+double
+panel_left(const MatrixLayout& layout, std::size_t index)
+{
+  return 10 + static_cast<double>(index) * layout.panel_width;
+}
+
 void
 draw_matrix(std::ostream& out,
             const Chart& chart,
@@ -799,8 +974,8 @@ draw_matrix(std::ostream& out,
             const std::vector<std::string>& classes,
             const MatrixLayout& layout)
 {
-  double panel_left = 10 + static_cast<double>(index) * layout.panel_width;
-  double grid_left = panel_left + 24 + layout.row_labels;
+  double left = panel_left(layout, index);
+  double grid_left = left + layout.grid_offset;
   double grid_bottom = layout.grid_top + layout.side;
   const auto& series = chart.series[index];
   out << "<g class=\"series\" data-label=\"" << escape(series.label) << "\">\n";
@@ -810,8 +985,9 @@ draw_matrix(std::ostream& out,
   draw_cells(out, count_pairs(series, classes), layout, grid_left);
   draw_class_labels(out, classes, layout, grid_left);
   draw_x_label(out, chart.x_label, grid_left + layout.side / 2,
-               grid_bottom + layout.column_labels + 16);
-  draw_y_label(out, chart.y_label, panel_left + 12, layout.grid_top + layout.side / 2);
+               grid_bottom + layout.column_labels + 16, k_max_caption_width);
+  draw_y_label(out, chart.y_label, grid_left - layout.row_labels - 12,
+               layout.grid_top + layout.side / 2, layout.side + layout.column_labels);
   out << "</g>\n";
 }
 
@@ -821,10 +997,13 @@ draw_captions(std::ostream& out, const Chart& chart, const MatrixLayout& layout)
 {
   out << "<g class=\"legend\" font-size=\"13\" fill=\"#222\">\n";
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
-    double grid_left =
-        10 + static_cast<double>(i) * layout.panel_width + 24 + layout.row_labels;
-    out << text_at(grid_left + layout.side / 2, layout.grid_top - 10,
-                   " text-anchor=\"middle\"", chart.series[i].label);
+    // The last line of each caption 10 px above the grid.
+    const auto& fitted = layout.captions[i];
+    double lines_above = static_cast<double>(fitted.lines.size() - 1) * k_caption_line;
+    double grid_left = panel_left(layout, i) + layout.grid_offset;
+    out << fitted_text_at(grid_left + layout.side / 2, layout.grid_top - 10 - lines_above,
+                          " text-anchor=\"middle\"", chart.series[i].label, fitted,
+                          k_caption_line);
   }
   out << "</g>\n";
 }
@@ -833,13 +1012,16 @@ std::string
 render_confusion(const Chart& chart)
 {
   auto classes = classes_of(chart.series);
-  MatrixLayout layout = matrix_layout(classes);
+  MatrixLayout layout = matrix_layout(chart, classes);
+  // Wide enough for the title too, up to a page's width.
+  double title_width = std::min(1000.0, estimated_width(chart.title, 16 * 1.1) + 40);
   double width =
-      std::max(400.0, 20 + static_cast<double>(chart.series.size()) * layout.panel_width);
+      std::max({400.0, title_width,
+                20 + static_cast<double>(chart.series.size()) * layout.panel_width});
   double height = layout.grid_top + layout.side + layout.column_labels + 36;
 
   std::ostringstream out;
-  draw_title(out, chart.title, width / 2);
+  draw_title(out, chart.title, width / 2, width - 20);
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     draw_matrix(out, chart, i, classes, layout);
   }
@@ -847,20 +1029,84 @@ render_confusion(const Chart& chart)
   return svg_document(width, height, out.str());
 }
 
+// The page may show inline SVG and data: images and use its own style, and
+// nothing else: no script runs even if something slipped through.
+constexpr std::string_view k_page_security =
+    R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; )"
+    R"(img-src data:; style-src 'unsafe-inline'">)"
+    "\n";
+
 constexpr std::string_view k_page_style = R"(<style>
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 section { margin-bottom: 2.5em; }
 h2 { font-size: 1.1em; }
 svg { max-width: 100%; height: auto; }
+.images { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
+.images figure { margin: 0; max-width: 100%; }
+.images img { display: block; max-width: 100%; height: auto; border: 1px solid #ddd; }
+.images figcaption { font-size: 0.9em; margin-top: 0.4em; overflow-wrap: anywhere; }
 </style>
 )";
+
+std::string
+base64(std::string_view bytes)
+{
+  static constexpr std::string_view digits =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]))
+                          << 16;
+    if (i + 1 < bytes.size()) {
+      group |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    }
+    if (i + 2 < bytes.size()) {
+      group |= static_cast<unsigned char>(bytes[i + 2]);
+    }
+    out += digits[(group >> 18) & 63];
+    out += digits[(group >> 12) & 63];
+    out += i + 1 < bytes.size() ? digits[(group >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? digits[group & 63] : '=';
+  }
+  return out;
+}
+
+// Each picture with its revision under it, side by side. The bytes go in
+// as base64 under a media type trove chose, so that nothing in them is
+// ever read as markup.
+std::string
+render_images(const Chart& chart)
+{
+  std::string html = "<div class=\"images\">\n";
+  for (const auto& image : chart.images) {
+    html += "<figure data-label=\"" + escape(image.label) +
+            "\"><img src=\"data:" + image.media_type + ";base64," + base64(image.bytes) +
+            "\" alt=\"" + escape(chart.title + " (" + image.label + ")") +
+            "\"><figcaption>" + escape(image.label) + "</figcaption></figure>\n";
+  }
+  return html + "</div>\n";
+}
+
+std::string
+file_safe(std::string_view text)
+{
+  std::string safe;
+  for (char c : text) {
+    safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  }
+  return safe;
+}
 
 } // namespace
 
 std::string
 render_svg(const Chart& chart)
 {
+  if (!chart.images.empty()) {
+    throw Error("plot '" + chart.title + "' is an image plot: it has no SVG chart");
+  }
   return chart.kind == Template::confusion ? render_confusion(chart) : render_xy(chart);
 }
 
@@ -869,15 +1115,48 @@ render_html(const std::string& title, const std::vector<Chart>& charts)
 {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-       << "<title>" << escape(title) << "</title>\n"
+       << k_page_security << "<title>" << escape(title) << "</title>\n"
        << k_page_style << "</head>\n<body>\n<h1>" << escape(title) << "</h1>\n";
   for (const auto& chart : charts) {
     html << "<section id=\"" << escape(chart.name) << "\">\n<h2>"
          << escape(chart.title.empty() ? chart.name : chart.title) << "</h2>\n"
-         << render_svg(chart) << "</section>\n";
+         << (chart.images.empty() ? render_svg(chart) : render_images(chart))
+         << "</section>\n";
   }
   html << "</body>\n</html>\n";
   return html.str();
+}
+
+std::string
+image_media_type(const std::string& path)
+{
+  auto dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) {
+    return "";
+  }
+  std::string extension;
+  for (char c : path.substr(dot + 1)) {
+    extension += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  static const std::map<std::string, std::string> k_types = {
+      {"png", "image/png"}, {"jpg", "image/jpeg"},    {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"}, {"svg", "image/svg+xml"},
+  };
+  auto it = k_types.find(extension);
+  return it == k_types.end() ? "" : it->second;
+}
+
+std::vector<std::string>
+chart_files(const Chart& chart)
+{
+  if (chart.images.empty()) {
+    return {chart.name + ".svg"};
+  }
+  std::vector<std::string> files;
+  for (const auto& image : chart.images) {
+    files.push_back(file_safe(image.label) + "_" + chart.name);
+  }
+  return files;
 }
 
 Template

@@ -214,14 +214,39 @@ row_numbers(std::size_t count)
   return numbers;
 }
 
-// The series of one source at one version.
+// An image plot's picture at one version: the file's bytes, never parsed.
+void
+add_image(Chart& chart,
+          const PlotSource& source,
+          const std::string& media_type,
+          metrics::Version& version)
+{
+  const std::string& label = version.revision().label;
+  std::optional<std::string> content;
+  try {
+    content = version.read(source.file);
+  } catch (const Error& e) {
+    throw Error(label + ": " + e.what());
+  }
+  if (content) {
+    chart.images.push_back({label, media_type, std::move(*content)});
+  }
+}
+
+// The series of one source at one version (an image plot's picture for an
+// image file); the y fields drawn are added to `y_fields_drawn` (once each).
 void
 add_series(Chart& chart,
            const PlotDefinition& plot,
            const PlotSource& source,
            metrics::Version& version,
-           bool several_versions)
+           bool several_versions,
+           std::vector<std::string>& y_fields_drawn)
 {
+  if (auto media_type = image_media_type(source.file); !media_type.empty()) {
+    add_image(chart, source, media_type, version);
+    return;
+  }
   const std::string& label = version.revision().label;
   std::optional<std::string> content;
   DataTable table;
@@ -257,13 +282,82 @@ add_series(Chart& chart,
       series_label += (series_label.empty() ? "" : ": ") + part;
     }
     chart.series.push_back({series_label, x, column_or_error(table, field, where)});
+    if (std::find(y_fields_drawn.begin(), y_fields_drawn.end(), field) ==
+        y_fields_drawn.end()) {
+      y_fields_drawn.push_back(field);
+    }
   }
   if (chart.x_label.empty()) {
     chart.x_label = source.x.empty() ? "step" : source.x;
   }
-  if (chart.y_label.empty() && y_fields.size() == 1 && plot.sources.size() == 1) {
-    chart.y_label = y_fields.front();
+}
+
+bool
+is_plot_file(const std::string& path)
+{
+  static const std::set<std::string> k_data = {".csv", ".tsv", ".json", ".yaml", ".yml"};
+  return k_data.count(fs::path(path).extension().string()) > 0 ||
+         !image_media_type(path).empty();
+}
+
+// The files under a directory at a version (none when it is not a
+// directory there).
+std::vector<std::string>
+files_in_directory(metrics::Version& version, const std::string& dir)
+{
+  try {
+    return version.files_under(dir);
+  } catch (const Error& e) {
+    throw Error(version.revision().label + ": " + e.what());
   }
+}
+
+// `plot` for one file of its directory: the directory's options apply.
+PlotDefinition
+for_file(const PlotDefinition& plot, const std::string& file)
+{
+  PlotDefinition one = plot;
+  one.id = file;
+  one.sources.front().file = file;
+  return one;
+}
+
+// Each directory plot (one source, named by its path) replaced by one plot
+// per data or image file under it in any version, in path order.
+std::vector<PlotDefinition>
+expand_directories(const std::vector<PlotDefinition>& definitions,
+                   std::vector<metrics::Version>& versions)
+{
+  std::vector<PlotDefinition> expanded;
+  for (const auto& plot : definitions) {
+    if (plot.sources.size() != 1 || plot.sources.front().file != plot.id ||
+        !image_media_type(plot.id).empty()) {
+      expanded.push_back(plot);
+      continue;
+    }
+    std::set<std::string> files;
+    bool is_directory = false;
+    for (auto& version : versions) {
+      for (auto& file : files_in_directory(version, plot.id)) {
+        is_directory = true;
+        if (is_plot_file(file)) {
+          files.insert(std::move(file));
+        }
+      }
+    }
+    if (is_directory && files.empty()) {
+      throw Error("plot '" + plot.id +
+                  "': the directory holds no data file (.csv, .tsv, .json, .yaml, .yml) "
+                  "and no image (.png, .jpg, .jpeg, .gif, .svg)");
+    }
+    if (files.empty()) {
+      expanded.push_back(plot);
+    }
+    for (const auto& file : files) {
+      expanded.push_back(for_file(plot, file));
+    }
+  }
+  return expanded;
 }
 
 } // namespace
@@ -296,6 +390,13 @@ select_plots(std::vector<PlotDefinition> all,
     };
     auto before = chosen.size();
     std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), named);
+    // A file inside a directory plot: drawn with the directory's options.
+    for (auto it = all.begin(); chosen.size() == before && it != all.end(); ++it) {
+      if (it->sources.size() == 1 && it->sources.front().file == it->id &&
+          paths[i].starts_with(it->id + "/")) {
+        chosen.push_back(for_file(*it, paths[i]));
+      }
+    }
     if (chosen.size() == before) {
       chosen.push_back({paths[i], "", "", "", Template::linear, {{paths[i], "", {}}}});
     }
@@ -309,7 +410,7 @@ build_charts(const std::vector<PlotDefinition>& definitions,
 {
   std::vector<Chart> charts;
   std::set<std::string> names;
-  for (const auto& plot : definitions) {
+  for (const auto& plot : expand_directories(definitions, versions)) {
     Chart chart;
     chart.name = chart_name(plot.id, names);
     chart.title = plot.title.empty() ? plot.id : plot.title;
@@ -317,13 +418,20 @@ build_charts(const std::vector<PlotDefinition>& definitions,
     chart.y_label = plot.y_label;
     chart.kind = plot.kind;
     std::string labels;
+    std::vector<std::string> y_fields;
     for (auto& version : versions) {
       for (const auto& source : plot.sources) {
-        add_series(chart, plot, source, version, versions.size() > 1);
+        add_series(chart, plot, source, version, versions.size() > 1, y_fields);
       }
       labels += (labels.empty() ? "" : ", ") + version.revision().label;
     }
-    if (chart.series.empty()) {
+    // Every axis has a title: the y fields drawn when none is given.
+    if (chart.y_label.empty()) {
+      for (const auto& field : y_fields) {
+        chart.y_label += (chart.y_label.empty() ? "" : ", ") + field;
+      }
+    }
+    if (chart.series.empty() && chart.images.empty()) {
       throw Error("plot '" + plot.id + "': no data in " + labels + " (does " +
                   plot.sources.front().file + " exist?)");
     }
@@ -343,7 +451,14 @@ write_plot_files(const fs::path& dir,
     throw Error("cannot create " + dir.string() + ": " + ec.message());
   }
   for (const auto& chart : charts) {
-    core::write_file_atomic(dir / (chart.name + ".svg"), render_svg(chart));
+    if (chart.images.empty()) {
+      core::write_file_atomic(dir / chart_files(chart).front(), render_svg(chart));
+      continue;
+    }
+    auto files = chart_files(chart);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      core::write_file_atomic(dir / files[i], chart.images[i].bytes);
+    }
   }
   auto page = dir / "index.html";
   core::write_file_atomic(page, render_html(title, charts));
