@@ -219,7 +219,7 @@ Version::output_holding(const std::string& path)
     for (const auto& stage : file.stages) {
       for (const auto& out : stage.outs) {
         if (is_at_or_below(path, stage.path_from_root(out.path))) {
-          return stage_output(file, stage, out.path);
+          return locked_output(file, stage, out.path);
         }
       }
     }
@@ -241,7 +241,7 @@ Version::outputs_under(const std::string& dir)
       for (const auto& out : stage.outs) {
         std::string path = stage.path_from_root(out.path);
         if (path != dir && is_at_or_below(path, dir)) {
-          if (auto output = stage_output(file, stage, out.path)) {
+          if (auto output = locked_output(file, stage, out.path)) {
             outputs.push_back(std::move(*output));
           }
         }
@@ -291,9 +291,9 @@ stage_outputs_reader(const track::Repository& repo)
 }
 
 std::optional<Version::CachedOutput>
-Version::stage_output(const pipeline::PipelineFile& file,
-                      const pipeline::Stage& stage,
-                      const std::string& out)
+Version::locked_output(const pipeline::PipelineFile& file,
+                       const pipeline::Stage& stage,
+                       const std::string& out)
 {
   std::string lock_path = pipeline::lock_path_of(file.path);
   const auto* lock = lock_file(lock_path);

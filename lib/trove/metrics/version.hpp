@@ -77,9 +77,11 @@ private:
   std::optional<CachedOutput> output_holding(const std::string& path);
   // The cached outputs below `dir`.
   std::vector<CachedOutput> outputs_under(const std::string& dir);
-  std::optional<CachedOutput> stage_output(const pipeline::PipelineFile& file,
-                                           const pipeline::Stage& stage,
-                                           const std::string& out);
+  // Output `out` of `stage` as the file's lock records it, or a pointer file
+  // at `path`; nullopt when nothing records it.
+  std::optional<CachedOutput> locked_output(const pipeline::PipelineFile& file,
+                                            const pipeline::Stage& stage,
+                                            const std::string& out);
   std::optional<CachedOutput> pointer_output(const std::string& path);
   // In the workspace revision, an output that is there is read from the
   // work tree alone (a file deleted from it is not read from the cache).
