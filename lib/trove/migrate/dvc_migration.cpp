@@ -921,8 +921,9 @@ Migration::write_locks()
       ++m_report.unchanged;
       continue;
     }
-    m_report.written.push_back(
-        {job.dvc_lock, to, std::to_string(job.stages.size()) + " stages"});
+    m_report.written.push_back({job.dvc_lock, to,
+                                std::to_string(job.stages.size()) +
+                                    (job.stages.size() == 1 ? " stage" : " stages")});
     if (!m_dry) {
       lock->save();
     }
