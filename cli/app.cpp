@@ -99,8 +99,15 @@ void
 add_file_option(CLI::App* command, std::string& file)
 {
   command
-      ->add_option("--file", file, "Read this pipeline file instead of every trove.yaml")
+      ->add_option("--file", file,
+                   "Read this pipeline file instead of every trove.yaml and dvc.yaml")
       ->type_name("FILE");
+}
+
+std::string
+pipeline_file(const track::Repository& repo, const std::string& file)
+{
+  return file.empty() ? std::string() : repo.relative(file);
 }
 
 namespace {

@@ -67,6 +67,8 @@ CLI::App* add_group(CLI::App& app, const std::string& name);
 
 // --file FILE: the pipeline file a command reads (default: every trove.yaml).
 void add_file_option(CLI::App* command, std::string& file);
+// The pipeline file --file names, relative to the root; empty without --file.
+std::string pipeline_file(const track::Repository& repo, const std::string& file);
 
 // Each command group registers its subcommands, one file each.
 void register_repo_commands(CLI::App& app, Context& context);
@@ -83,6 +85,8 @@ void register_migrate_commands(CLI::App& app, Context& context);
 // what fetches a run-cache entry's objects later.
 std::function<void(const std::vector<track::PointerFile>&)> pull_for_repro(
     const Context& context, track::Repository& repo, const std::string& remote_name);
+// repro --dry --pull: prints the outputs repro --pull would fetch.
+void print_would_pull(track::Repository& repo, const std::string& remote_name);
 
 int run(int argc, char** argv);
 

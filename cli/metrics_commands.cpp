@@ -88,6 +88,7 @@ register_metrics_show(CLI::App& metrics, Context& context)
   {
     metrics::RevisionChoice choice;
     std::vector<std::string> targets;
+    std::string file;
     Presentation presentation;
   };
   auto o = std::make_shared<Options>();
@@ -100,7 +101,8 @@ register_metrics_show(CLI::App& metrics, Context& context)
       finder.emplace(metrics::pipeline_finder(*repo.git()));
     }
     for (auto& revision : metrics::choose_revisions(repo, o->choice)) {
-      Version version(repo, std::move(revision), finder ? &*finder : nullptr);
+      Version version(repo, std::move(revision), finder ? &*finder : nullptr,
+                      pipeline_file(repo, o->file));
       rows.push_back(metrics::read_revision(version, FileKind::metrics, targets));
     }
     const auto& p = o->presentation;
@@ -116,7 +118,8 @@ register_metrics_show(CLI::App& metrics, Context& context)
     bool failed = report_errors(rows);
     if (!found) {
       throw Error(targets.empty()
-                      ? "no metrics files: declare them under 'metrics' in trove.yaml"
+                      ? "no metrics files: declare them under 'metrics' in trove.yaml "
+                        "or dvc.yaml"
                       : "no such metrics file in the revisions shown");
     }
     return failed ? 1 : 0;
@@ -128,6 +131,7 @@ register_metrics_show(CLI::App& metrics, Context& context)
   command->add_flag("-A,--all-commits", o->choice.all_commits, "Show every commit");
   command->add_option("-n,--num", o->choice.last, "Show the last N commits of HEAD");
   command->add_option("--targets", o->targets, "Only these metrics files");
+  add_file_option(command, o->file);
   add_presentation_options(command, o->presentation);
 }
 
@@ -139,6 +143,7 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
   {
     std::vector<std::string> revisions;
     std::vector<std::string> targets;
+    std::string file;
     bool all = false;
     bool fail_on_change = false;
     Presentation presentation;
@@ -151,7 +156,8 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
                        std::to_string(o->revisions.size()));
     }
     const auto& repo = context.repo();
-    auto versions = metrics::versions_to_compare(repo, o->revisions);
+    auto versions =
+        metrics::versions_to_compare(repo, pipeline_file(repo, o->file), o->revisions);
     auto targets = root_relative(repo, o->targets);
     std::vector<RevisionValues> sides{metrics::read_revision(versions[0], kind, targets),
                                       metrics::read_revision(versions[1], kind, targets)};
@@ -179,6 +185,7 @@ register_diff(CLI::App& parent, Context& context, FileKind kind)
   command->add_option("--targets", o->targets,
                       is_metrics ? "Only these metrics files"
                                  : "Only these params files");
+  add_file_option(command, o->file);
   command->add_flag("--fail-on-change", o->fail_on_change,
                     "Exit 1 when anything changed (for CI)");
   add_presentation_options(command, o->presentation);
@@ -246,6 +253,7 @@ register_report(CLI::App& app, Context& context)
     std::vector<std::string> revisions;
     bool markdown = false;
     std::string output = "trove_report";
+    std::string file;
   };
   auto o = std::make_shared<Options>();
   auto* command = add_command(app, context, "report", [&context, o] {
@@ -253,7 +261,9 @@ register_report(CLI::App& app, Context& context)
       throw UsageError("report compares two revisions; got " +
                        std::to_string(o->revisions.size()));
     }
-    auto versions = metrics::versions_to_compare(context.repo(), o->revisions);
+    const auto& repo = context.repo();
+    auto versions =
+        metrics::versions_to_compare(repo, pipeline_file(repo, o->file), o->revisions);
     std::vector<RevisionValues> read;
     std::cout << report_text(versions, o->output, o->markdown, read);
     return report_errors(read) ? 1 : 0;
@@ -263,6 +273,7 @@ register_report(CLI::App& app, Context& context)
   command->add_flag("--md", o->markdown, "Markdown for a pull-request comment");
   command->add_option("-o,--out", o->output,
                       "Directory for the plots' SVG files (default trove_report)");
+  add_file_option(command, o->file);
 }
 
 } // namespace

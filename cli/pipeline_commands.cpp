@@ -178,11 +178,22 @@ parse_params_option(const std::string& text)
 }
 
 // The pipeline file a command edits: --file, or trove.yaml in the current
-// directory (as DVC writes dvc.yaml where it runs).
+// directory (as DVC writes dvc.yaml where it runs), or dvc.yaml when only
+// that one is there.
 std::string
 file_to_edit(const track::Repository& repo, const std::string& file)
 {
-  return repo.relative(file.empty() ? std::string(track::k_pipeline_file_name) : file);
+  if (!file.empty()) {
+    return repo.relative(file);
+  }
+  std::string trove_yaml = repo.relative(std::string(track::k_pipeline_file_name));
+  std::string dvc_yaml = repo.relative(std::string(track::k_dvc_pipeline_file_name));
+  std::error_code ec;
+  if (!std::filesystem::exists(repo.absolute(trove_yaml), ec) &&
+      std::filesystem::exists(repo.absolute(dvc_yaml), ec)) {
+    return dvc_yaml;
+  }
+  return trove_yaml;
 }
 
 void
@@ -357,6 +368,9 @@ render(const pipeline::ReproEvent& event)
     return "Stage " + stage + " would fail: " + event.text + "\n";
   case Kind::up_to_date:
     return "Data and pipelines are up to date.\n";
+  case Kind::no_pipelines:
+    return "No pipeline file (trove.yaml or dvc.yaml) in this repository: nothing to "
+           "reproduce.\n";
   }
   return "";
 }
@@ -383,7 +397,9 @@ register_repro(CLI::App& app, Context& context)
         core::write_output(fd, render(event));
       };
     }
-    if (o->pull) {
+    if (o->pull && o->repro.dry) {
+      print_would_pull(repo, o->remote); // --dry writes nothing, the cache included
+    } else if (o->pull) {
       o->repro.fetch = pull_for_repro(context, repo, o->remote);
     } else if (!o->remote.empty()) {
       throw UsageError("-r/--remote goes with --pull");

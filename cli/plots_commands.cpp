@@ -99,7 +99,7 @@ register_plots(CLI::App& app, Context& context)
   auto d = std::make_shared<DiffOptions>();
   auto* diff = add_command(*group, context, "diff", [&context, d] {
     const auto& repo = context.repo();
-    auto versions = metrics::versions_to_compare(repo, d->revisions);
+    auto versions = metrics::versions_to_compare(repo, "", d->revisions);
     auto charts =
         plots::build_charts(chosen_plots(repo, versions.back(), d->targets), versions);
     return write_and_announce(d->output, "Plots diff", charts, *d, context.globals);

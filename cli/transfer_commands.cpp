@@ -151,6 +151,15 @@ pull_for_repro(const Context& context,
 }
 
 void
+print_would_pull(track::Repository& repo, const std::string& remote_name)
+{
+  sync::ReproPull pull(repo, remote_name);
+  for (const auto& path : pull.would_fetch()) {
+    std::cout << "Would fetch " << path << '\n';
+  }
+}
+
+void
 register_transfer_commands(CLI::App& app, Context& context)
 {
   register_push(app, context);

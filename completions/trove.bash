@@ -34,11 +34,11 @@ __trove_options()
         repro) echo "-f --force -s --single-item --downstream --dry --no-run-cache --allow-missing --pull -r --remote -R --recursive -k --keep-going -j --jobs --json --file" ;;
         dag) echo "--dot --mermaid --json --file" ;;
         freeze | unfreeze) echo "--file" ;;
-        "metrics show") echo "-a --all-branches -T --all-tags -A --all-commits -n --num --targets --json --md --csv --precision" ;;
-        "metrics diff" | "params diff") echo "--all --targets --fail-on-change --json --md --csv --precision" ;;
+        "metrics show") echo "-a --all-branches -T --all-tags -A --all-commits -n --num --targets --file --json --md --csv --precision" ;;
+        "metrics diff" | "params diff") echo "--all --targets --file --fail-on-change --json --md --csv --precision" ;;
         "plots show") echo "-o --out --open" ;;
         "plots diff") echo "--targets -o --out --open" ;;
-        report) echo "--md -o --out" ;;
+        report) echo "--md -o --out --file" ;;
     esac
     echo "-h --help -q --quiet -v --verbose --no-color"
 }

@@ -146,7 +146,7 @@ complete -c trove -n '__fish_seen_subcommand_from stage; and not __fish_seen_sub
 complete -c trove -n '__trove_using add status checkout commit fsck' -s j -l jobs -x -d 'Parallel jobs (default: all cores)'
 
 # --file
-complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreeze status checkout' -l file -x -k -a '(__fish_complete_suffix .yaml)' -d 'Use this pipeline file instead of every trove.yaml'
+complete -c trove -n '__fish_seen_subcommand_from stage repro dag freeze unfreeze status checkout metrics params report' -l file -x -k -a '(__fish_complete_suffix .yaml)' -d 'Use this pipeline file instead of every trove.yaml and dvc.yaml'
 
 # init
 complete -c trove -n '__fish_seen_subcommand_from init' -l no-scm -d 'Allow a repository outside git'

@@ -62,7 +62,94 @@ single_executable_file() {
     grep -q 'isexec: true' notes.txt.trove || fail "the new exec bit was not recorded"
 }
 
+# A DVC project needs no --file: every command that reads pipelines finds
+# dvc.yaml as it finds trove.yaml. trove keeps its own lock beside it
+# (dvc.trove.lock) and never writes dvc.lock or .dvc/.
+dvc_yaml_read_by_every_command() {
+    new_repo r
+    expect_ok trove repro
+    expect_output_contains "No pipeline file (trove.yaml or dvc.yaml) in this repository"
+    cat >dvc.yaml <<'YAML'
+stages:
+  train:
+    cmd: sh write.sh ${train.f1} >metrics.json
+    params: [train.f1]
+    metrics:
+      - metrics.json:
+          cache: false
+YAML
+    echo 'printf "{\"f1\": %s}" "$1"' >write.sh
+    printf 'train:\n  f1: 0.585\n' >params.yaml
+    expect_ok trove repro
+    expect_true test -f dvc.trove.lock
+    expect_false test -e dvc.lock
+    expect_false test -e .dvc
+    expect_file_equals metrics.json '{"f1": 0.585}'
+    expect_ok trove metrics show
+    expect_output_contains "0.585"
+    git add -A && git commit -qm base
+    printf 'train:\n  f1: 0.088\n' >params.yaml
+    expect_ok trove status
+    expect_output_contains "train"
+    expect_ok trove repro
+    expect_fail 1 trove metrics diff --fail-on-change
+    expect_output_contains "0.088"
+    expect_ok trove params diff
+    expect_output_contains "train.f1"
+    expect_ok trove metrics show --file dvc.yaml
+    expect_output_contains "0.088"
+    expect_ok trove dag
+    expect_output_contains "train"
+    expect_ok trove report
+    expect_output_contains "f1"
+    expect_fail 1 trove metrics show --file nowhere.yaml
+    expect_output_contains "pipeline file 'nowhere.yaml' does not exist"
+}
+
+# Metrics and params inside a cached output directory (eval/ is an out,
+# eval/metrics.json is declared at the top level, as dvclive projects do)
+# are read at any revision through that revision's lock and manifest. An
+# object that is not in the cache is named with the revision and the
+# command that fetches it, never a silent gap.
+metrics_inside_a_cached_output() {
+    new_repo r
+    cat >dvc.yaml <<'YAML'
+stages:
+  evaluate:
+    cmd: sh write.sh ${acc}
+    params: [acc]
+    outs: [eval]
+metrics: [eval/metrics.json]
+params: [eval/params.yaml]
+YAML
+    cat >write.sh <<'SH'
+mkdir -p eval && printf '{"acc": %s}' "$1" >eval/metrics.json && echo "acc: $1" >eval/params.yaml
+SH
+    echo 'acc: 0.5' >params.yaml
+    expect_ok trove repro
+    git add -A && git commit -qm first && git tag v1
+    echo 'acc: 0.75' >params.yaml
+    expect_ok trove repro
+    git add -A && git commit -qm second
+    rm -rf eval
+    expect_ok trove metrics show -A --json
+    expect_json "{r['rev']: r['files'] for r in j}['v1']['eval/metrics.json']['acc'] == 0.5" \
+        "{r['rev']: r['files'] for r in j}['main']['eval/metrics.json']['acc'] == 0.75"
+    expect_ok trove params diff v1 main
+    expect_output_contains "eval/params.yaml"
+    # Drop the first revision's objects from the cache.
+    old=$(git show v1:dvc.trove.lock | sed -n 's/^ *hash: sha256:\([0-9a-f]*\)\.dir$/\1/p')
+    [ -n "$old" ] || fail "no directory id in v1's lock"
+    chmod -R u+w .trove/cache && rm -f "$(cache_object "$old.dir")"
+    expect_fail 1 trove metrics show -A
+    expect_output_contains "eval/metrics.json at v1"
+    expect_output_contains "is not in the cache; 'trove fetch -A'"
+    expect_output_contains "0.75"
+}
+
 test_case params_key_order
 test_case push_creates_a_directory_remote
 test_case single_executable_file
+test_case dvc_yaml_read_by_every_command
+test_case metrics_inside_a_cached_output
 finish

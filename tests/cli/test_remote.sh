@@ -391,6 +391,13 @@ EOF
     cd .. && git clone -q r clone && cd clone || fail "git clone failed"
     expect_fail 1 trove repro
     expect_output_contains "data.txt"
+    # --dry says what it would fetch and fetches nothing.
+    expect_ok trove repro --dry --pull
+    expect_output_contains "Would fetch data.txt"
+    expect_output_contains "Would fetch count.txt"
+    expect_false test -e data.txt
+    [ -z "$(find .trove/cache -path '*/sha256/*' -type f 2>/dev/null)" ] ||
+        fail "repro --dry --pull put objects in the cache"
     expect_ok trove repro --pull
     expect_output_contains "objects fetched"
     expect_same_bytes ../count1.txt count.txt

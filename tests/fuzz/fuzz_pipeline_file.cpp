@@ -37,6 +37,12 @@ public:
     return it->second;
   }
 
+  std::vector<std::string>
+  files_under(const std::string&) const override
+  {
+    return {}; // the pipeline loader never lists directories
+  }
+
   std::map<std::string, std::string> m_files;
 };
 

@@ -2,6 +2,8 @@
 
 #include <trove/core/error.hpp>
 #include <trove/pipeline/lock_file.hpp>
+#include <trove/store/manifest.hpp>
+#include <trove/track/pointer_file.hpp>
 #include <trove/track/workspace.hpp>
 
 #include <set>
@@ -20,6 +22,11 @@ public:
   read(const std::string&) const override
   {
     return std::nullopt;
+  }
+  std::vector<std::string>
+  files_under(const std::string&) const override
+  {
+    return {};
   }
 };
 
@@ -52,9 +59,10 @@ pipeline_finder(const scm::GitRepo& git)
 
 Version::Version(const track::Repository& repo,
                  Revision revision,
-                 scm::GitRepo::FileFinder* finder)
+                 scm::GitRepo::FileFinder* finder,
+                 std::string pipeline_file)
     : m_repo(repo), m_revision(std::move(revision)), m_files(files_of(repo, m_revision)),
-      m_finder(finder)
+      m_finder(finder), m_pipeline_file(std::move(pipeline_file))
 {
 }
 
@@ -65,7 +73,13 @@ Version::pipelines()
     return *m_pipelines;
   }
   std::vector<scm::GitRepo::File> found;
-  if (!m_revision.commit) {
+  if (!m_pipeline_file.empty()) {
+    if (auto text = m_files->read(m_pipeline_file)) {
+      found.push_back({m_pipeline_file, std::move(*text)});
+    } else if (!m_revision.commit) {
+      throw Error("pipeline file '" + m_pipeline_file + "' does not exist");
+    }
+  } else if (!m_revision.commit) {
     for (const auto& path : track::find_metadata_files(m_repo).pipelines) {
       found.push_back({path, *m_files->read(path)});
     }
@@ -77,7 +91,7 @@ Version::pipelines()
   std::vector<pipeline::PipelineFile> files;
   std::size_t stages = 0;
   for (const auto& file : found) {
-    bool main = file.path == track::k_pipeline_file_name;
+    bool main = !m_pipeline_file.empty() || track::is_root_pipeline(file.path);
     files.push_back(
         pipeline::parse_pipeline_file(*m_files, file.path, file.content, main));
     stages += files.back().stages.size();
@@ -135,31 +149,152 @@ Version::read(const std::string& path)
   return read_cached_output(path);
 }
 
+std::vector<std::string>
+Version::files_under(const std::string& dir)
+{
+  auto listed = m_files->files_under(dir);
+  std::set<std::string> paths(listed.begin(), listed.end());
+  auto outputs = outputs_under(dir);
+  if (auto holder = output_holding(dir)) {
+    outputs.push_back(*holder);
+  }
+  std::string prefix = dir + "/";
+  for (const auto& output : outputs) {
+    if (!output.id.is_dir) {
+      paths.insert(output.path);
+      continue;
+    }
+    require_object(output, output.path);
+    auto manifest = store::read_manifest(m_repo.store(), output.id);
+    for (const auto& entry : manifest.entries()) {
+      std::string path = output.path + "/" + entry.path;
+      if (path.starts_with(prefix)) {
+        paths.insert(std::move(path));
+      }
+    }
+  }
+  return {paths.begin(), paths.end()};
+}
+
 std::optional<std::string>
 Version::read_cached_output(const std::string& path)
+{
+  auto output = output_holding(path);
+  if (!output) {
+    return std::nullopt;
+  }
+  require_object(*output, path);
+  if (output->path == path) {
+    return m_repo.store().read_verified(output->id);
+  }
+  auto manifest = store::read_manifest(m_repo.store(), output->id);
+  const auto* entry = manifest.find(path.substr(output->path.size() + 1));
+  if (!entry) {
+    return std::nullopt;
+  }
+  store::ObjectId id{entry->hex, false};
+  require_object({output->path, id, output->recorded_in}, path);
+  return m_repo.store().read_verified(id);
+}
+
+namespace {
+
+// True when `path` is `dir` or below it.
+bool
+is_at_or_below(const std::string& path, const std::string& dir)
+{
+  return path == dir ||
+         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+} // namespace
+
+std::optional<Version::CachedOutput>
+Version::output_holding(const std::string& path)
 {
   for (const auto& file : pipelines()) {
     for (const auto& stage : file.stages) {
       for (const auto& out : stage.outs) {
-        if (stage.path_from_root(out.path) != path) {
-          continue;
+        if (is_at_or_below(path, stage.path_from_root(out.path))) {
+          return stage_output(file, stage, out.path);
         }
-        std::string lock_path = pipeline::lock_path_of(file.path);
-        const auto* lock = lock_file(lock_path);
-        const auto* locked = lock ? lock->find(stage.name) : nullptr;
-        const auto* entry = locked ? locked->out(out.path) : nullptr;
-        if (!entry) {
-          return std::nullopt;
-        }
-        if (!m_repo.store().contains(entry->id)) {
-          throw Error(path + ": " + entry->id.to_string() + " (recorded in " + lock_path +
-                      ") is not in the cache");
-        }
-        return m_repo.store().read_verified(entry->id);
       }
     }
   }
+  for (fs::path at = path; !at.empty(); at = at.parent_path()) {
+    if (auto output = pointer_output(at.generic_string())) {
+      return output;
+    }
+  }
   return std::nullopt;
+}
+
+std::vector<Version::CachedOutput>
+Version::outputs_under(const std::string& dir)
+{
+  std::vector<CachedOutput> outputs;
+  for (const auto& file : pipelines()) {
+    for (const auto& stage : file.stages) {
+      for (const auto& out : stage.outs) {
+        std::string path = stage.path_from_root(out.path);
+        if (path != dir && is_at_or_below(path, dir)) {
+          if (auto output = stage_output(file, stage, out.path)) {
+            outputs.push_back(std::move(*output));
+          }
+        }
+      }
+    }
+  }
+  for (const auto& listed : m_files->files_under(dir)) {
+    if (track::metadata_kind(fs::path(listed).filename().string()) ==
+        track::MetadataKind::pointer) {
+      std::string path = listed.substr(0, listed.size() - track::k_pointer_suffix.size());
+      if (auto output = pointer_output(path)) {
+        outputs.push_back(std::move(*output));
+      }
+    }
+  }
+  return outputs;
+}
+
+std::optional<Version::CachedOutput>
+Version::stage_output(const pipeline::PipelineFile& file,
+                      const pipeline::Stage& stage,
+                      const std::string& out)
+{
+  std::string lock_path = pipeline::lock_path_of(file.path);
+  const auto* lock = lock_file(lock_path);
+  const auto* locked = lock ? lock->find(stage.name) : nullptr;
+  const auto* entry = locked ? locked->out(out) : nullptr;
+  if (!entry) {
+    return std::nullopt;
+  }
+  return CachedOutput{stage.path_from_root(out), entry->id, lock_path};
+}
+
+std::optional<Version::CachedOutput>
+Version::pointer_output(const std::string& path)
+{
+  std::string pointer_path = path + std::string(track::k_pointer_suffix);
+  auto text = m_files->read(pointer_path);
+  if (!text) {
+    return std::nullopt;
+  }
+  auto pointer = track::PointerFile::parse(*text, pointer_path);
+  return CachedOutput{path, pointer.id, pointer_path};
+}
+
+void
+Version::require_object(const CachedOutput& output, const std::string& path) const
+{
+  if (m_repo.store().contains(output.id)) {
+    return;
+  }
+  std::string where = m_revision.commit ? " at " + m_revision.label : "";
+  std::string fetch = m_revision.commit ? "trove fetch -A" : "trove fetch";
+  throw Error(path + where + ": object " + output.id.to_string() + " (recorded in " +
+              output.recorded_in + " for " + output.path + ") is not in the cache; '" +
+              fetch + "' brings it from the remote");
 }
 
 const pipeline::LockFile*
@@ -215,7 +350,9 @@ read_revision(Version& version, FileKind kind, const std::vector<std::string>& t
 }
 
 std::vector<Version>
-versions_to_compare(const track::Repository& repo, std::vector<std::string> names)
+versions_to_compare(const track::Repository& repo,
+                    const std::string& pipeline_file,
+                    std::vector<std::string> names)
 {
   if (names.empty()) {
     names = {"HEAD"};
@@ -225,7 +362,7 @@ versions_to_compare(const track::Repository& repo, std::vector<std::string> name
   }
   std::vector<Version> versions;
   for (const auto& name : names) {
-    versions.emplace_back(repo, revision_named(repo, name));
+    versions.emplace_back(repo, revision_named(repo, name), nullptr, pipeline_file);
   }
   return versions;
 }

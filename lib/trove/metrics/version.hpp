@@ -24,10 +24,12 @@ class Version
 {
 public:
   // `finder` (optional) shares the trees read between the versions of one
-  // command.
+  // command. `pipeline_file` (relative to the root; --file) is read instead
+  // of every pipeline file of the revision.
   Version(const track::Repository& repo,
           Revision revision,
-          scm::GitRepo::FileFinder* finder = nullptr);
+          scm::GitRepo::FileFinder* finder = nullptr,
+          std::string pipeline_file = {});
 
   const Revision&
   revision() const
@@ -35,7 +37,8 @@ public:
     return m_revision;
   }
 
-  // Every trove.yaml of the revision, loaded once; a malformed one throws.
+  // Every trove.yaml and dvc.yaml of the revision, loaded once; a malformed
+  // one throws.
   const std::vector<pipeline::PipelineFile>& pipelines();
 
   // Paths relative to the root, sorted: every stage's `metrics` and the
@@ -45,13 +48,37 @@ public:
   std::vector<std::string> params_files();
 
   // A file's content: from the work tree or the commit, else (an output
-  // trove caches rather than git) from the cache by the id the revision's
-  // trove.lock records. nullopt when neither has it; throws when the lock
-  // names an object the cache lacks.
+  // trove caches rather than git, or a file inside one) from the cache by
+  // the id the revision's lock or pointer file records. nullopt when neither
+  // has it; throws, naming the command that fetches it, when the object is
+  // not in the cache.
   std::optional<std::string> read(const std::string& path);
 
+  // The files below directory `dir` (relative to the root, sorted): those
+  // of the work tree or commit, and those of the cached outputs in it.
+  std::vector<std::string> files_under(const std::string& dir);
+
 private:
+  // An output trove caches: its path from the root, the id recorded for it
+  // at this revision, and the file that records it.
+  struct CachedOutput
+  {
+    std::string path;
+    store::ObjectId id;
+    std::string recorded_in;
+  };
   std::optional<std::string> read_cached_output(const std::string& path);
+  // The cached output that is `path` or holds it.
+  std::optional<CachedOutput> output_holding(const std::string& path);
+  // The cached outputs below `dir`.
+  std::vector<CachedOutput> outputs_under(const std::string& dir);
+  std::optional<CachedOutput> stage_output(const pipeline::PipelineFile& file,
+                                           const pipeline::Stage& stage,
+                                           const std::string& out);
+  std::optional<CachedOutput> pointer_output(const std::string& path);
+  // Throws, naming `path` and how to fetch it, when the object is missing.
+  void require_object(const CachedOutput& output, const std::string& path) const;
+
   // A lock file of this revision, parsed once; null when there is none.
   const pipeline::LockFile* lock_file(const std::string& path);
 
@@ -59,6 +86,7 @@ private:
   Revision m_revision;
   std::unique_ptr<scm::FileSource> m_files;
   scm::GitRepo::FileFinder* m_finder;
+  std::string m_pipeline_file;
   std::optional<std::vector<pipeline::PipelineFile>> m_pipelines;
   std::map<std::string, std::optional<pipeline::LockFile>> m_locks;
 };
@@ -99,6 +127,7 @@ read_revision(Version& version, FileKind kind, const std::vector<std::string>& t
 // The versions a diff compares: HEAD and the workspace by default, one
 // revision and the workspace, or exactly the revisions named.
 std::vector<Version> versions_to_compare(const track::Repository& repo,
+                                         const std::string& pipeline_file,
                                          std::vector<std::string> names);
 
 } // namespace trove::metrics

@@ -25,8 +25,7 @@ load_files(const track::Repository& repo,
   auto paths = found ? *found : track::find_metadata_files(repo).pipelines;
   std::size_t stages = 0;
   for (const auto& path : paths) {
-    files.push_back(
-        load_pipeline_file(repo.root(), path, path == track::k_pipeline_file_name));
+    files.push_back(load_pipeline_file(repo.root(), path, track::is_root_pipeline(path)));
     stages += files.back().stages.size();
     check_stage_count(stages, path);
   }

@@ -37,6 +37,10 @@ public:
   ReproResult
   run()
   {
+    if (m_project.files.empty()) {
+      tell(Kind::no_pipelines, "");
+      return m_result;
+    }
     auto plan = choose_plan();
     if (m_options.dry) {
       dry_run(plan);

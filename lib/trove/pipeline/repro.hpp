@@ -11,7 +11,7 @@
 namespace trove::pipeline {
 
 // What repro tells while it works, in order; the CLI renders it. Every
-// event but up_to_date names a stage.
+// event but up_to_date and no_pipelines names a stage.
 struct ReproEvent
 {
   enum class Kind
@@ -30,6 +30,7 @@ struct ReproEvent
     would_restore_run_cache, // --dry; `text`: why the stage is not up to date
     would_fail,              // --dry; `text`: why
     up_to_date,              // the run did nothing: everything was up to date
+    no_pipelines,            // there is no pipeline file: nothing to run
   };
   Kind kind;
   std::string stage; // the stage's address

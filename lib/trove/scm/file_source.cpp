@@ -57,10 +57,35 @@ WorkTreeFiles::read(const std::string& relative) const
   return core::read_file(path);
 }
 
+std::vector<std::string>
+WorkTreeFiles::files_under(const std::string& dir) const
+{
+  std::vector<std::string> paths;
+  std::error_code ec;
+  // Symbolic links to directories are not followed; read() decides about
+  // linked files.
+  fs::recursive_directory_iterator it(m_root / dir, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      paths.push_back(it->path().lexically_relative(m_root).generic_string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 std::optional<std::string>
 CommitFiles::read(const std::string& relative) const
 {
   return m_git.read_file(m_commit, relative);
+}
+
+std::vector<std::string>
+CommitFiles::files_under(const std::string& dir) const
+{
+  auto paths = m_git.files_under(m_commit, dir);
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 } // namespace trove::scm

@@ -20,6 +20,9 @@ public:
   // The content of `relative` (a path below the root), nullopt when there is
   // no such file.
   virtual std::optional<std::string> read(const std::string& relative) const = 0;
+  // The files below directory `dir` (relative paths, sorted); empty when
+  // there is no such directory.
+  virtual std::vector<std::string> files_under(const std::string& dir) const = 0;
 };
 
 // Reads from the work tree. A file reached through a symbolic link is read
@@ -32,6 +35,7 @@ public:
   explicit WorkTreeFiles(const fs::path& root,
                          const std::vector<fs::path>& also_inside = {});
   std::optional<std::string> read(const std::string& relative) const override;
+  std::vector<std::string> files_under(const std::string& dir) const override;
 
 private:
   fs::path m_root;
@@ -47,6 +51,7 @@ public:
   {
   }
   std::optional<std::string> read(const std::string& relative) const override;
+  std::vector<std::string> files_under(const std::string& dir) const override;
 
 private:
   const GitRepo& m_git;

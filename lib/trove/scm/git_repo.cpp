@@ -187,6 +187,53 @@ GitRepo::read_file(const std::string& commit, const std::string& path) const
   return blob_content(m_repo.get(), git_tree_entry_id(entry.ptr));
 }
 
+namespace {
+
+void
+list_tree(git_repository* repo,
+          const git_tree* tree,
+          const std::string& prefix,
+          std::vector<std::string>& paths)
+{
+  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+    std::string path = prefix + git_tree_entry_name(entry);
+    auto type = git_tree_entry_type(entry);
+    if (type == GIT_OBJECT_BLOB) {
+      paths.push_back(std::move(path));
+    } else if (type == GIT_OBJECT_TREE) {
+      Owned<git_tree, git_tree_free> subtree;
+      if (git_tree_lookup(&subtree.ptr, repo, git_tree_entry_id(entry)) != 0) {
+        throw Error("cannot read tree " + oid_hex(git_tree_entry_id(entry)) + ": " +
+                    last_error());
+      }
+      list_tree(repo, subtree.ptr, path + "/", paths);
+    }
+  }
+}
+
+} // namespace
+
+std::vector<std::string>
+GitRepo::files_under(const std::string& commit, const std::string& dir) const
+{
+  auto tree = tree_of(m_repo.get(), commit);
+  std::vector<std::string> paths;
+  if (dir.empty()) {
+    list_tree(m_repo.get(), tree.ptr, "", paths);
+    return paths;
+  }
+  Owned<git_tree_entry, git_tree_entry_free> entry;
+  Owned<git_tree, git_tree_free> subtree;
+  if (git_tree_entry_bypath(&entry.ptr, tree.ptr, dir.c_str()) != 0 ||
+      git_tree_entry_type(entry.ptr) != GIT_OBJECT_TREE ||
+      git_tree_lookup(&subtree.ptr, m_repo.get(), git_tree_entry_id(entry.ptr)) != 0) {
+    return paths;
+  }
+  list_tree(m_repo.get(), subtree.ptr, dir + "/", paths);
+  return paths;
+}
+
 std::vector<GitRepo::File>
 GitRepo::files_where(const std::string& commit,
                      const std::function<bool(std::string_view name)>& wanted) const

@@ -47,6 +47,10 @@ public:
   // The content of `path` at a commit, nullopt when absent.
   std::optional<std::string> read_file(const std::string& commit,
                                        const std::string& path) const;
+  // The paths of the files at a commit below directory `dir` ("" for all),
+  // in tree order; empty when `dir` is not a directory there.
+  std::vector<std::string> files_under(const std::string& commit,
+                                       const std::string& dir) const;
   // Every file at a commit whose name (last path component) `wanted`
   // accepts, with its content, in tree order.
   std::vector<File>

@@ -22,6 +22,20 @@ ReproPull::fetch_workspace()
   return fetch(m_repo, *m_remote, outputs_to_transfer(m_repo, {}, {}), m_jobs, {});
 }
 
+std::vector<std::string>
+ReproPull::would_fetch() const
+{
+  // A pointer file that cannot be loaded is for repro itself to report.
+  std::vector<std::string> paths, failures;
+  auto outputs = selected_outputs(m_repo, select_targets(m_repo, {}, ""), failures);
+  for (const auto& status : cloud_status(m_repo, *m_remote, outputs)) {
+    if (status.state == CloudState::not_in_cache) {
+      paths.push_back(status.path);
+    }
+  }
+  return paths;
+}
+
 void
 ReproPull::check_out(const track::Warn& warn)
 {

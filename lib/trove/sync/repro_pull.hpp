@@ -26,6 +26,10 @@ public:
   // result, for the caller to report as warnings.
   remote::TransferResult fetch_workspace();
 
+  // repro --dry --pull: the workspace's outputs whose objects the remote
+  // has and the cache lacks, fetching nothing.
+  std::vector<std::string> would_fetch() const;
+
   // Checks out the data pointer files track (stage outputs are repro's to
   // restore); throws trove::Error with the first failure.
   void check_out(const track::Warn& warn);

@@ -383,13 +383,19 @@ metadata_kind(std::string_view name)
   if (name.size() > k_pointer_suffix.size() && name.ends_with(k_pointer_suffix)) {
     return MetadataKind::pointer;
   }
-  if (name == k_pipeline_file_name) {
+  if (name == k_pipeline_file_name || name == k_dvc_pipeline_file_name) {
     return MetadataKind::pipeline;
   }
   if (name.ends_with(k_lock_file_name)) {
     return MetadataKind::lock;
   }
   return MetadataKind::other;
+}
+
+bool
+is_root_pipeline(std::string_view path)
+{
+  return path == k_pipeline_file_name || path == k_dvc_pipeline_file_name;
 }
 
 MetadataFiles

@@ -112,6 +112,12 @@ std::optional<std::string> tracked_parent(const Repository& repo,
                                           const std::string& path);
 
 inline constexpr std::string_view k_pipeline_file_name = "trove.yaml";
+// DVC's pipeline file: found and read as trove.yaml is, so a DVC project runs
+// unchanged. trove keeps its lock in dvc.trove.lock and never writes dvc.lock.
+inline constexpr std::string_view k_dvc_pipeline_file_name = "dvc.yaml";
+// True for a pipeline file at the root (trove.yaml or dvc.yaml): its stages
+// are named without the file's path.
+bool is_root_pipeline(std::string_view path);
 // trove.lock, or X.trove.lock for a pipeline file X.yaml read with --file.
 inline constexpr std::string_view k_lock_file_name = "trove.lock";
 
