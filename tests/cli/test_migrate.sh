@@ -49,35 +49,38 @@ snapshot() {
     find "$@" -type f -print0 | sort -z | xargs -0 sha256sum
 }
 
-# metrics_equal DVC_JSON: the values of `trove metrics show --json` (on
-# stdout) are DVC's `metrics show --json` values for the workspace.
+# metrics_equal DVC_JSON: the workspace's files in `trove metrics show
+# --json` (on stdout) are DVC's `metrics show --json`, value for value.
 metrics_equal() {
     python3 -S - "$OUT" "$1" <<'EOF' || { show_output; fail "metrics differ from DVC's $1"; }
 import json, sys
 trove = json.load(open(sys.argv[1]))
 dvc = json.load(open(sys.argv[2]))
-def leaves(value, prefix=""):
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            out.update(leaves(v, prefix + "." + k if prefix else k))
-        return out
-    return {prefix: value}
-want = {}
-for rev, files in dvc.items():
-    for path, content in files["data"].items():
-        for key, value in leaves(content["data"]).items():
-            want[(path, key)] = value
-got = {}
-for path, value in leaves(trove).items():
-    got[path] = value
-missing = []
-for (path, key), value in want.items():
-    found = [v for k, v in got.items() if k.endswith(key) and path.replace(".json", "") in k.replace(".json", "")]
-    if value not in found:
-        missing.append((path, key, value))
-if missing:
-    print("    DVC's values trove does not show:", missing[:10])
+workspace = next(e for e in trove if e["rev"] == "workspace")
+want = {path: content["data"] for path, content in dvc[""]["data"].items()}
+if workspace["files"] != want or workspace["errors"]:
+    print("    trove:", json.dumps(workspace, sort_keys=True))
+    print("    DVC:  ", json.dumps(want, sort_keys=True))
+    sys.exit(1)
+EOF
+}
+
+# diff_equal DVC_JSON: `trove params diff` or `metrics diff` --json (on
+# stdout) has DVC's old and new values for the same files and keys (DVC
+# prints a list as Python's repr of it).
+diff_equal() {
+    python3 -S - "$OUT" "$1" <<'EOF' || { show_output; fail "values differ from DVC's $1"; }
+import json, sys
+trove = json.load(open(sys.argv[1]))
+dvc = json.load(open(sys.argv[2]))
+def norm(v):
+    return str(v) if isinstance(v, list) else v
+def values(diff):
+    return {f: {k: (norm(v.get("old")), norm(v.get("new"))) for k, v in keys.items()}
+            for f, keys in diff.items()}
+if values(trove) != values(dvc):
+    print("    trove:", values(trove))
+    print("    DVC:  ", values(dvc))
     sys.exit(1)
 EOF
 }
@@ -168,6 +171,30 @@ clone_without_cache() {
     same_as_inventory ../expected/clone-no-cache/after-pull-files-workspace.tsv
     expect_ok trove status --file dvc.yaml
     expect_stdout_equals "Data and pipelines are up to date."
+}
+
+# After the migration every command reads dvc.yaml and the migrated lock:
+# trove's metrics and params are DVC's.
+metrics_and_params() {
+    corpus_repo dvc3
+    expect_ok trove migrate dvc
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+    expect_ok trove repro --dry
+    expect_output_lacks "would run"
+    expect_ok trove metrics show --json
+    metrics_equal ../expected/metrics-show.json
+    # Committed, as a user would; v1.0 has only dvc.lock: its eval/ is read
+    # through what the migration stored of every commit's outputs.
+    git add -A && git commit -qm "trove migrate dvc" || fail "cannot commit the migration"
+    expect_ok trove params diff --all --json v1.0 main
+    diff_equal ../expected/params-diff-v1.0-main.json
+    expect_ok trove params diff --all --json main experiment
+    diff_equal ../expected/params-diff-main-experiment.json
+    expect_ok trove metrics diff --json v1.0 main
+    diff_equal ../expected/metrics-diff-v1.0-main.json
+    expect_ok trove metrics diff --json main experiment
+    diff_equal ../expected/metrics-diff-main-experiment.json
 }
 
 # --dry says what it would do and writes nothing, not even .trove/.
@@ -391,6 +418,7 @@ if [ -d "$CORPUS" ]; then
     test_case dvc3_repository
     test_case dvc2_layout
     test_case clone_without_cache
+    test_case metrics_and_params
     test_case dry_run
     test_case changed_dependency
 else

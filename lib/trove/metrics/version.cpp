@@ -267,9 +267,35 @@ Version::stage_output(const pipeline::PipelineFile& file,
   const auto* locked = lock ? lock->find(stage.name) : nullptr;
   const auto* entry = locked ? locked->out(out) : nullptr;
   if (!entry) {
-    return std::nullopt;
+    return migrated_dvc_output(file, stage, out);
   }
   return CachedOutput{stage.path_from_root(out), entry->id, lock_path};
+}
+
+// A revision from before `trove migrate dvc` has dvc.lock and no trove lock:
+// its outputs are read through what the migration stored.
+std::optional<Version::CachedOutput>
+Version::migrated_dvc_output(const pipeline::PipelineFile& file,
+                             const pipeline::Stage& stage,
+                             const std::string& out)
+{
+  fs::path pipeline_path(file.path);
+  if (pipeline_path.filename() != "dvc.yaml") {
+    return std::nullopt;
+  }
+  std::string dvc_lock = (pipeline_path.parent_path() / "dvc.lock").generic_string();
+  auto text = m_files->read(dvc_lock);
+  if (!text) {
+    return std::nullopt;
+  }
+  if (!m_dvc_objects) {
+    m_dvc_objects = migrate::DvcObjectMap::load(m_repo.trove_dir());
+  }
+  auto id = migrate::dvc_lock_output(*text, dvc_lock, stage.name, out, *m_dvc_objects);
+  if (!id) {
+    return std::nullopt;
+  }
+  return CachedOutput{stage.path_from_root(out), *id, dvc_lock};
 }
 
 std::optional<Version::CachedOutput>

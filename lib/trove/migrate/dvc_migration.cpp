@@ -10,6 +10,7 @@
 #include <trove/migrate/dvc_files.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_file.hpp>
+#include <trove/scm/git_repo.hpp>
 #include <trove/scm/gitignore_file.hpp>
 #include <trove/store/manifest.hpp>
 #include <trove/track/pointer_file.hpp>
@@ -76,51 +77,6 @@ hash_both(const fs::path& file, HashKind kind)
   return result;
 }
 
-// The private record of what migration verified: DVC hash -> trove object,
-// so that a rerun reads no byte twice. Lines "<kind> <md5> <sha256> <size>".
-struct KnownObject
-{
-  std::string sha256;
-  std::uint64_t size = 0;
-};
-using Md5Map = std::map<std::pair<HashKind, std::string>, KnownObject>;
-
-Md5Map
-load_md5_map(const fs::path& file)
-{
-  Md5Map map;
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    return map;
-  }
-  for (const auto& line : core::split_lines(core::read_file(file))) {
-    auto fields = core::split(line, ' ');
-    if (fields.size() != 4 || fields[1].size() != 32 ||
-        !store::ObjectId::is_valid_hex(fields[2])) {
-      continue; // a torn or foreign line: that object is verified again
-    }
-    HashKind kind = fields[0] == "md5" ? HashKind::md5 : HashKind::md5_dos2unix;
-    try {
-      map[{kind, fields[1]}] = {fields[2], std::stoull(fields[3])};
-    } catch (const std::exception&) {
-      continue;
-    }
-  }
-  return map;
-}
-
-void
-save_md5_map(const fs::path& file, const Md5Map& map)
-{
-  std::string text;
-  for (const auto& [key, known] : map) {
-    text += kind_name(key.first) + " " + key.second + " " + known.sha256 + " " +
-            std::to_string(known.size) + "\n";
-  }
-  core::create_directories(file.parent_path());
-  core::write_file_atomic(file, text);
-}
-
 // The DVC files of the work tree (.dvc files, dvc.lock), sorted; .git,
 // .dvc and .trove are not entered.
 struct DvcFiles
@@ -172,7 +128,8 @@ struct WantedFile
 {
   std::vector<fs::path> work_paths; // absolute
   std::optional<std::uint64_t> size;
-  bool store = false; // an output's content: into the cache (a dep only needs its id)
+  bool store = false;   // an output's content: into the cache (a dep only needs its id)
+  bool current = false; // recorded by the checked-out files, not only by other commits
   std::string needed_by;
   std::string shown_path;
 };
@@ -187,6 +144,7 @@ struct DirListing
 {
   std::vector<DvcDirEntry> entries;
   fs::path work_path;
+  bool current = false;
 };
 
 class Migration
@@ -206,15 +164,18 @@ private:
   void choose_sources();
   void collect_pointer(const std::string& relative);
   void collect_lock(const std::string& relative);
+  void collect_history();
   void want(const DvcEntry& entry,
             const fs::path& work_path,
             bool store,
-            const std::string& needed_by);
+            const std::string& needed_by,
+            bool current = true);
   void want_file(const DvcHash& hash,
                  const fs::path& work_path,
                  std::optional<std::uint64_t> size,
                  bool store,
-                 const std::string& needed_by);
+                 const std::string& needed_by,
+                 bool current);
   void read_dir_manifests();
   void resolve_files();
   void resolve_file(const DvcHash& hash, WantedFile& wanted);
@@ -242,7 +203,8 @@ private:
   std::string m_remote_problem; // why the remote cannot be read, when it cannot
   bool m_remote_reported = false;
 
-  Md5Map m_md5_map;
+  DvcObjectMap m_md5_map;
+  std::size_t m_history_missing = 0;
   std::map<DvcHash, WantedFile> m_files;
   std::map<DvcHash, DirListing> m_dirs;
   std::map<DvcHash, std::string> m_dir_needed_by;
@@ -283,7 +245,7 @@ Migration::run()
   }
   choose_sources();
   if (m_repo) {
-    m_md5_map = load_md5_map(m_repo->trove_dir() / "state" / k_md5_map);
+    m_md5_map = DvcObjectMap::load(m_repo->trove_dir());
   }
   auto files = find_dvc_files(m_root);
   for (const auto& pointer : files.pointers) {
@@ -292,16 +254,23 @@ Migration::run()
   for (const auto& lock : files.locks) {
     collect_lock(lock);
   }
+  collect_history();
   read_dir_manifests();
   resolve_files();
   build_manifests();
   if (!m_dry && m_repo) {
-    save_md5_map(m_repo->trove_dir() / "state" / k_md5_map, m_md5_map);
+    m_md5_map.save(m_repo->trove_dir());
   }
   write_pointers();
   write_locks();
   for (auto& [hash, missing] : m_missing) {
     m_report.missing.push_back(std::move(missing));
+  }
+  if (m_history_missing > 0) {
+    m_report.notes.push_back(
+        std::to_string(m_history_missing) +
+        " outputs that only other commits record were found neither in .dvc/cache nor on "
+        "the DVC remote: their values cannot be read at those revisions");
   }
   return m_report;
 }
@@ -547,17 +516,69 @@ void
 Migration::want(const DvcEntry& entry,
                 const fs::path& work_path,
                 bool store,
-                const std::string& needed_by)
+                const std::string& needed_by,
+                bool current)
 {
   const DvcHash& hash = *entry.hash;
   if (!hash.is_dir) {
-    want_file(hash, work_path, entry.size, store, needed_by);
+    want_file(hash, work_path, entry.size, store, needed_by, current);
     return;
   }
   auto& listing = m_dirs[hash];
-  if (listing.work_path.empty()) {
+  if (listing.work_path.empty() || (current && !listing.current)) {
     listing.work_path = work_path;
     m_dir_needed_by[hash] = needed_by;
+  }
+  listing.current = listing.current || current;
+}
+
+void
+Migration::collect_history()
+{
+  const scm::GitRepo* git = m_repo ? m_repo->git() : nullptr;
+  std::optional<scm::GitRepo> discovered;
+  if (!git && !m_repo) {
+    discovered = scm::GitRepo::discover(m_root);
+    git = discovered ? &*discovered : nullptr;
+  }
+  if (!git) {
+    return;
+  }
+  std::vector<std::string> commits;
+  try {
+    commits = git->all_commits();
+  } catch (const Error&) {
+    return; // no commit yet
+  }
+  scm::GitRepo::FileFinder finder(*git, [](std::string_view name) {
+    return name == "dvc.lock" ||
+           (name.size() > k_dvc_suffix.size() && name.ends_with(k_dvc_suffix));
+  });
+  for (const auto& commit : commits) {
+    for (const auto& file : finder.in(commit)) {
+      std::string source = file.path + " at " + commit.substr(0, 7);
+      fs::path dir = (m_root / file.path).parent_path();
+      try {
+        if (fs::path(file.path).filename() == "dvc.lock") {
+          for (const auto& [name, stage] : parse_dvc_lock(file.content, source)) {
+            for (const auto& out : stage.outs) {
+              if (out.hash) {
+                want(out, dir / out.path, true, "stage '" + name + "' of " + source,
+                     false);
+              }
+            }
+          }
+        } else {
+          auto pointer = DvcFile::parse(file.content, source);
+          if (pointer.unsupported.empty() && pointer.outs.front().hash) {
+            want(pointer.outs.front(), dir / pointer.outs.front().path, true, source,
+                 false);
+          }
+        }
+      } catch (const Error&) {
+        continue; // an old commit's file that DVC could not read either
+      }
+    }
   }
 }
 
@@ -566,10 +587,11 @@ Migration::want_file(const DvcHash& hash,
                      const fs::path& work_path,
                      std::optional<std::uint64_t> size,
                      bool store,
-                     const std::string& needed_by)
+                     const std::string& needed_by,
+                     bool current)
 {
   auto& wanted = m_files[hash];
-  if (wanted.needed_by.empty()) {
+  if (wanted.needed_by.empty() || (current && !wanted.current)) {
     wanted.needed_by = needed_by;
     wanted.shown_path = shown(m_root, work_path);
   }
@@ -581,6 +603,7 @@ Migration::want_file(const DvcHash& hash,
     wanted.size = size;
   }
   wanted.store = wanted.store || store;
+  wanted.current = wanted.current || current;
 }
 
 std::vector<fs::path>
@@ -635,6 +658,10 @@ Migration::read_dir_manifests()
       break;
     }
     if (!entries) {
+      if (!listing.current) {
+        ++m_history_missing;
+        continue;
+      }
       if (!m_remote_dir) {
         missing.looked_in.push_back(m_remote_problem);
       }
@@ -645,7 +672,7 @@ Migration::read_dir_manifests()
     for (const auto& entry : listing.entries) {
       DvcHash file{entry.md5, false, hash.kind};
       want_file(file, listing.work_path / entry.relpath, std::nullopt, true,
-                m_dir_needed_by[hash]);
+                m_dir_needed_by[hash], listing.current);
     }
   }
 }
@@ -653,15 +680,15 @@ Migration::read_dir_manifests()
 std::optional<FoundFile>
 Migration::lookup(const DvcHash& hash) const
 {
-  auto it = m_md5_map.find({hash.kind, hash.md5});
-  if (it == m_md5_map.end() || !m_repo) {
+  const auto* known = m_md5_map.find(hash);
+  if (!known || !m_repo) {
     return std::nullopt;
   }
-  store::ObjectId id{it->second.sha256, false};
+  store::ObjectId id{known->sha256, false};
   if (!m_repo->store().contains(id)) {
     return std::nullopt;
   }
-  return FoundFile{id, it->second.size};
+  return FoundFile{id, known->size};
 }
 
 void
@@ -683,7 +710,7 @@ Migration::resolve_files()
   }
   for (const auto& [hash, found] : m_found) {
     if (m_repo && !m_dry) {
-      m_md5_map[{hash.kind, hash.md5}] = {found.id.hex, found.size};
+      m_md5_map.set(hash, {found.id.hex, found.size});
     }
   }
 }
@@ -775,6 +802,10 @@ Migration::resolve_file(const DvcHash& hash, WantedFile& wanted)
     return; // a dep whose content changed since: it reads as changed
   }
   std::lock_guard lock(m_mutex);
+  if (!wanted.current) {
+    ++m_history_missing;
+    return;
+  }
   m_missing[hash] = {wanted.shown_path + " (md5 " + hash.md5 + ", " + wanted.needed_by +
                          ")",
                      std::move(looked_in)};
@@ -807,6 +838,7 @@ Migration::build_manifests()
       store::ObjectId id{core::sha256_hex(text), true};
       if (!m_dry && m_repo) {
         id = m_repo->store().put_bytes(text, true);
+        m_md5_map.set(hash, {id.hex, manifest.total_size()});
       }
       m_found_dirs[hash] = {id, manifest.total_size()};
     } catch (const Error& e) {
@@ -931,6 +963,78 @@ Migration::write_locks()
 }
 
 } // namespace
+
+DvcObjectMap
+DvcObjectMap::load(const fs::path& trove_dir)
+{
+  DvcObjectMap map;
+  fs::path file = trove_dir / "state" / k_md5_map;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    return map;
+  }
+  for (const auto& line : core::split_lines(core::read_file(file))) {
+    auto fields = core::split(line, ' ');
+    if (fields.size() != 4 || (fields[0] != "md5" && fields[0] != "md5-dos2unix") ||
+        !store::ObjectId::is_valid_hex(fields[2])) {
+      continue; // a foreign line: that object is verified again
+    }
+    HashKind kind = fields[0] == "md5" ? HashKind::md5 : HashKind::md5_dos2unix;
+    try {
+      map.m_objects[{kind, fields[1]}] = {fields[2], std::stoull(fields[3])};
+    } catch (const std::exception&) {
+      continue;
+    }
+  }
+  return map;
+}
+
+void
+DvcObjectMap::save(const fs::path& trove_dir) const
+{
+  std::string text;
+  for (const auto& [key, object] : m_objects) {
+    text += kind_name(key.first) + " " + key.second + " " + object.sha256 + " " +
+            std::to_string(object.size) + "\n";
+  }
+  core::create_directories(trove_dir / "state");
+  core::write_file_atomic(trove_dir / "state" / k_md5_map, text);
+}
+
+const DvcObjectMap::Object*
+DvcObjectMap::find(const DvcHash& hash) const
+{
+  auto it = m_objects.find({hash.kind, hash.to_string()});
+  return it == m_objects.end() ? nullptr : &it->second;
+}
+
+void
+DvcObjectMap::set(const DvcHash& hash, Object object)
+{
+  m_objects[{hash.kind, hash.to_string()}] = std::move(object);
+}
+
+std::optional<store::ObjectId>
+dvc_lock_output(std::string_view text,
+                const std::string& source,
+                const std::string& stage,
+                const std::string& out,
+                const DvcObjectMap& objects)
+{
+  auto stages = parse_dvc_lock(text, source);
+  auto it = stages.find(stage);
+  if (it == stages.end()) {
+    return std::nullopt;
+  }
+  for (const auto& entry : it->second.outs) {
+    if (entry.path == out && entry.hash) {
+      if (const auto* object = objects.find(*entry.hash)) {
+        return store::ObjectId{object->sha256, entry.hash->is_dir};
+      }
+    }
+  }
+  return std::nullopt;
+}
 
 MigrationReport
 migrate_dvc(track::Repository* repo, const fs::path& root, const MigrateOptions& options)

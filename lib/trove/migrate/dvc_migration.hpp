@@ -1,5 +1,7 @@
 #pragma once
 
+#include <trove/migrate/dvc_files.hpp>
+#include <trove/store/object_id.hpp>
 #include <trove/track/repository.hpp>
 
 #include <cstdint>
@@ -64,6 +66,40 @@ struct MigrationReport
   }
 };
 
+// What migrations verified and stored, kept in .trove/state/dvc-md5: the
+// trove object of each DVC hash (files, and `.dir` manifests as the trove
+// manifest built from them), one line "<md5|md5-dos2unix> <md5>[.dir]
+// <sha256> <size>". A revision from before the migration has a dvc.lock but
+// no trove lock; through this its cached outputs are read from trove's
+// cache (migration stores the outputs of every commit it finds there).
+class DvcObjectMap
+{
+public:
+  static DvcObjectMap load(const fs::path& trove_dir);
+  void save(const fs::path& trove_dir) const;
+
+  struct Object
+  {
+    std::string sha256;
+    std::uint64_t size = 0;
+  };
+  const Object* find(const DvcHash& hash) const;
+  void set(const DvcHash& hash, Object object);
+
+private:
+  std::map<std::pair<HashKind, std::string>, Object> m_objects; // md5[.dir]
+};
+
+// The trove object of output `out` (as dvc.lock writes its path) of stage
+// `stage` in a dvc.lock's text, when a migration stored it; nullopt when
+// the lock has no such entry or its object was never migrated. Throws
+// trove::Error naming `source` when the text is not a dvc.lock.
+std::optional<store::ObjectId> dvc_lock_output(std::string_view text,
+                                               const std::string& source,
+                                               const std::string& stage,
+                                               const std::string& out,
+                                               const DvcObjectMap& objects);
+
 // Turns the DVC repository at `root` into a trove repository in place:
 //  - remotes, core.remote and cache settings of .dvc/config (and
 //    config.local) into .trove/config (config.local); a relative local url
@@ -74,7 +110,11 @@ struct MigrationReport
 //  - every byte stored is verified against DVC's md5 (md5-dos2unix for DVC 2
 //    entries) before it enters `repo`'s store; content is looked for in the
 //    work tree, DVC's cache (3.x and 2.x layouts) and the DVC remote (a
-//    directory), in that order.
+//    directory), in that order;
+//  - the outputs the .dvc files and dvc.lock files of every other commit
+//    record are stored too when .dvc/cache or the remote has them (so that
+//    metrics and params inside them read at those revisions), and noted
+//    when not.
 // Nothing under .dvc/, no dvc.lock and no work-tree data file is changed.
 // Objects enter the store before any file that names them, and every file is
 // written atomically, so a run killed at any point loses nothing and a rerun
