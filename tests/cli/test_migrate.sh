@@ -118,8 +118,7 @@ dvc3_repository() {
     expect_ok trove status --file dvc.yaml
     expect_stdout_equals "Data and pipelines are up to date."
     expect_ok trove repro --dry --file dvc.yaml
-    expect_output_lacks "Running"
-    expect_output_lacks "would run"
+    expect_output_lacks "Would run"
     expect_ok trove fsck
     expect_output_contains "0 corrupt"
     # The objects really are in trove's cache: deleted data comes back.
@@ -181,7 +180,7 @@ metrics_and_params() {
     expect_ok trove status
     expect_stdout_equals "Data and pipelines are up to date."
     expect_ok trove repro --dry
-    expect_output_lacks "would run"
+    expect_output_lacks "Would run"
     expect_ok trove metrics show --json
     metrics_equal ../expected/metrics-show.json
     # Committed, as a user would; v1.0 has only dvc.lock: its eval/ is read

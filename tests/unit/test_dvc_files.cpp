@@ -5,6 +5,7 @@
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
 #include <trove/migrate/dvc_files.hpp>
+#include <trove/migrate/dvc_migration.hpp>
 
 #include <string>
 
@@ -229,6 +230,40 @@ TEST_CASE("object paths in DVC's two cache layouts")
   DvcHash hash{"0232a2e80fe847a41666e4c4e5bc416f", true, HashKind::md5};
   CHECK(layout3_path("c", hash) == "c/files/md5/02/32a2e80fe847a41666e4c4e5bc416f.dir");
   CHECK(layout2_path("c", hash) == "c/02/32a2e80fe847a41666e4c4e5bc416f.dir");
+}
+
+TEST_CASE(
+    "what a migration stored: DVC hash -> trove object, and dvc.lock read through it")
+{
+  ScratchDir dir;
+  DvcHash file{"1e67990ff687eca4c8b76612bbc6296a", false, HashKind::md5};
+  DvcHash tree{"8df34346d3628db44a45240e7193c398", true, HashKind::md5};
+  DvcHash old_file{"1e67990ff687eca4c8b76612bbc6296a", false, HashKind::md5_dos2unix};
+  {
+    DvcObjectMap map;
+    map.set(file, {std::string(64, 'a'), 687});
+    map.set(tree, {std::string(64, 'b'), 65302});
+    map.save(dir.path());
+  }
+  auto map = DvcObjectMap::load(dir.path());
+  REQUIRE(map.find(file));
+  CHECK(map.find(file)->sha256 == std::string(64, 'a'));
+  CHECK(map.find(file)->size == 687u);
+  CHECK(map.find(tree)->sha256 == std::string(64, 'b'));
+  // The same md5 under DVC 2's rule is another hash.
+  CHECK_FALSE(map.find(old_file));
+
+  std::string lock = "schema: '2.0'\nstages:\n  prepare:\n    cmd: sh run.sh\n    outs:\n"
+                     "    - path: data/prepared\n      hash: md5\n"
+                     "      md5: 8df34346d3628db44a45240e7193c398.dir\n"
+                     "    - path: other\n      hash: md5\n"
+                     "      md5: 00000000000000000000000000000000\n";
+  auto id = dvc_lock_output(lock, "dvc.lock", "prepare", "data/prepared", map);
+  REQUIRE(id);
+  CHECK(id->hex == std::string(64, 'b'));
+  CHECK(id->is_dir);
+  CHECK_FALSE(dvc_lock_output(lock, "dvc.lock", "prepare", "other", map));
+  CHECK_FALSE(dvc_lock_output(lock, "dvc.lock", "train", "data/prepared", map));
 }
 
 TEST_SUITE_END();
