@@ -196,6 +196,25 @@ metrics_and_params() {
     diff_equal ../expected/metrics-diff-main-experiment.json
 }
 
+# Neither the DVC cache nor the remote left: the work tree's directories
+# give DVC's manifests back (the md5 of the manifest DVC would write for
+# their files is the one recorded), non-ASCII names included.
+manifests_from_the_work_tree() {
+    corpus_repo dvc3
+    rm -rf .dvc/cache
+    mv ../remote ../remote.away
+    expect_ok trove migrate dvc
+    expect_output_contains "images.dvc -> images.trove (directory, 11 files, 2963 bytes)"
+    expect_output_contains "cannot be read at those revisions"
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
+    # One file changed: that directory's manifest cannot be rebuilt.
+    rm -rf .trove images.trove dvc.trove.lock
+    echo changed >"images/misc/café crème.png"
+    expect_fail 1 trove migrate dvc
+    expect_output_contains "work tree images/: different content"
+}
+
 # --dry says what it would do and writes nothing, not even .trove/.
 dry_run() {
     corpus_repo dvc3
@@ -418,6 +437,7 @@ if [ -d "$CORPUS" ]; then
     test_case dvc2_layout
     test_case clone_without_cache
     test_case metrics_and_params
+    test_case manifests_from_the_work_tree
     test_case dry_run
     test_case changed_dependency
 else

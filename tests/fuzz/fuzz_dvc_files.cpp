@@ -41,7 +41,8 @@ LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)
   }
   auto plain = dvc_md5(text, HashKind::md5);
   auto converted = dvc_md5(text, HashKind::md5_dos2unix);
-  fuzz::check(plain.size() == 32 && converted.size() == 32, "an md5 is not 32 hex digits");
+  fuzz::check(plain.size() == 32 && converted.size() == 32,
+              "an md5 is not 32 hex digits");
   fuzz::check(text.find('\r') != std::string_view::npos || plain == converted,
               "text without CR hashes differently under DVC 2's rule");
   return 0;

@@ -142,6 +142,29 @@ TEST_CASE(".dir manifests")
       doctest::Contains("malformed md5"), Error);
 }
 
+TEST_CASE(".dir manifests written as DVC writes them (their md5 is the directory's)")
+{
+  std::vector<DvcDirEntry> entries = {
+      {"misc/caf\xc3\xa9.png", "3b5d5c3712955042212316173ccf37be", false},
+      {"empty.bin", "d41d8cd98f00b204e9800998ecf8427e", false}};
+  auto text = serialize_dir_manifest(entries);
+  REQUIRE(text);
+  CHECK(*text == "[{\"md5\": \"d41d8cd98f00b204e9800998ecf8427e\", \"relpath\": "
+                 "\"empty.bin\"}, {\"md5\": \"3b5d5c3712955042212316173ccf37be\", "
+                 "\"relpath\": \"misc/caf\\u00e9.png\"}]");
+  CHECK(dvc_md5(*text, HashKind::md5) == "9fa1cafe229c73e591360d479bba5e62");
+  // As Python's json.dumps: CJK and quotes escaped, astral characters as
+  // surrogate pairs.
+  auto odd = serialize_dir_manifest(
+      {{"x/\xe6\x97\xa5\xe6\x9c\xac/\xf0\x9f\x98\x80 \"q\"\\\t.txt",
+        "d41d8cd98f00b204e9800998ecf8427e", false}});
+  REQUIRE(odd);
+  CHECK(*odd == "[{\"md5\": \"d41d8cd98f00b204e9800998ecf8427e\", \"relpath\": "
+                "\"x/\\u65e5\\u672c/\\ud83d\\ude00 \\\"q\\\"\\\\\\t.txt\"}]");
+  CHECK_FALSE(
+      serialize_dir_manifest({{"bad\xff", "d41d8cd98f00b204e9800998ecf8427e", false}}));
+}
+
 TEST_CASE("dvc.lock: commands, deps, params and outs")
 {
   std::string text = "schema: '2.0'\n"

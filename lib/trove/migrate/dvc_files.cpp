@@ -238,6 +238,110 @@ parse_dir_manifest(std::string_view text, const std::string& source)
   return entries;
 }
 
+namespace {
+
+// `text` as Python's json.dumps(ensure_ascii=True) writes a string.
+std::optional<std::string>
+json_string(std::string_view text)
+{
+  std::string out = "\"";
+  auto escape = [&](unsigned code) {
+    static const char k_hex[] = "0123456789abcdef";
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      out += k_hex[(code >> shift) & 0xf];
+    }
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    unsigned code = 0;
+    std::size_t length = 1;
+    if (c < 0x80) {
+      code = c;
+    } else if ((c & 0xe0) == 0xc0) {
+      code = c & 0x1f;
+      length = 2;
+    } else if ((c & 0xf0) == 0xe0) {
+      code = c & 0x0f;
+      length = 3;
+    } else if ((c & 0xf8) == 0xf0) {
+      code = c & 0x07;
+      length = 4;
+    } else {
+      return std::nullopt;
+    }
+    if (i + length > text.size()) {
+      return std::nullopt;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) {
+        return std::nullopt;
+      }
+      code = (code << 6) | (next & 0x3f);
+    }
+    i += length;
+    switch (code) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    default:
+      if (code >= 0x20 && code < 0x7f) {
+        out += static_cast<char>(code);
+      } else if (code > 0xffff) {
+        code -= 0x10000;
+        escape(0xd800 + (code >> 10));
+        escape(0xdc00 + (code & 0x3ff));
+      } else {
+        escape(code);
+      }
+    }
+  }
+  return out + "\"";
+}
+
+} // namespace
+
+std::optional<std::string>
+serialize_dir_manifest(std::vector<DvcDirEntry> entries)
+{
+  std::sort(
+      entries.begin(), entries.end(),
+      [](const DvcDirEntry& a, const DvcDirEntry& b) { return a.relpath < b.relpath; });
+  std::string text = "[";
+  for (const auto& entry : entries) {
+    auto relpath = json_string(entry.relpath);
+    if (!relpath) {
+      return std::nullopt;
+    }
+    text += (text.size() > 1 ? ", " : "");
+    text += "{";
+    if (entry.executable) {
+      text += "\"isexec\": true, ";
+    }
+    text += "\"md5\": \"" + entry.md5 + "\", \"relpath\": " + *relpath + "}";
+  }
+  return text + "]";
+}
+
 std::map<std::string, DvcLockStage>
 parse_dvc_lock(std::string_view text, const std::string& source)
 {

@@ -82,6 +82,11 @@ struct DvcDirEntry
 std::vector<DvcDirEntry> parse_dir_manifest(std::string_view text,
                                             const std::string& source);
 
+// The manifest DVC writes for `entries` (sorted here by relpath): what
+// Python's json.dumps(sort_keys=True) prints, non-ASCII as \uXXXX escapes.
+// Its md5 is the directory's. nullopt when a relpath is not UTF-8.
+std::optional<std::string> serialize_dir_manifest(std::vector<DvcDirEntry> entries);
+
 // A dvc.lock stage (schema '2.0'): the command as run, deps and outs with
 // their md5s, and the params values (in trove's shape: file -> key -> value).
 struct DvcLockStage

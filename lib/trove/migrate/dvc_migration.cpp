@@ -177,6 +177,8 @@ private:
                  const std::string& needed_by,
                  bool current);
   void read_dir_manifests();
+  std::optional<std::vector<DvcDirEntry>> manifest_from_work_tree(
+      const DvcHash& hash, const fs::path& dir, MigrationReport::Missing& missing);
   void resolve_files();
   void resolve_file(const DvcHash& hash, WantedFile& wanted);
   void build_manifests();
@@ -657,6 +659,9 @@ Migration::read_dir_manifests()
       }
       break;
     }
+    if (!entries && listing.current) {
+      entries = manifest_from_work_tree(hash, listing.work_path, missing);
+    }
     if (!entries) {
       if (!listing.current) {
         ++m_history_missing;
@@ -675,6 +680,53 @@ Migration::read_dir_manifests()
                 m_dir_needed_by[hash], listing.current);
     }
   }
+}
+
+std::optional<std::vector<DvcDirEntry>>
+Migration::manifest_from_work_tree(const DvcHash& hash,
+                                   const fs::path& dir,
+                                   MigrationReport::Missing& missing)
+{
+  // Neither DVC's cache nor its remote has the manifest: the work tree's
+  // directory gives it back when its files are what DVC recorded (the md5 of
+  // the manifest DVC would write for them is the directory's).
+  std::string name = "work tree " + shown(m_root, dir) + "/";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    missing.looked_in.push_back(name + ": missing");
+    return std::nullopt;
+  }
+  std::vector<DvcDirEntry> entries;
+  std::vector<fs::path> paths;
+  fs::recursive_directory_iterator it(dir, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec) && !it->is_symlink(type_ec)) {
+      paths.push_back(it->path());
+      entries.push_back({it->path().lexically_relative(dir).generic_string(), "", false});
+    }
+  }
+  if (ec) {
+    missing.looked_in.push_back(name + ": " + ec.message());
+    return std::nullopt;
+  }
+  try {
+    core::parallel_for(paths.size(), m_repo ? m_repo->jobs() : 0, [&](std::size_t i) {
+      entries[i].md5 = dvc_md5_file(paths[i], hash.kind);
+    });
+  } catch (const Error& e) {
+    missing.looked_in.push_back(name + ": " + e.what());
+    return std::nullopt;
+  }
+  auto text = serialize_dir_manifest(entries);
+  if (!text || dvc_md5(*text, HashKind::md5) != hash.md5) {
+    missing.looked_in.push_back(name + ": different content");
+    return std::nullopt;
+  }
+  std::sort(
+      entries.begin(), entries.end(),
+      [](const DvcDirEntry& a, const DvcDirEntry& b) { return a.relpath < b.relpath; });
+  return entries;
 }
 
 std::optional<FoundFile>
