@@ -81,6 +81,18 @@ run_migrate(Context& context, const MigrateOptions& o)
   probe.reset();
   std::error_code ec;
   if (!fs::is_directory(root / ".dvc", ec)) {
+    // A DVC project below the top of its git work tree (dvc init --subdir)
+    // needs a trove project there too.
+    for (fs::path dir = fs::absolute(fs::current_path()).lexically_normal();
+         dir.has_relative_path() && !fs::equivalent(dir, root, ec);
+         dir = dir.parent_path()) {
+      if (fs::is_directory(dir / ".dvc", ec)) {
+        throw Error(dir.string() +
+                    " is a DVC project below the top of its git work tree (dvc init "
+                    "--subdir): make it a trove project of its own with 'trove init "
+                    "--subdir' there, then run 'trove migrate dvc' again");
+      }
+    }
     throw Error("not a DVC repository: no .dvc/ in " + root.string());
   }
   migrate::MigrateOptions options;
