@@ -219,6 +219,7 @@ run(int argc, char** argv)
   register_metrics_commands(app, context);
   register_plots_commands(app, context);
   register_remote_commands(app, context);
+  register_migrate_commands(app, context);
   check_table_registered(app);
 
   if (!check_command_word(app, argc, argv)) {

@@ -78,6 +78,7 @@ void register_pipeline_commands(CLI::App& app, Context& context);
 void register_metrics_commands(CLI::App& app, Context& context);
 void register_plots_commands(CLI::App& app, Context& context);
 void register_remote_commands(CLI::App& app, Context& context);
+void register_migrate_commands(CLI::App& app, Context& context);
 
 // repro --pull: fetches what the workspace's pointer files and trove.lock
 // files record from the remote, checks out the tracked data, and returns

@@ -3,7 +3,7 @@
 # Install as /usr/share/bash-completion/completions/trove, with a link named
 # git-trove beside it for `git trove ...`, or source this file from ~/.bashrc.
 
-__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck push fetch pull remote config cache doctor install stage repro dag freeze unfreeze metrics params plots report"
+__trove_commands="init add status checkout commit remove move unprotect diff ls gc fsck push fetch pull remote config cache doctor install migrate stage repro dag freeze unfreeze metrics params plots report"
 __trove_global_options="-C -q --quiet -v --verbose --no-color --version -h --help"
 __trove_config_keys="cache.dir cache.type core.jobs core.lock_timeout core.no_scm core.remote"
 __trove_remote_keys="url endpointurl region profile access_key_id secret_access_key session_token use_path_style jobs compression compression_level"
@@ -20,6 +20,7 @@ __trove_options()
         diff | ls) echo "--json" ;;
         gc) echo "-w --workspace -a --all-branches -T --all-tags -A --all-commits --dry-run -f --force -c --cloud -r --remote" ;;
         install) echo "--uninstall" ;;
+        migrate) echo "--dry -r --remote" ;;
         push | fetch) echo "-r --remote -j --jobs -a --all-branches -T --all-tags -A --all-commits" ;;
         pull) echo "-r --remote -j --jobs -a --all-branches -T --all-tags -A --all-commits -f --force" ;;
         "remote add") echo "-d --default --local -f --force" ;;
@@ -160,7 +161,10 @@ __trove_complete()
     case $prev in
         -C) __trove_files -d; return ;;
         -j | --jobs) return ;;
-        -r | --remote) __trove_remotes; return ;;
+        -r | --remote)
+            [[ $command == migrate ]] || __trove_remotes # a DVC remote: .dvc/config's
+            return
+            ;;
         --file) __trove_files yaml; return ;;
     esac
 
@@ -233,6 +237,9 @@ __trove_complete()
             elif [[ $prev == cache.type ]]; then
                 __trove_reply -W "reflink,copy reflink,hardlink,copy hardlink,copy symlink,copy copy" -- "$cur"
             fi
+            ;;
+        migrate)
+            ((position == 0)) && __trove_reply -W "dvc" -- "$cur"
             ;;
         cache)
             __trove_reply -W "dir" -- "$cur"

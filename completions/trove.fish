@@ -127,6 +127,7 @@ complete -c trove -n __trove_needs_command -f -a config -d 'Get and set options'
 complete -c trove -n __trove_needs_command -f -a cache -d 'Manage the cache'
 complete -c trove -n __trove_needs_command -f -a doctor -d 'Show versions, cache location, link type'
 complete -c trove -n __trove_needs_command -f -a install -d 'Add git hooks: checkout, status, push'
+complete -c trove -n __trove_needs_command -f -a migrate -d 'Turn a DVC repository into a trove repository'
 complete -c trove -n __trove_needs_command -f -a stage -d 'Add a pipeline stage or list the stages'
 complete -c trove -n __trove_needs_command -f -a repro -d 'Run the pipeline stages whose inputs changed'
 complete -c trove -n __trove_needs_command -f -a dag -d 'Show the pipeline as a graph'
@@ -179,6 +180,11 @@ complete -c trove -n '__fish_seen_subcommand_from gc' -s r -l remote -x -a '(__t
 
 # install
 complete -c trove -n '__trove_using install' -l uninstall -d 'Remove only what trove install added'
+
+# migrate
+complete -c trove -n '__trove_using migrate' -f -a dvc -d 'From a DVC repository'
+complete -c trove -n '__trove_using migrate' -l dry -d 'Say what would be done; write nothing'
+complete -c trove -n '__trove_using migrate' -s r -l remote -x -d 'The DVC remote to fetch missing content from'
 
 # config
 complete -c trove -n '__fish_seen_subcommand_from config' -l local -d 'Use .trove/config.local'

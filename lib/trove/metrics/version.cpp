@@ -270,9 +270,20 @@ Version::stage_outputs()
     for (const auto& stage : file.stages) {
       const auto* locked = lock ? lock->find(stage.name) : nullptr;
       for (const auto& out : stage.outs) {
-        const auto* entry = locked && out.cache ? locked->out(out.path) : nullptr;
-        if (entry) {
+        if (!out.cache) {
+          continue; // git's
+        }
+        if (const auto* entry = locked ? locked->out(out.path) : nullptr) {
           outputs.push_back({lock_path, stage.path_from_root(out.path), *entry});
+        } else if (auto migrated = migrated_dvc_output(file, stage, out.path)) {
+          // Recorded in dvc.lock before the migration: its size is the object's.
+          track::PointerFile pointer{out.path, migrated->id, 0, std::nullopt, false};
+          std::error_code ec;
+          if (!migrated->id.is_dir) {
+            auto size = fs::file_size(m_repo.store().path_of(migrated->id), ec);
+            pointer.size = ec ? 0 : size; // not in the cache: unknown
+          }
+          outputs.push_back({migrated->recorded_in, migrated->path, pointer});
         }
       }
     }
@@ -300,9 +311,35 @@ Version::locked_output(const pipeline::PipelineFile& file,
   const auto* locked = lock ? lock->find(stage.name) : nullptr;
   const auto* entry = locked ? locked->out(out) : nullptr;
   if (!entry) {
-    return std::nullopt;
+    return migrated_dvc_output(file, stage, out);
   }
   return CachedOutput{stage.path_from_root(out), entry->id, lock_path};
+}
+
+// A revision from before `trove migrate dvc` has dvc.lock and no trove lock:
+// its outputs are read through what the migration stored.
+std::optional<Version::CachedOutput>
+Version::migrated_dvc_output(const pipeline::PipelineFile& file,
+                             const pipeline::Stage& stage,
+                             const std::string& out)
+{
+  fs::path pipeline_path(file.path);
+  if (pipeline_path.filename() != "dvc.yaml") {
+    return std::nullopt;
+  }
+  std::string dvc_lock = (pipeline_path.parent_path() / "dvc.lock").generic_string();
+  auto text = m_files->read(dvc_lock);
+  if (!text) {
+    return std::nullopt;
+  }
+  if (!m_dvc_objects) {
+    m_dvc_objects = migrate::DvcObjectMap::load(m_repo.trove_dir());
+  }
+  auto id = migrate::dvc_lock_output(*text, dvc_lock, stage.name, out, *m_dvc_objects);
+  if (!id) {
+    return std::nullopt;
+  }
+  return CachedOutput{stage.path_from_root(out), *id, dvc_lock};
 }
 
 std::optional<Version::CachedOutput>

@@ -2,6 +2,7 @@
 
 #include <trove/metrics/revisions.hpp>
 #include <trove/metrics/values.hpp>
+#include <trove/migrate/dvc_migration.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_file.hpp>
 #include <trove/scm/file_source.hpp>
@@ -86,6 +87,9 @@ private:
   // In the workspace revision, an output that is there is read from the
   // work tree alone (a file deleted from it is not read from the cache).
   bool checked_out(const CachedOutput& output) const;
+  std::optional<CachedOutput> migrated_dvc_output(const pipeline::PipelineFile& file,
+                                                  const pipeline::Stage& stage,
+                                                  const std::string& out);
   // Throws, naming `path` and how to fetch it, when the object is missing.
   void require_object(const CachedOutput& output, const std::string& path) const;
 
@@ -99,6 +103,8 @@ private:
   std::string m_pipeline_file;
   std::optional<std::vector<pipeline::PipelineFile>> m_pipelines;
   std::map<std::string, std::optional<pipeline::LockFile>> m_locks;
+  // What `trove migrate dvc` stored, for revisions that have only dvc.lock.
+  std::optional<migrate::DvcObjectMap> m_dvc_objects;
 };
 
 // One file's values at a revision, or why they could not be read.
