@@ -70,31 +70,9 @@ int
 run_migrate(Context& context, const MigrateOptions& o)
 {
   bool dry = o.dry;
-  auto git = scm::GitRepo::discover(".");
-  std::optional<track::Repository> probe;
-  try {
-    probe.emplace(track::Repository::open("."));
-  } catch (const Error&) {
-    probe.reset(); // no .trove/ yet: created below, as `trove init` does
-  }
-  fs::path root = probe ? probe->root() : git ? git->workdir() : fs::current_path();
-  probe.reset();
+  auto project = migrate::find_dvc_project(".");
+  const fs::path& root = project.root;
   std::error_code ec;
-  if (!fs::is_directory(root / ".dvc", ec)) {
-    // A DVC project below the top of its git work tree (dvc init --subdir)
-    // needs a trove project there too.
-    for (fs::path dir = fs::absolute(fs::current_path()).lexically_normal();
-         dir.has_relative_path() && !fs::equivalent(dir, root, ec);
-         dir = dir.parent_path()) {
-      if (fs::is_directory(dir / ".dvc", ec)) {
-        throw Error(dir.string() +
-                    " is a DVC project below the top of its git work tree (dvc init "
-                    "--subdir): make it a trove project of its own with 'trove init "
-                    "--subdir' there, then run 'trove migrate dvc' again");
-      }
-    }
-    throw Error("not a DVC repository: no .dvc/ in " + root.string());
-  }
   migrate::MigrateOptions options;
   options.dry = dry ? migrate::DryRun::yes : migrate::DryRun::no;
   options.remote = o.remote;
@@ -108,8 +86,7 @@ run_migrate(Context& context, const MigrateOptions& o)
       print_report(report, dry, context.globals.quiet);
       return report.complete() ? 0 : 1;
     }
-    auto result = track::Repository::init(root, track::Repository::InitPlace::git_top,
-                                          track::Force::no);
+    auto result = track::Repository::init(root, project.place, track::Force::no);
     if (!context.globals.quiet) {
       std::cout << "Initialised a trove repository in " << result.root.string() << '\n';
     }

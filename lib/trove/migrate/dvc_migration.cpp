@@ -1097,4 +1097,25 @@ migrate_dvc(track::Repository* repo, const fs::path& root, const MigrateOptions&
   return Migration(repo, root, options).run();
 }
 
+DvcProject
+find_dvc_project(const fs::path& start)
+{
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(start, ec), ec);
+  auto git = scm::GitRepo::discover(dir);
+  fs::path top = git ? fs::weakly_canonical(git->workdir(), ec) : fs::path();
+  for (fs::path at = dir;; at = at.parent_path()) {
+    if (fs::is_directory(at / ".dvc", ec)) {
+      using Place = track::Repository::InitPlace;
+      Place place = !git ? Place::no_scm : at == top ? Place::git_top : Place::subdir;
+      return {at, place};
+    }
+    if (at == top || !at.has_relative_path()) {
+      break;
+    }
+  }
+  throw Error("not a DVC repository: no .dvc/ in " + dir.string() +
+              (git ? " or above it up to " + top.string() : std::string()));
+}
+
 } // namespace trove::migrate

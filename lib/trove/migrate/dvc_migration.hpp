@@ -90,6 +90,18 @@ private:
   std::map<std::pair<HashKind, std::string>, Object> m_objects; // md5[.dir]
 };
 
+// The DVC project `start` is in: the nearest directory at or above it, up
+// to the top of its git work tree, holding `.dvc/`, and where its trove
+// repository goes (at the git top, or a project of its own below it, as
+// `dvc init --subdir` made it). Throws "not a DVC repository" naming where
+// it looked.
+struct DvcProject
+{
+  fs::path root;
+  track::Repository::InitPlace place;
+};
+DvcProject find_dvc_project(const fs::path& start);
+
 // The trove object of output `out` (as dvc.lock writes its path) of stage
 // `stage` in a dvc.lock's text, when a migration stored it; nullopt when
 // the lock has no such entry or its object was never migrated. Throws
