@@ -85,6 +85,47 @@ if values(trove) != values(dvc):
 EOF
 }
 
+# show_all_equal DVC_JSON: `trove metrics show -A --json` (on stdout) has,
+# for every commit DVC shows metrics of, DVC's values.
+show_all_equal() {
+    python3 -S - "$OUT" "$1" <<'EOF' || { show_output; fail "metrics differ from DVC's $1"; }
+import json, sys
+trove = {row["commit"] or "": row for row in json.load(open(sys.argv[1])) if row["rev"] != "workspace"}
+dvc = json.load(open(sys.argv[2]))
+compared = 0
+for commit, shown in dvc.items():
+    want = {path: content["data"] for path, content in shown.get("data", {}).items()}
+    if commit == "workspace" or not want:
+        continue
+    got = trove.get(commit)
+    if got is None or got["files"] != want or got["errors"]:
+        print("    commit", commit)
+        print("    trove:", json.dumps(got and got["files"], sort_keys=True), got and got["errors"])
+        print("    DVC:  ", json.dumps(want, sort_keys=True))
+        sys.exit(1)
+    compared += 1
+if compared < 3:
+    sys.exit(f"only {compared} commits compared")
+EOF
+}
+
+# files_diff_equal DVC_JSON: `trove diff --json` (on stdout) lists the files
+# DVC's diff lists (DVC also names each changed directory, as "dir/").
+files_diff_equal() {
+    python3 -S - "$OUT" "$1" <<'EOF' || { show_output; fail "files differ from DVC's $1"; }
+import json, sys
+trove = json.load(open(sys.argv[1]))
+dvc = json.load(open(sys.argv[2]))
+for kind in ("added", "deleted", "modified"):
+    got = sorted(e["path"] for e in trove[kind])
+    want = sorted(e["path"] for e in dvc[kind] if not e["path"].endswith("/"))
+    if got != want:
+        print("    " + kind, "trove:", got)
+        print("    " + kind, "DVC:  ", want)
+        sys.exit(1)
+EOF
+}
+
 corpus_repo() {
     unpack "$1"
     cd repo || fail "no repo/"
@@ -194,6 +235,30 @@ metrics_and_params() {
     diff_equal ../expected/metrics-diff-v1.0-main.json
     expect_ok trove metrics diff --json main experiment
     diff_equal ../expected/metrics-diff-main-experiment.json
+    expect_ok trove metrics show -A --json
+    show_all_equal ../expected/metrics-show-A.json
+    expect_ok trove diff --json v1.0 main
+    files_diff_equal ../expected/diff-v1.0-main.json
+    expect_ok trove diff --json main experiment
+    files_diff_equal ../expected/diff-main-experiment.json
+    # plots diff draws every plot DVC's does, its images byte for byte DVC's.
+    expect_ok trove plots diff v1.0 main -o ../plots
+    python3 -S - ../expected/plots-diff-v1.0-main.json ../plots <<'EOF' || fail "plots differ from DVC's"
+import json, os, sys
+want = json.load(open(sys.argv[1]))["data"]
+drawn = set(os.listdir(sys.argv[2]))
+for path in want:
+    name = path.replace("/", "_")
+    if path.endswith(".png"):
+        for rev in ("v1.0", "main"):
+            if rev + "_" + name not in drawn:
+                sys.exit("no image " + rev + "_" + name)
+    elif name + ".svg" not in drawn:
+        sys.exit("no chart " + name + ".svg")
+EOF
+    for png in ../expected/plots-diff-v1.0-main/*.png; do
+        expect_same_bytes "$png" "../plots/$(basename "$png")"
+    done
 }
 
 # Neither the DVC cache nor the remote left: the work tree's directories

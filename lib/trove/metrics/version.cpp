@@ -263,7 +263,7 @@ Version::outputs_under(const std::string& dir)
 std::vector<track::TrackedOut>
 Version::stage_outputs()
 {
-  std::vector<track::TrackedOut> outputs;
+  auto outputs = migrated_dvc_files();
   for (const auto& file : pipelines()) {
     std::string lock_path = pipeline::lock_path_of(file.path);
     const auto* lock = lock_file(lock_path);
@@ -314,6 +314,36 @@ Version::locked_output(const pipeline::PipelineFile& file,
     return migrated_dvc_output(file, stage, out);
   }
   return CachedOutput{stage.path_from_root(out), entry->id, lock_path};
+}
+
+// A commit from before `trove migrate dvc` has X.dvc files and no X.trove:
+// their outputs are read through what the migration stored.
+std::vector<track::TrackedOut>
+Version::migrated_dvc_files()
+{
+  std::vector<track::TrackedOut> outputs;
+  if (!m_revision.commit || m_revision.commit->empty() ||
+      !fs::exists(migrate::DvcObjectMap::path_in(m_repo.trove_dir()))) {
+    return outputs;
+  }
+  auto is_dvc_file = [](std::string_view name) {
+    return name.size() > 4 && name.ends_with(".dvc");
+  };
+  for (const auto& file :
+       m_repo.require_git().files_where(*m_revision.commit, is_dvc_file)) {
+    std::string data = file.path.substr(0, file.path.size() - 4);
+    if (m_files->read(data + std::string(track::k_pointer_suffix))) {
+      continue; // migrated in this commit: the pointer file says it
+    }
+    if (!m_dvc_objects) {
+      m_dvc_objects = migrate::DvcObjectMap::load(m_repo.trove_dir());
+    }
+    if (auto pointer =
+            migrate::dvc_file_output(file.content, file.path, *m_dvc_objects)) {
+      outputs.push_back({file.path, data, *pointer});
+    }
+  }
+  return outputs;
 }
 
 // A revision from before `trove migrate dvc` has dvc.lock and no trove lock:

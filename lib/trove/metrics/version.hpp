@@ -56,8 +56,10 @@ public:
   // not in the cache.
   std::optional<std::string> read(const std::string& path);
 
-  // The cached stage outputs (not `cache: false`) this revision's lock files
-  // record, with their paths from the root.
+  // The cached outputs pointer files do not list, with their paths from the
+  // root: the stage outputs (not `cache: false`) this revision's lock files
+  // record, and in a commit from before `trove migrate dvc` those of its
+  // .dvc files.
   std::vector<track::TrackedOut> stage_outputs();
 
   // The files below directory `dir` (relative to the root, sorted): those
@@ -84,6 +86,7 @@ private:
                                             const pipeline::Stage& stage,
                                             const std::string& out);
   std::optional<CachedOutput> pointer_output(const std::string& path);
+  std::vector<track::TrackedOut> migrated_dvc_files();
   // In the workspace revision, an output that is there is read from the
   // work tree alone (a file deleted from it is not read from the cache).
   bool checked_out(const CachedOutput& output) const;

@@ -1016,11 +1016,17 @@ Migration::write_locks()
 
 } // namespace
 
+fs::path
+DvcObjectMap::path_in(const fs::path& trove_dir)
+{
+  return trove_dir / "state" / k_md5_map;
+}
+
 DvcObjectMap
 DvcObjectMap::load(const fs::path& trove_dir)
 {
   DvcObjectMap map;
-  fs::path file = trove_dir / "state" / k_md5_map;
+  fs::path file = path_in(trove_dir);
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     return map;
@@ -1050,7 +1056,7 @@ DvcObjectMap::save(const fs::path& trove_dir) const
             std::to_string(object.size) + "\n";
   }
   core::create_directories(trove_dir / "state");
-  core::write_file_atomic(trove_dir / "state" / k_md5_map, text);
+  core::write_file_atomic(path_in(trove_dir), text);
 }
 
 const DvcObjectMap::Object*
@@ -1086,6 +1092,29 @@ dvc_lock_output(std::string_view text,
     }
   }
   return std::nullopt;
+}
+
+std::optional<track::PointerFile>
+dvc_file_output(std::string_view text,
+                const std::string& source,
+                const DvcObjectMap& objects)
+{
+  auto file = DvcFile::parse(text, source);
+  if (file.outs.size() != 1 || !file.outs[0].hash) {
+    return std::nullopt;
+  }
+  const auto& out = file.outs[0];
+  const auto* object = objects.find(*out.hash);
+  if (!object) {
+    return std::nullopt;
+  }
+  track::PointerFile pointer;
+  pointer.out_path = out.path;
+  pointer.id = store::ObjectId{object->sha256, out.hash->is_dir};
+  pointer.size = out.size.value_or(object->size);
+  pointer.nfiles = out.nfiles;
+  pointer.executable = out.executable;
+  return pointer;
 }
 
 MigrationReport

@@ -2,6 +2,7 @@
 
 #include <trove/migrate/dvc_files.hpp>
 #include <trove/store/object_id.hpp>
+#include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
 
 #include <cstdint>
@@ -75,6 +76,8 @@ struct MigrationReport
 class DvcObjectMap
 {
 public:
+  // Where it is kept; load() of a repository never migrated gives an empty map.
+  static fs::path path_in(const fs::path& trove_dir);
   static DvcObjectMap load(const fs::path& trove_dir);
   void save(const fs::path& trove_dir) const;
 
@@ -101,6 +104,13 @@ struct DvcProject
   track::Repository::InitPlace place;
 };
 DvcProject find_dvc_project(const fs::path& start);
+
+// The output a .dvc file records (the text of `source`), as a pointer
+// entry with the trove object the migration stored for it; nullopt when the
+// map has none (or the file tracks no single output).
+std::optional<track::PointerFile> dvc_file_output(std::string_view text,
+                                                  const std::string& source,
+                                                  const DvcObjectMap& objects);
 
 // The trove object of output `out` (as dvc.lock writes its path) of stage
 // `stage` in a dvc.lock's text, when a migration stored it; nullopt when
