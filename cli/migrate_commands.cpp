@@ -7,6 +7,7 @@
 #include <trove/migrate/dvc_migration.hpp>
 #include <trove/scm/git_repo.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace trove::cli {
@@ -114,6 +115,12 @@ run_migrate(Context& context, const MigrateOptions& o)
       }
       std::cout << "DVC's files (.dvc/, *.dvc, dvc.lock) are left as they were; commit "
                    "trove's with git.\n";
+      if (std::any_of(report.settings.begin(), report.settings.end(),
+                      [](const std::string& s) { return s.starts_with("remote."); })) {
+        // trove keeps its objects under sha256/ beside DVC's files/md5/.
+        std::cout << "The remotes hold DVC's objects, not trove's yet: 'trove push' "
+                     "sends them (DVC's stay usable).\n";
+      }
     }
   }
   return 0;

@@ -145,6 +145,7 @@ dvc3_repository() {
     expect_output_contains "dvc.lock -> dvc.trove.lock (5 stages)"
     expect_output_contains "remote.local.url = ../remote (.trove/config)"
     expect_output_contains "core.remote = local (.trove/config)"
+    expect_output_contains "'trove push' sends them"
     same_as_inventory ../expected/files-workspace.tsv
     snapshot .dvc dvc.lock $(git ls-files '*.dvc') >../dvc-after
     cmp -s ../dvc-before ../dvc-after || fail ".dvc/, dvc.lock or a .dvc file changed"
@@ -259,6 +260,13 @@ EOF
     for png in ../expected/plots-diff-v1.0-main/*.png; do
         expect_same_bytes "$png" "../plots/$(basename "$png")"
     done
+    # Pushed once, the migrated project is a trove project for a colleague.
+    expect_ok trove push
+    cd .. && git clone -q repo colleague && cd colleague || fail "git clone failed"
+    expect_ok trove pull
+    same_as_inventory ../expected/files-workspace.tsv
+    expect_ok trove status
+    expect_stdout_equals "Data and pipelines are up to date."
 }
 
 # Neither the DVC cache nor the remote left: the work tree's directories
