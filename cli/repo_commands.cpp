@@ -45,6 +45,11 @@ register_init(CLI::App& app, Context& context)
         std::cout << "You can now commit it to git:\n"
                      "    git add .trove && git commit -m \"Initialize trove\"\n";
       }
+      std::error_code ec;
+      if (fs::is_directory(result.root / ".dvc", ec)) {
+        std::cout << "This is a DVC project: 'trove migrate dvc' brings its data, "
+                     "dvc.lock and remotes over.\n";
+      }
     }
     return 0;
   });

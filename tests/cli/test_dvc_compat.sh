@@ -262,6 +262,17 @@ init_subdir() {
     expect_stdout_equals "Data and pipelines are up to date."
 }
 
+# `trove init` in a DVC project points at the migration (it converts
+# nothing itself: .dvc/ stays DVC's).
+init_in_a_dvc_project() {
+    mkdir r && cd r && git init -q && mkdir .dvc
+    expect_ok trove init
+    expect_output_contains "This is a DVC project: 'trove migrate dvc'"
+    mkdir ../plain && cd ../plain && git init -q
+    expect_ok trove init
+    expect_output_lacks "DVC"
+}
+
 test_case params_key_order
 test_case push_creates_a_directory_remote
 test_case single_executable_file
@@ -270,4 +281,5 @@ test_case metrics_inside_a_cached_output
 test_case persist_out_deleted
 test_case uncached_out_changed
 test_case init_subdir
+test_case init_in_a_dvc_project
 finish
