@@ -297,10 +297,13 @@ print('stages:\n  s:\n    matrix:')
 for k in 'abcdefgh':
     print('      %s: [1,2,3,4,5,6,7,8,9,10]' % k)
 print('    cmd: echo \${item.a}')" >trove.yaml
-    local cmd
+    local cmd limit="ulimit -v 2000000;"
+    # AddressSanitizer reserves terabytes of address space for its shadow
+    # memory and cannot start under the limit; its own checks stand in.
+    if [ -n "${ASAN_OPTIONS:-}" ]; then limit=""; fi
     for cmd in dag status repro "metrics show"; do
         # shellcheck disable=SC2086
-        run bash -c "ulimit -v 2000000; \"\$TROVE\" $cmd"
+        run bash -c "$limit \"\$TROVE\" $cmd"
         [ "$rc" -eq 1 ] || { show_output; fail "'trove $cmd' exited $rc, expected 1"; }
         expect_error_at trove.yaml "stage 's' would generate 100000000 stages (at most 10000 from one foreach or matrix)"
     done

@@ -520,6 +520,47 @@ for i in range(120):
     [ -z "$slow" ] || fail "$slow"
 }
 
+# trove migrate dvc with an S3 DVC remote: what the work tree and DVC's
+# cache lack is fetched from the bucket (DVC's files/md5 layout), checked
+# against its md5 before it enters trove's cache; wrong bytes never do.
+migrate_from_dvc_s3_remote() {
+    new_bucket dvc-remote
+    mkdir r && cd r && git init -q -b main || fail "git init failed"
+    mkdir .dvc
+    printf "[core]\n    remote = s3r\n['remote \"s3r\"']\n    url = s3://dvc-remote/store\n    endpointurl = %s\n" \
+        "$ENDPOINT" >.dvc/config
+    seq 1 1000 >data.csv
+    echo "other text" >other.txt
+    for f in data.csv other.txt; do
+        md5=$(md5sum "$f" | cut -c1-32)
+        printf 'outs:\n- md5: %s\n  size: %s\n  hash: md5\n  path: %s\n' \
+            "$md5" "$(stat -c %s "$f")" "$f" >"$f.dvc"
+        echo "$md5" >"../$f.md5"
+    done
+    md5=$(cat ../data.csv.md5)
+    awscli s3 cp --quiet data.csv "s3://dvc-remote/store/files/md5/${md5:0:2}/${md5:2}" >/dev/null ||
+        fail "awscli cannot upload"
+    # other.txt's key holds other bytes of the same size.
+    md5=$(cat ../other.txt.md5)
+    echo "OTHER TEXT" >../wrong
+    awscli s3 cp --quiet ../wrong "s3://dvc-remote/store/files/md5/${md5:0:2}/${md5:2}" >/dev/null ||
+        fail "awscli cannot upload"
+    mv data.csv other.txt ..
+    expect_fail 1 trove migrate dvc
+    expect_output_contains "data.csv.dvc -> data.csv.trove"
+    expect_stderr_line_has "s3://dvc-remote/store/files/md5/${md5:0:2}/${md5:2}" "different content"
+    [ -z "$(find .trove/tmp -mindepth 1)" ] || fail "scratch files left in .trove/tmp"
+    expect_ok trove checkout data.csv
+    expect_same_bytes ../data.csv data.csv
+    grep -rqF "OTHER TEXT" .trove/cache && fail "the wrong bytes entered the cache"
+    # Fixed on the remote, a rerun finishes the job.
+    awscli s3 cp --quiet ../other.txt "s3://dvc-remote/store/files/md5/${md5:0:2}/${md5:2}" >/dev/null ||
+        fail "awscli cannot upload"
+    expect_ok trove migrate dvc
+    expect_ok trove checkout
+    expect_same_bytes ../other.txt other.txt
+}
+
 test_case round_trip
 test_case status_cloud
 test_case awscli_interop
@@ -534,6 +575,7 @@ test_case pipeline_outputs_pushed
 test_case silent_endpoint
 test_case push_refuses_corrupt_cache_object
 test_case zip_bomb
+test_case migrate_from_dvc_s3_remote
 test_case server_stopped_mid_push
 stop_server || echo "warning: could not stop the S3 server in $S3_SERVER"
 finish

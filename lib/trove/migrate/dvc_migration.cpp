@@ -10,10 +10,14 @@
 #include <trove/migrate/dvc_files.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_file.hpp>
+#include <trove/s3/client.hpp>
+#include <trove/s3/connection.hpp>
 #include <trove/scm/git_repo.hpp>
 #include <trove/scm/gitignore_file.hpp>
 #include <trove/store/manifest.hpp>
 #include <trove/track/pointer_file.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -27,6 +31,20 @@ namespace {
 
 constexpr std::string_view k_dvc_suffix = ".dvc";
 constexpr const char* k_md5_map = "dvc-md5"; // in .trove/state
+
+// A directory of scratch files, removed with them when it goes.
+struct ScratchDir
+{
+  fs::path path;
+  explicit ScratchDir(fs::path dir) : path(std::move(dir)) {}
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir()
+  {
+    std::error_code ec;
+    fs::remove_all(path, ec); // best effort: only scratch copies are in it
+  }
+};
 
 std::string
 kind_name(HashKind kind)
@@ -186,6 +204,12 @@ private:
   void write_locks();
 
   std::vector<fs::path> object_places(const DvcHash& hash, bool* remote_used);
+  // An S3 DVC remote is read through a local mirror of its layout: a place
+  // in the mirror is downloaded when it is first looked at.
+  void open_s3_remote(const DvcRemote& remote, const std::string& url);
+  void fetch_into_mirror(const fs::path& place);
+  // A place as the user knows it: in the work tree, DVC's cache, or on S3.
+  std::string where(const fs::path& place) const;
   std::optional<FoundFile> lookup(const DvcHash& hash) const;
   track::PointerFile entry_for(const DvcEntry& entry, const std::string& path) const;
   store::ObjectId placeholder(const DvcHash& hash) const;
@@ -201,6 +225,9 @@ private:
   DvcConfig m_config;   // .dvc/config with .dvc/config.local over it
   fs::path m_dvc_cache; // absolute
   std::optional<fs::path> m_remote_dir;
+  std::optional<s3::Client> m_s3;     // the remote, when it is s3://
+  std::string m_s3_url;               // s3://bucket/prefix, for messages
+  std::optional<ScratchDir> m_mirror; // m_remote_dir, for an S3 remote
   std::string m_remote_name;
   std::string m_remote_problem; // why the remote cannot be read, when it cannot
   bool m_remote_reported = false;
@@ -443,10 +470,14 @@ Migration::choose_sources()
     m_remote_problem = "DVC remote '" + m_remote_name + "' has no url";
     return;
   }
+  if (url->second.starts_with("s3://")) {
+    open_s3_remote(*it, url->second);
+    return;
+  }
   auto local = local_url_from_root(url->second);
-  if (!local || url->second.rfind("s3://", 0) == 0) {
+  if (!local) {
     m_remote_problem = "DVC remote '" + m_remote_name + "' (" + url->second +
-                       ") is not searched: only directory remotes are read";
+                       ") is not searched: only directory and s3:// remotes are read";
     return;
   }
   fs::path dir = (m_root / *local).lexically_normal();
@@ -458,6 +489,58 @@ Migration::choose_sources()
     return;
   }
   m_remote_dir = dir;
+}
+
+void
+Migration::open_s3_remote(const DvcRemote& remote, const std::string& url)
+{
+  std::string name = "DVC remote '" + m_remote_name + "' (" + url + ")";
+  try {
+    // DVC's S3 options have trove's names (endpointurl, region, profile,
+    // access_key_id, secret_access_key, session_token).
+    m_s3.emplace(s3::resolve_connection(url, remote.options), name, 4);
+    m_s3->check_bucket();
+  } catch (const Error& e) {
+    m_s3.reset();
+    m_remote_problem = name + " is not reachable: " + e.what();
+    return;
+  }
+  m_s3_url = url;
+  fs::path parent = m_repo ? m_repo->store().tmp_dir() : fs::temp_directory_path();
+  m_mirror.emplace(parent / ("dvc-remote." + std::to_string(getpid())));
+  m_remote_dir = m_mirror->path;
+}
+
+std::string
+Migration::where(const fs::path& place) const
+{
+  if (m_mirror) {
+    auto relative = place.lexically_relative(m_mirror->path).generic_string();
+    if (!relative.empty() && !relative.starts_with("..")) {
+      return m_s3_url + (m_s3_url.ends_with("/") ? "" : "/") + relative;
+    }
+  }
+  return shown(m_root, place);
+}
+
+void
+Migration::fetch_into_mirror(const fs::path& place)
+{
+  std::error_code ec;
+  if (!m_s3 || fs::exists(place, ec)) {
+    return;
+  }
+  auto relative = place.lexically_relative(m_mirror->path).generic_string();
+  if (relative.empty() || relative.starts_with("..")) {
+    return; // not a place on the remote
+  }
+  core::create_directories(place.parent_path());
+  fs::path partial = core::temp_path_in(place.parent_path());
+  if (m_s3->get(relative, partial) == s3::Client::Got::object) {
+    core::rename_path(partial, place);
+  } else {
+    std::ignore = fs::remove(partial, ec); // no such key: looked at as missing
+  }
 }
 
 void
@@ -640,15 +723,16 @@ Migration::read_dir_manifests()
                    hash.to_string() + ", " + m_dir_needed_by[hash] + ")";
     std::optional<std::vector<DvcDirEntry>> entries;
     for (const auto& place : object_places(hash, nullptr)) {
+      fetch_into_mirror(place);
       std::error_code ec;
       if (!fs::is_regular_file(place, ec)) {
-        missing.looked_in.push_back(shown(m_root, place) + ": missing");
+        missing.looked_in.push_back(where(place) + ": missing");
         continue;
       }
       std::string text = core::read_file(place);
       if (dvc_md5(text, HashKind::md5) != hash.md5 &&
           dvc_md5(text, hash.kind) != hash.md5) {
-        missing.looked_in.push_back(shown(m_root, place) + ": different content");
+        missing.looked_in.push_back(where(place) + ": different content");
         continue;
       }
       try {
@@ -794,7 +878,10 @@ Migration::resolve_file(const DvcHash& hash, WantedFile& wanted)
         (source == Source::work_tree   ? "work tree "
          : source == Source::dvc_cache ? "DVC cache "
                                        : "DVC remote '" + m_remote_name + "' ") +
-        shown(m_root, place);
+        where(place);
+    if (source == Source::dvc_remote) {
+      fetch_into_mirror(place);
+    }
     std::error_code ec;
     auto status = fs::symlink_status(place, ec);
     if (ec || !fs::is_regular_file(status)) {
