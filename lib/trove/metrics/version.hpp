@@ -80,8 +80,8 @@ private:
   std::optional<CachedOutput> output_holding(const std::string& path);
   // The cached outputs below `dir`.
   std::vector<CachedOutput> outputs_under(const std::string& dir);
-  // Output `out` of `stage` as the file's lock records it, or a pointer file
-  // at `path`; nullopt when nothing records it.
+  // Output `out` of `stage` as the file's lock records it (or, in a commit
+  // from before `trove migrate dvc`, its dvc.lock); nullopt when neither does.
   std::optional<CachedOutput> locked_output(const pipeline::PipelineFile& file,
                                             const pipeline::Stage& stage,
                                             const std::string& out);
