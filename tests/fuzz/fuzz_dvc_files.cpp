@@ -7,10 +7,10 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
-#include <trove/migrate/dvc_files.hpp>
+#include <trove/dvc/dvc_files.hpp>
 
 using namespace trove;
-using namespace trove::migrate;
+using namespace trove::dvc;
 
 extern "C" int
 LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size)

@@ -4,15 +4,15 @@
 
 #include <trove/core/error.hpp>
 #include <trove/core/fs.hpp>
-#include <trove/migrate/dvc_files.hpp>
-#include <trove/migrate/dvc_migration.hpp>
+#include <trove/dvc/dvc_files.hpp>
+#include <trove/dvc/dvc_objects.hpp>
 
 #include <string>
 
 using namespace trove;
-using namespace trove::migrate;
+using namespace trove::dvc;
 
-TEST_SUITE_BEGIN("migrate::dvc_files");
+TEST_SUITE_BEGIN("dvc::dvc_files");
 
 TEST_CASE("md5 of the bytes, and DVC 2's dos2unix rule for text")
 {

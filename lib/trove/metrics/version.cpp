@@ -323,7 +323,7 @@ Version::migrated_dvc_files()
 {
   std::vector<track::TrackedOut> outputs;
   if (!m_revision.commit || m_revision.commit->empty() ||
-      !fs::exists(migrate::DvcObjectMap::path_in(m_repo.trove_dir()))) {
+      !fs::exists(dvc::DvcObjectMap::path_in(m_repo.trove_dir()))) {
     return outputs;
   }
   auto is_dvc_file = [](std::string_view name) {
@@ -336,10 +336,9 @@ Version::migrated_dvc_files()
       continue; // migrated in this commit: the pointer file says it
     }
     if (!m_dvc_objects) {
-      m_dvc_objects = migrate::DvcObjectMap::load(m_repo.trove_dir());
+      m_dvc_objects = dvc::DvcObjectMap::load(m_repo.trove_dir());
     }
-    if (auto pointer =
-            migrate::dvc_file_output(file.content, file.path, *m_dvc_objects)) {
+    if (auto pointer = dvc::dvc_file_output(file.content, file.path, *m_dvc_objects)) {
       outputs.push_back({file.path, data, *pointer});
     }
   }
@@ -363,9 +362,9 @@ Version::migrated_dvc_output(const pipeline::PipelineFile& file,
     return std::nullopt;
   }
   if (!m_dvc_objects) {
-    m_dvc_objects = migrate::DvcObjectMap::load(m_repo.trove_dir());
+    m_dvc_objects = dvc::DvcObjectMap::load(m_repo.trove_dir());
   }
-  auto id = migrate::dvc_lock_output(*text, dvc_lock, stage.name, out, *m_dvc_objects);
+  auto id = dvc::dvc_lock_output(*text, dvc_lock, stage.name, out, *m_dvc_objects);
   if (!id) {
     return std::nullopt;
   }

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <trove/dvc/dvc_objects.hpp>
 #include <trove/metrics/revisions.hpp>
 #include <trove/metrics/values.hpp>
-#include <trove/migrate/dvc_migration.hpp>
 #include <trove/pipeline/lock_file.hpp>
 #include <trove/pipeline/pipeline_file.hpp>
 #include <trove/scm/file_source.hpp>
@@ -107,7 +107,7 @@ private:
   std::optional<std::vector<pipeline::PipelineFile>> m_pipelines;
   std::map<std::string, std::optional<pipeline::LockFile>> m_locks;
   // What `trove migrate dvc` stored, for revisions that have only dvc.lock.
-  std::optional<migrate::DvcObjectMap> m_dvc_objects;
+  std::optional<dvc::DvcObjectMap> m_dvc_objects;
 };
 
 // One file's values at a revision, or why they could not be read.

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <trove/migrate/dvc_files.hpp>
+#include <trove/dvc/dvc_files.hpp>
+#include <trove/dvc/dvc_objects.hpp>
 #include <trove/store/object_id.hpp>
 #include <trove/track/pointer_file.hpp>
 #include <trove/track/repository.hpp>
@@ -67,32 +68,6 @@ struct MigrationReport
   }
 };
 
-// What migrations verified and stored, kept in .trove/state/dvc-md5: the
-// trove object of each DVC hash (files, and `.dir` manifests as the trove
-// manifest built from them), one line "<md5|md5-dos2unix> <md5>[.dir]
-// <sha256> <size>". A revision from before the migration has a dvc.lock but
-// no trove lock; through this its cached outputs are read from trove's
-// cache (migration stores the outputs of every commit it finds there).
-class DvcObjectMap
-{
-public:
-  // Where it is kept; load() of a repository never migrated gives an empty map.
-  static fs::path path_in(const fs::path& trove_dir);
-  static DvcObjectMap load(const fs::path& trove_dir);
-  void save(const fs::path& trove_dir) const;
-
-  struct Object
-  {
-    std::string sha256;
-    std::uint64_t size = 0;
-  };
-  const Object* find(const DvcHash& hash) const;
-  void set(const DvcHash& hash, Object object);
-
-private:
-  std::map<std::pair<HashKind, std::string>, Object> m_objects; // md5[.dir]
-};
-
 // The DVC project `start` is in: the nearest directory at or above it, up
 // to the top of its git work tree, holding `.dvc/`, and where its trove
 // repository goes (at the git top, or a project of its own below it, as
@@ -104,23 +79,6 @@ struct DvcProject
   track::Repository::InitPlace place;
 };
 DvcProject find_dvc_project(const fs::path& start);
-
-// The output a .dvc file records (the text of `source`), as a pointer
-// entry with the trove object the migration stored for it; nullopt when the
-// map has none (or the file tracks no single output).
-std::optional<track::PointerFile> dvc_file_output(std::string_view text,
-                                                  const std::string& source,
-                                                  const DvcObjectMap& objects);
-
-// The trove object of output `out` (as dvc.lock writes its path) of stage
-// `stage` in a dvc.lock's text, when a migration stored it; nullopt when
-// the lock has no such entry or its object was never migrated. Throws
-// trove::Error naming `source` when the text is not a dvc.lock.
-std::optional<store::ObjectId> dvc_lock_output(std::string_view text,
-                                               const std::string& source,
-                                               const std::string& stage,
-                                               const std::string& out,
-                                               const DvcObjectMap& objects);
 
 // Turns the DVC repository at `root` into a trove repository in place:
 //  - remotes, core.remote and cache settings of .dvc/config (and

@@ -1,4 +1,4 @@
-#include <trove/migrate/dvc_files.hpp>
+#include <trove/dvc/dvc_files.hpp>
 
 #include <trove/core/data_path.hpp>
 #include <trove/core/error.hpp>
@@ -14,7 +14,7 @@
 
 #include <algorithm>
 
-namespace trove::migrate {
+namespace trove::dvc {
 
 namespace {
 
@@ -642,4 +642,4 @@ layout2_path(const fs::path& base, const DvcHash& hash)
          (hash.md5.substr(2) + (hash.is_dir ? ".dir" : ""));
 }
 
-} // namespace trove::migrate
+} // namespace trove::dvc

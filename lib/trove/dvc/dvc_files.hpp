@@ -12,7 +12,7 @@
 
 typedef struct evp_md_ctx_st EVP_MD_CTX;
 
-namespace trove::migrate {
+namespace trove::dvc {
 
 namespace fs = std::filesystem;
 
@@ -171,4 +171,4 @@ std::string dvc_md5_file(const fs::path& file, HashKind kind);
 fs::path layout3_path(const fs::path& base, const DvcHash& hash);
 fs::path layout2_path(const fs::path& base, const DvcHash& hash);
 
-} // namespace trove::migrate
+} // namespace trove::dvc
