@@ -15,23 +15,25 @@
 
 namespace trove::core {
 
-Sha256::Sha256() : m_ctx(EVP_MD_CTX_new())
+Digest::Digest(Algorithm algorithm) : m_ctx(EVP_MD_CTX_new())
 {
-  if (!m_ctx || EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1) {
-    throw Error("cannot initialise SHA-256 (OpenSSL)");
+  const EVP_MD* md = algorithm == Algorithm::sha256 ? EVP_sha256() : EVP_md5();
+  if (!m_ctx || EVP_DigestInit_ex(m_ctx, md, nullptr) != 1) {
+    EVP_MD_CTX_free(m_ctx);
+    throw Error("cannot initialise a digest (OpenSSL)");
   }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(m_ctx); }
+Digest::~Digest() { EVP_MD_CTX_free(m_ctx); }
 
 void
-Sha256::update(const void* data, std::size_t size)
+Digest::update(const void* data, std::size_t size)
 {
   EVP_DigestUpdate(m_ctx, data, size);
 }
 
 std::string
-Sha256::finish_hex()
+Digest::finish_hex()
 {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

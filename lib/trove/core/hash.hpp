@@ -9,15 +9,20 @@ typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace trove::core {
 
-// Streaming SHA-256 through OpenSSL's EVP API (SHA-NI accelerated where the
-// CPU has it).
-class Sha256
+// A streaming digest through OpenSSL's EVP API (SHA-NI accelerated where
+// the CPU has it).
+class Digest
 {
 public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
+  enum class Algorithm
+  {
+    sha256,
+    md5 // DVC's object names, read by `trove migrate dvc`
+  };
+  explicit Digest(Algorithm algorithm);
+  ~Digest();
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
 
   void update(const void* data, std::size_t size);
   void
@@ -25,11 +30,23 @@ public:
   {
     update(data.data(), data.size());
   }
-  // Returns the digest as 64 lower-case hex digits; the object is spent.
+  // Returns the digest as lower-case hex digits; the object is spent.
   std::string finish_hex();
 
 private:
   EVP_MD_CTX* m_ctx;
+};
+
+class Sha256 final : public Digest
+{
+public:
+  Sha256() : Digest(Algorithm::sha256) {}
+};
+
+class Md5 final : public Digest
+{
+public:
+  Md5() : Digest(Algorithm::md5) {}
 };
 
 std::string sha256_hex(std::string_view data);

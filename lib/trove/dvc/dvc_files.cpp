@@ -7,7 +7,6 @@
 #include <trove/core/yaml_error.hpp>
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <unistd.h>
@@ -483,36 +482,6 @@ local_url_from_root(const std::string& url)
     normal.pop_back();
   }
   return normal.empty() ? std::string(".") : normal;
-}
-
-Md5::Md5() : m_ctx(EVP_MD_CTX_new())
-{
-  if (!m_ctx || EVP_DigestInit_ex(m_ctx, EVP_md5(), nullptr) != 1) {
-    throw Error("cannot initialise MD5 (OpenSSL)");
-  }
-}
-
-Md5::~Md5() { EVP_MD_CTX_free(m_ctx); }
-
-void
-Md5::update(std::string_view data)
-{
-  EVP_DigestUpdate(m_ctx, data.data(), data.size());
-}
-
-std::string
-Md5::finish_hex()
-{
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(m_ctx, digest, &length);
-  static const char k_hex[] = "0123456789abcdef";
-  std::string hex(length * 2, '0');
-  for (unsigned i = 0; i < length; ++i) {
-    hex[2 * i] = k_hex[digest[i] >> 4];
-    hex[2 * i + 1] = k_hex[digest[i] & 0xf];
-  }
-  return hex;
 }
 
 bool

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <trove/core/hash.hpp>
 #include <trove/pipeline/params.hpp>
 
 #include <cstdint>
@@ -9,8 +10,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace trove::dvc {
 
@@ -122,20 +121,7 @@ struct DvcConfig
 // other than file:// (s3://, ...).
 std::optional<std::string> local_url_from_root(const std::string& url);
 
-// Streaming MD5 through OpenSSL's EVP API.
-class Md5
-{
-public:
-  Md5();
-  ~Md5();
-  Md5(const Md5&) = delete;
-  Md5& operator=(const Md5&) = delete;
-  void update(std::string_view data);
-  std::string finish_hex();
-
-private:
-  EVP_MD_CTX* m_ctx;
-};
+using core::Md5;
 
 // DVC's test for text (dvc-objects `istextblock`, DVC 2's `istextfile`) on a
 // file's first 512 bytes: empty, or no NUL byte and at most 30% of bytes

@@ -44,7 +44,6 @@ private:
   std::map<std::pair<HashKind, std::string>, Object> m_objects; // md5[.dir]
 };
 
-
 // The output a .dvc file records (the text of `source`), as a pointer
 // entry with the trove object the migration stored for it; nullopt when the
 // map has none (or the file tracks no single output).
