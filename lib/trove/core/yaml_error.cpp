@@ -318,4 +318,15 @@ parse_yaml(std::string_view text, const std::string& source)
   }
 }
 
+std::uint64_t
+yaml_count(const YAML::Node& node, const std::string& source, const char* key)
+{
+  try {
+    return node.as<std::uint64_t>();
+  } catch (const YAML::Exception&) {
+    throw Error(yaml_position(source, node.Mark()) + ": '" + key +
+                "' must be a non-negative integer");
+  }
+}
+
 } // namespace trove::core

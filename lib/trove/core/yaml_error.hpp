@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ std::string nested_too_deeply(const std::string& where);
 
 // "file:line:column" (1-based) for a position yaml-cpp reports (0-based).
 std::string yaml_position(const std::string& source, const YAML::Mark& mark);
+
+// The value of mapping key `key` as a count (size, nfiles); anything else
+// is an error naming file:line:column.
+std::uint64_t
+yaml_count(const YAML::Node& node, const std::string& source, const char* key);
 
 // Parses YAML text (its first document); errors name file:line:column and
 // what is wrong: syntax, a key given twice in one mapping (DVC's YAML

@@ -25,17 +25,6 @@ is_md5_hex(std::string_view text)
          });
 }
 
-std::uint64_t
-parse_count(const YAML::Node& node, const std::string& source, const char* key)
-{
-  try {
-    return node.as<std::uint64_t>();
-  } catch (const YAML::Exception&) {
-    throw Error(core::yaml_position(source, node.Mark()) + ": '" + key +
-                "' must be a non-negative integer");
-  }
-}
-
 // One out or dep entry: md5, size, nfiles, isexec, hash, path (any order).
 DvcEntry
 parse_entry(const YAML::Node& node, const std::string& source)
@@ -63,9 +52,9 @@ parse_entry(const YAML::Node& node, const std::string& source)
       }
       hash_md5 = true;
     } else if (key == "size") {
-      entry.size = parse_count(value, source, "size");
+      entry.size = core::yaml_count(value, source, "size");
     } else if (key == "nfiles") {
-      entry.nfiles = parse_count(value, source, "nfiles");
+      entry.nfiles = core::yaml_count(value, source, "nfiles");
     } else if (key == "isexec") {
       if (!YAML::convert<bool>::decode(value, entry.executable)) {
         throw Error(at(value) + ": 'isexec' must be true or false");

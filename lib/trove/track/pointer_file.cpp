@@ -8,21 +8,6 @@
 
 namespace trove::track {
 
-namespace {
-
-std::uint64_t
-parse_count(const YAML::Node& node, const std::string& source, const char* key)
-{
-  try {
-    return node.as<std::uint64_t>();
-  } catch (const YAML::Exception&) {
-    throw Error(core::yaml_position(source, node.Mark()) + ": '" + key +
-                "' must be a non-negative integer");
-  }
-}
-
-} // namespace
-
 PointerFile
 PointerFile::parse(std::string_view text, const std::string& source)
 {
@@ -86,9 +71,9 @@ PointerFile::parse_entry(const YAML::Node& out,
       }
       pointer.id = *id;
     } else if (key == "size") {
-      pointer.size = parse_count(value, source, "size");
+      pointer.size = core::yaml_count(value, source, "size");
     } else if (key == "nfiles") {
-      pointer.nfiles = parse_count(value, source, "nfiles");
+      pointer.nfiles = core::yaml_count(value, source, "nfiles");
     } else if (key == "isexec") {
       if (!YAML::convert<bool>::decode(value, pointer.executable)) {
         throw Error(at(value) + ": 'isexec' must be true or false");
